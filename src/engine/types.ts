@@ -3,10 +3,32 @@
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | Backend;
 
+/** Why the engine runs on the backend it does; the UI shows `reason`, code reads `reasonCode`. */
+export type BackendReasonCode =
+  | 'adapter-granted'
+  | 'no-navigator-gpu'
+  | 'no-adapter'
+  | 'device-request-failed'
+  | 'user-preference'
+  | 'session-failed'
+  | 'device-lost';
+
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** True for software adapters such as SwiftShader. */
+  isFallbackAdapter: boolean;
+}
+
 export interface BackendChoice {
   backend: Backend;
   /** Why this backend: e.g. "WebGPU adapter granted (SwiftShader, fallback adapter)" or "navigator.gpu missing". */
   reason: string;
+  reasonCode: BackendReasonCode;
+  /** Present when a WebGPU adapter was granted (even if the engine later fell back to WASM). */
+  adapter?: GpuAdapterSummary;
 }
 
 export interface ManifestFile {
@@ -26,10 +48,78 @@ export interface Manifest {
   data?: Record<string, unknown>;
 }
 
-export type ModelErrorCode = 'missing-file' | 'corrupt-file' | 'bad-manifest' | 'session-failed' | 'device-lost';
+export type ModelErrorCode =
+  | 'missing-file'
+  | 'corrupt-file'
+  | 'bad-manifest'
+  | 'unknown-model'
+  | 'not-loaded'
+  | 'session-failed'
+  | 'run-failed'
+  | 'device-lost';
 
 export interface LoadProgress {
   name: string;
   loaded: number;
   total: number;
+  /** Where the bytes came from: the network, or the local cache (re-verified). */
+  source: 'network' | 'cache';
 }
+
+/** Element types a plain tensor can carry across the worker boundary. */
+export type TensorElementType = 'float32' | 'float16' | 'int32' | 'int64' | 'uint8' | 'int8' | 'bool';
+
+export interface TensorArrays {
+  float32: Float32Array;
+  /** IEEE half floats as raw bits. */
+  float16: Uint16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  int8: Int8Array;
+  bool: Uint8Array;
+}
+
+/** A tensor as plain data: what crosses the worker boundary (its buffer is transferred, not copied). */
+export type PlainTensor = {
+  [K in TensorElementType]: { type: K; data: TensorArrays[K]; dims: number[] };
+}[TensorElementType];
+
+/** A feed that refers to a tensor kept inside the worker (on the GPU under WebGPU) by an earlier run. */
+export interface ResidentRef {
+  resident: string;
+}
+
+export type FeedValue = PlainTensor | ResidentRef;
+
+export interface LoadOptions {
+  /** Backend for this session; defaults to the engine's current choice. */
+  backend?: Backend;
+  /** Outputs to leave on the GPU (`gpu-buffer`) under WebGPU, for feeding straight into another session. */
+  gpuOutputs?: string[] | 'all';
+}
+
+export interface RunOptions {
+  /** Which loaded session of this model to use; defaults to the engine's current backend. */
+  backend?: Backend;
+  /** Outputs to keep inside the worker as resident tensors: output name -> resident name. Not returned. */
+  keep?: Record<string, string>;
+}
+
+export interface ValueInfo {
+  name: string;
+  type: string;
+  /** Numbers for fixed sizes, strings for symbolic dimensions. */
+  shape: (number | string)[];
+}
+
+export interface ModelInfo {
+  name: string;
+  backend: Backend;
+  inputs: ValueInfo[];
+  outputs: ValueInfo[];
+}
+
+export type EngineEvent =
+  | { kind: 'backend-changed'; choice: BackendChoice }
+  | { kind: 'progress'; progress: LoadProgress };
