@@ -1,5 +1,39 @@
-import type { ReactElement } from 'react';
+import { useEffect, type ReactElement } from 'react';
+import { useAppStore } from './store/index.ts';
+import { CloneForm } from './components/CloneForm.tsx';
+import { RecentRepos } from './components/RecentRepos.tsx';
+import { DemoList } from './components/DemoList.tsx';
+import { Workspace } from './components/Workspace.tsx';
+import { ErrorNote } from './components/ErrorNote.tsx';
+import './styles.css';
 
 export function App(): ReactElement {
-  return <main><h1>Code2LoRA Web</h1></main>;
+  const activeRepo = useAppStore((s) => s.activeRepo);
+  const refreshRepos = useAppStore((s) => s.refreshRepos);
+  const repoError = useAppStore((s) => s.repoError);
+
+  useEffect(() => {
+    void refreshRepos();
+  }, [refreshRepos]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Code2LoRA Web</h1>
+        <p className="tagline">A repo-tuned code completer from any Python repository: no fine-tuning, no prompt stuffing.</p>
+      </header>
+      <main>
+        {activeRepo ? (
+          <Workspace />
+        ) : (
+          <div className="start">
+            <CloneForm />
+            <DemoList />
+            <RecentRepos />
+            {repoError && <ErrorNote title="Could not open the repository" error={repoError} />}
+          </div>
+        )}
+      </main>
+    </div>
+  );
 }

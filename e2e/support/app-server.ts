@@ -1,0 +1,35 @@
+import { preview, type PreviewServer } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface AppServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the production build (dist/, made once by the test command before the e2e run) with `vite preview`,
+ * which mounts the same CORS-proxy middleware as the dev server. The proxy's loopback switch is on so that the
+ * fixture git server on 127.0.0.1 is reachable; nothing else about the proxy changes.
+ */
+export async function startAppServer(): Promise<AppServer> {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
+    throw new Error('dist/ is missing: run `npx vite build` before the e2e tests');
+  }
+  process.env.CODE2LORA_PROXY_ALLOW_LOOPBACK = '1';
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+    logLevel: 'warn',
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return {
+    url: url.replace(/\/$/, ''),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,43 @@
+import type { StateCreator } from 'zustand';
+import type { BackendPreference } from '../../engine/types.ts';
+import type { AppState } from './index.ts';
+
+export interface Settings {
+  /** Prefix of our CORS proxy; isomorphic-git appends the remote URL without its scheme. */
+  corsProxy: string;
+  /** Commits fetched by a clone; Evo deepens on demand. */
+  cloneDepth: number;
+  backend: BackendPreference;
+}
+
+export interface SettingsSlice {
+  settings: Settings;
+  updateSettings(patch: Partial<Settings>): void;
+}
+
+const STORAGE_KEY = 'code2lora.settings';
+
+function defaultSettings(): Settings {
+  return { corsProxy: `${globalThis.location?.origin ?? ''}/cors`, cloneDepth: 50, backend: 'auto' };
+}
+
+function loadSettings(): Settings {
+  const defaults = defaultSettings();
+  try {
+    const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (!raw) return defaults;
+    const parsed = JSON.parse(raw) as Partial<Settings>;
+    return { ...defaults, ...parsed };
+  } catch {
+    return defaults;
+  }
+}
+
+export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set, get) => ({
+  settings: loadSettings(),
+  updateSettings(patch) {
+    const settings = { ...get().settings, ...patch };
+    globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(settings));
+    set({ settings });
+  },
+});
