@@ -1,0 +1,247 @@
+import * as ort from 'onnxruntime-web';
+import { chooseBackend, fallBackToWasm, type GpuDeviceLike, type GpuLike, platformGpu } from './backend.ts';
+import { ModelError, describeError } from './errors.ts';
+import { ModelFiles } from './model-files.ts';
+import { openDefaultStore, type ModelByteStore } from './model-store.ts';
+import { ModelSession } from './session.ts';
+import { toOrtTensor, toPlainTensor } from './tensors.ts';
+import type {
+  Backend,
+  BackendChoice,
+  BackendPreference,
+  EngineEvent,
+  FeedValue,
+  LoadOptions,
+  LoadProgress,
+  Manifest,
+  ModelInfo,
+  PlainTensor,
+  RunOptions,
+} from './types.ts';
+import type { FetchFn } from './verified-fetch.ts';
+
+export interface ModelHostDeps {
+  /** Where verified bytes are kept; defaults to the Cache API in browsers, memory in Node. */
+  store?: ModelByteStore;
+  fetchFn?: FetchFn;
+  /** The WebGPU entry point; defaults to this context's navigator.gpu. */
+  gpu?: GpuLike;
+}
+
+type Listener = (event: EngineEvent) => void;
+type ProgressListener = (progress: LoadProgress) => void;
+
+const INITIAL_CHOICE: BackendChoice = {
+  backend: 'wasm',
+  reasonCode: 'user-preference',
+  reason: 'not initialised yet: WASM until init() runs',
+};
+
+/**
+ * Owns every onnxruntime-web session and every tensor kept between runs (GPU tensors cannot leave the thread
+ * that made them). The model worker exposes it through comlink; Node tools can use it directly.
+ */
+export class ModelHost {
+  private choice: BackendChoice = INITIAL_CHOICE;
+  private files: ModelFiles | null = null;
+  private storePromise: Promise<ModelByteStore> | null = null;
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
+  /** Options of every model loaded so far, to load it again on WASM after a WebGPU failure. */
+  private readonly loaded = new Map<string, LoadOptions>();
+  private readonly residents = new Map<string, ort.Tensor>();
+  private readonly listeners = new Set<Listener>();
+  private webgpuHandedAdapter = false;
+  private watchingDevice = false;
+  private disposed = false;
+
+  constructor(private readonly deps: ModelHostDeps = {}) {}
+
+  /** Chooses the backend (see chooseBackend) and hands the granted adapter to onnxruntime-web. */
+  async init(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+    const decision = await chooseBackend(preference, this.deps.gpu ?? platformGpu());
+    if (decision.adapter && !this.webgpuHandedAdapter) {
+      // onnxruntime-web builds its device (with the adapter's full limits) from this adapter on the first
+      // WebGPU session; an adapter can make only one device, so we do not request one ourselves.
+      ort.env.webgpu.adapter = decision.adapter as typeof ort.env.webgpu.adapter;
+      this.webgpuHandedAdapter = true;
+    }
+    this.setChoice(decision.choice);
+    return this.choice;
+  }
+
+  backend(): BackendChoice {
+    return this.choice;
+  }
+
+  subscribe(listener: Listener): void {
+    this.listeners.add(listener);
+  }
+
+  /** Fetches and validates the manifest, then downloads and verifies every file it lists (the offline precache). */
+  async loadManifest(url: string, onProgress?: ProgressListener): Promise<Manifest> {
+    const files = await ModelFiles.open(url, await this.store(), this.deps.fetchFn);
+    await files.ensureAll((progress) => this.progress(progress, onProgress));
+    await this.releaseSessions(() => true);
+    this.loaded.clear();
+    this.files = files;
+    return files.manifest;
+  }
+
+  /** The verified bytes of any manifest file (tokenizer.json, ...), as a buffer the caller may transfer. */
+  async readFile(name: string, onProgress?: ProgressListener): Promise<Uint8Array> {
+    return this.requireFiles().bytes(name, (progress) => this.progress(progress, onProgress));
+  }
+
+  /** Creates (or reuses) the session of a manifest graph on a backend, from re-verified bytes. */
+  async load(name: string, options: LoadOptions = {}, onProgress?: ProgressListener): Promise<ModelInfo> {
+    const files = this.requireFiles();
+    files.entry(name);
+    const explicit = options.backend !== undefined;
+    const backend = options.backend ?? this.choice.backend;
+    if (backend === 'webgpu' && !this.webgpuHandedAdapter) {
+      throw new ModelError('session-failed', `${name}: WebGPU is not available here (${this.choice.reason})`);
+    }
+    this.loaded.set(name, { gpuOutputs: options.gpuOutputs ?? this.loaded.get(name)?.gpuOutputs });
+    try {
+      return (await this.session(name, backend, onProgress)).info;
+    } catch (error) {
+      const canFallBack = !explicit && backend === 'webgpu' && error instanceof ModelError && error.code === 'session-failed';
+      if (!canFallBack) throw error;
+      this.setChoice(fallBackToWasm(this.choice, 'session-failed', describeError(error)));
+      return (await this.session(name, 'wasm', onProgress)).info;
+    }
+  }
+
+  /**
+   * Runs a loaded graph. Feeds are plain tensors or references to resident tensors; outputs named in
+   * `options.keep` stay in the worker (on the GPU under WebGPU) as residents, every other output is returned as
+   * plain data. Replacing a resident disposes the tensor it held.
+   */
+  async run(name: string, feeds: Record<string, FeedValue>, options: RunOptions = {}): Promise<Record<string, PlainTensor>> {
+    if (!this.loaded.has(name)) throw new ModelError('not-loaded', `${name} is not loaded: call load() first`);
+    const session = await this.session(name, options.backend ?? this.choice.backend);
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [input, value] of Object.entries(feeds)) {
+      if ('resident' in value) {
+        const tensor = this.residents.get(value.resident);
+        if (!tensor) throw new ModelError('not-loaded', `feed "${input}": no resident tensor "${value.resident}"`);
+        ortFeeds[input] = tensor;
+      } else {
+        ortFeeds[input] = toOrtTensor(input, value);
+      }
+    }
+    const outputs = await session.run(ortFeeds);
+    const keep = options.keep ?? {};
+    const plain: Record<string, PlainTensor> = {};
+    for (const [output, tensor] of Object.entries(outputs)) {
+      const residentName = keep[output];
+      if (residentName === undefined) {
+        plain[output] = await toPlainTensor(output, tensor);
+        continue;
+      }
+      const previous = this.residents.get(residentName);
+      if (previous && previous !== tensor) previous.dispose();
+      this.residents.set(residentName, tensor);
+    }
+    return plain;
+  }
+
+  releaseResident(names: string[]): void {
+    for (const name of names) {
+      this.residents.get(name)?.dispose();
+      this.residents.delete(name);
+    }
+  }
+
+  /** Releases a model's sessions (on one backend, or all) after their queued runs. */
+  async unload(name: string, backend?: Backend): Promise<void> {
+    await this.releaseSessions((key) => key.name === name && (backend === undefined || key.backend === backend));
+    if (backend === undefined) this.loaded.delete(name);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.releaseResident([...this.residents.keys()]);
+    await this.releaseSessions(() => true);
+    this.loaded.clear();
+    this.listeners.clear();
+    this.files = null;
+  }
+
+  private requireFiles(): ModelFiles {
+    if (!this.files) throw new ModelError('not-loaded', 'no manifest loaded: call loadManifest() first');
+    return this.files;
+  }
+
+  private store(): Promise<ModelByteStore> {
+    this.storePromise ??= this.deps.store ? Promise.resolve(this.deps.store) : openDefaultStore();
+    return this.storePromise;
+  }
+
+  private session(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {
+    const key = `${name}@${backend}`;
+    let pending = this.sessions.get(key);
+    if (!pending) {
+      pending = this.createSession(name, backend, onProgress);
+      this.sessions.set(key, pending);
+      // A failed creation is not cached: the next call tries again (e.g. after the file was fixed).
+      pending.catch(() => this.sessions.delete(key));
+    }
+    return pending;
+  }
+
+  private async createSession(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {
+    const bytes = await this.requireFiles().bytes(name, (progress) => this.progress(progress, onProgress));
+    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs: this.loaded.get(name)?.gpuOutputs });
+    if (backend === 'webgpu') void this.watchDevice();
+    return session;
+  }
+
+  /** After the first WebGPU session exists, onnxruntime-web's device is known: a loss of it moves us to WASM. */
+  private async watchDevice(): Promise<void> {
+    if (this.watchingDevice) return;
+    this.watchingDevice = true;
+    const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+    const lost = await device.lost;
+    if (this.disposed) return;
+    this.setChoice(fallBackToWasm(this.choice, 'device-lost', lost.message || lost.reason));
+    // GPU tensors and sessions died with the device; models load again on WASM at their next use.
+    for (const [name, tensor] of this.residents) {
+      if (tensor.location !== 'cpu') this.residents.delete(name);
+    }
+    await this.releaseSessions((key) => key.backend === 'webgpu');
+  }
+
+  private async releaseSessions(match: (key: { name: string; backend: Backend }) => boolean): Promise<void> {
+    const releasing: Promise<void>[] = [];
+    for (const [key, pending] of this.sessions) {
+      const at = key.lastIndexOf('@');
+      const parsed = { name: key.slice(0, at), backend: key.slice(at + 1) as Backend };
+      if (!match(parsed)) continue;
+      this.sessions.delete(key);
+      releasing.push(pending.then((s) => s.release()).catch(() => undefined));
+    }
+    await Promise.all(releasing);
+  }
+
+  private setChoice(choice: BackendChoice): void {
+    this.choice = choice;
+    this.emit({ kind: 'backend-changed', choice });
+  }
+
+  private progress(progress: LoadProgress, onProgress?: ProgressListener): void {
+    onProgress?.(progress);
+    this.emit({ kind: 'progress', progress });
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        // Comlink proxies return promises; a listener that went away must not break the engine.
+        void Promise.resolve(listener(event)).catch(() => undefined);
+      } catch {
+        // ignore: see above
+      }
+    }
+  }
+}

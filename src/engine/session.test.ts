@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTinyGraphs, type ReferenceTensor, type TinyGraphs, type TinyReference } from '../../e2e/fixtures/tiny-graphs.ts';
+import { serveDirectory, type StaticServer } from '../../e2e/fixtures/static-server.ts';
+import { ModelError } from './errors.ts';
+import { ModelHost } from './model-host.ts';
+import { MemoryStore } from './model-store.ts';
+import { ModelSession } from './session.ts';
+import type { PlainTensor } from './types.ts';
+
+let graphs: TinyGraphs;
+let server: StaticServer;
+let reference: TinyReference;
+
+beforeAll(async () => {
+  ort.env.wasm.numThreads = 1;
+  graphs = makeTinyGraphs();
+  server = await serveDirectory(graphs.dir);
+  reference = JSON.parse(readFileSync(join(graphs.dir, 'reference.json'), 'utf8')) as TinyReference;
+});
+
+afterAll(async () => {
+  await server?.close();
+  graphs?.remove();
+});
+
+function input(): PlainTensor {
+  return { type: 'float32', data: Float32Array.from(reference.x.data), dims: [...reference.x.dims] };
+}
+
+function expectClose(actual: PlainTensor | undefined, expected: ReferenceTensor): void {
+  expect(actual?.dims).toEqual(expected.dims);
+  const values = Array.from(actual!.data as Float32Array);
+  values.forEach((v, i) => expect(Math.abs(v - expected.data[i]!)).toBeLessThan(1e-5));
+}
+
+describe('ModelSession on onnxruntime-web wasm', () => {
+  it('serialises concurrent runs and gives every caller the right result', async () => {
+    const bytes = new Uint8Array(readFileSync(join(graphs.dir, 'tiny.onnx')));
+    const session = await ModelSession.create('tiny', bytes, 'wasm');
+    expect(session.info.inputs).toEqual([{ name: 'x', type: 'float32', shape: ['batch', 16] }]);
+    // Each run gets a different scale of x, so a mixed-up result would be caught.
+    const scales = [1, 0.5, -1, 2];
+    const runs = scales.map((s) =>
+      session.run({ x: new ort.Tensor('float32', Float32Array.from(reference.x.data, (v) => v * s), reference.x.dims) }),
+    );
+    expect(session.pendingRuns).toBe(scales.length);
+    const results = await Promise.all(runs);
+    const first = Array.from(results[0]!.y!.data as Float32Array);
+    first.forEach((v, i) => expect(Math.abs(v - reference.y.data[i]!)).toBeLessThan(1e-5));
+    const flipped = Array.from(results[2]!.y!.data as Float32Array);
+    expect(flipped).not.toEqual(first);
+    await session.release();
+    await expect(session.run({})).rejects.toMatchObject({ code: 'not-loaded' });
+  });
+
+  it('turns a bad graph and a bad feed into ModelErrors', async () => {
+    await expect(ModelSession.create('junk', new Uint8Array([1, 2, 3]), 'wasm')).rejects.toMatchObject({
+      code: 'session-failed',
+    });
+    const bytes = new Uint8Array(readFileSync(join(graphs.dir, 'tiny.onnx')));
+    const session = await ModelSession.create('tiny', bytes, 'wasm');
+    await expect(session.run({ x: new ort.Tensor('float32', new Float32Array(3), [1, 3]) })).rejects.toBeInstanceOf(
+      ModelError,
+    );
+    await session.release();
+  });
+});
+
+describe('ModelHost', () => {
+  it('loads verified graphs from a manifest, runs them and chains a resident output into another graph', async () => {
+    const host = new ModelHost({ store: new MemoryStore() });
+    const choice = await host.init('auto');
+    expect(choice.backend).toBe('wasm');
+    expect(choice.reasonCode).toBe('no-navigator-gpu');
+    await expect(host.load('tiny')).rejects.toMatchObject({ code: 'not-loaded' });
+
+    const manifest = await host.loadManifest(server.url + 'manifest.json');
+    expect(Object.keys(manifest.files).sort()).toEqual(['tiny', 'tiny_consumer']);
+    const info = await host.load('tiny');
+    expect(info.outputs.map((o) => o.name)).toEqual(['y', 'probs']);
+    await host.load('tiny_consumer');
+
+    const direct = await host.run('tiny', { x: input() });
+    expectClose(direct.y, reference.y);
+    expectClose(direct.probs, reference.probs);
+
+    const kept = await host.run('tiny', { x: input() }, { keep: { y: 'hidden' } });
+    expect(Object.keys(kept)).toEqual(['probs']);
+    const chained = await host.run('tiny_consumer', { y: { resident: 'hidden' } });
+    expectClose(chained.z, reference.z);
+
+    host.releaseResident(['hidden']);
+    await expect(host.run('tiny_consumer', { y: { resident: 'hidden' } })).rejects.toMatchObject({ code: 'not-loaded' });
+    await expect(host.load('tiny', { backend: 'webgpu' })).rejects.toMatchObject({ code: 'session-failed' });
+    await host.dispose();
+  });
+});
