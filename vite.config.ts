@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { corsProxyPlugin } from './src/proxy/vitePlugin.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), corsProxyPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web', 'web-tree-sitter'] },
   test: {
