@@ -54,12 +54,3 @@ export async function toPlainTensor(name: string, tensor: ort.Tensor): Promise<P
       return { type, dims, data: owning(data as Int8Array) };
   }
 }
-
-/** The buffers to transfer with a set of plain tensors. */
-export function buffersOf(tensors: Record<string, PlainTensor>): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const tensor of Object.values(tensors)) {
-    if (tensor.data.buffer instanceof ArrayBuffer) buffers.add(tensor.data.buffer);
-  }
-  return [...buffers];
-}
