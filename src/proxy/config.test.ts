@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALLOWED_HOSTS, proxyOptionsFromEnv } from './config.ts';
+
+describe('proxyOptionsFromEnv', () => {
+  it('keeps the defaults without environment', () => {
+    const o = proxyOptionsFromEnv({});
+    expect(o.allowedHosts).toEqual(DEFAULT_ALLOWED_HOSTS);
+    expect(o.allowLoopback).toBe(false);
+    expect(o.maxResponseBytes).toBe(200 * 1024 * 1024);
+  });
+  it('adds hosts and origins, replaces defaults, sets the test switch and caps', () => {
+    const o = proxyOptionsFromEnv({
+      CODE2LORA_PROXY_ALLOW_HOSTS: 'Git.Example.org., 10.1.2.3',
+      CODE2LORA_PROXY_DEFAULT_HOSTS: '0',
+      CODE2LORA_PROXY_ORIGINS: 'http://localhost:4173/',
+      CODE2LORA_PROXY_ALLOW_LOOPBACK: '1',
+      CODE2LORA_PROXY_MAX_RESPONSE_BYTES: '1000',
+    });
+    expect(o.allowedHosts).toEqual(['git.example.org', '10.1.2.3']);
+    expect(o.allowedOrigins).toEqual(['http://localhost:4173']);
+    expect(o.allowLoopback).toBe(true);
+    expect(o.maxResponseBytes).toBe(1000);
+  });
+  it('rejects a malformed cap', () => {
+    expect(() => proxyOptionsFromEnv({ CODE2LORA_PROXY_MAX_RESPONSE_BYTES: '10MB' })).toThrow(/positive integer/);
+  });
+});
