@@ -20,6 +20,16 @@ export interface CloneOptions {
   ref?: string;
 }
 
+/** What the URL normaliser makes of a pasted address. */
+export interface NormalisedUrl {
+  /** HTTPS clone URL (https://host/owner/repo.git for the known hosts). */
+  url: string;
+  /** Branch or tag named by the address (/tree/<ref>, /src/branch/<ref>, ...). */
+  ref?: string;
+  /** Commit named by the address (/commit/<sha>); clone the default branch, then open this commit. */
+  commit?: string;
+}
+
 export interface RepoRecord {
   /** Stable id (directory name in the virtual fs). */
   id: string;
@@ -31,6 +41,8 @@ export interface RepoRecord {
   depth: number | null;
   clonedAt: number;
   source: 'remote' | 'demo' | 'local';
+  /** The proxy prefix the clone went through, reused when deepening the history later. */
+  corsProxy?: string;
 }
 
 export interface TreeEntry {
