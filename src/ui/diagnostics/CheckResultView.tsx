@@ -1,0 +1,61 @@
+import type { ReactElement } from 'react';
+import type { TensorSummary } from './compare.ts';
+import type { CheckResult } from './run-check.ts';
+
+/** Outputs of the two backends agree when they differ by less than this (float32 kernels differ in summation order). */
+export const AGREEMENT_TOLERANCE = 1e-3;
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return Math.abs(value) >= 1e-3 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+}
+
+function describe(summary: TensorSummary): string {
+  return `${summary.type} [${summary.dims.join('×')}] min ${formatNumber(summary.min)} max ${formatNumber(summary.max)} mean ${formatNumber(summary.mean)}; first ${summary.head.map(formatNumber).join(', ')}`;
+}
+
+export function CheckResultView({ result }: { result: CheckResult }): ReactElement {
+  const verdict =
+    result.maxAbsDiff === null
+      ? `Only WASM ran (${result.webgpuSkipped ?? 'WebGPU unavailable'}).`
+      : result.maxAbsDiff <= AGREEMENT_TOLERANCE
+        ? `WebGPU and WASM agree: max abs difference ${formatNumber(result.maxAbsDiff)}.`
+        : `WebGPU and WASM disagree: max abs difference ${formatNumber(result.maxAbsDiff)}.`;
+  return (
+    <div className="check-result">
+      <p
+        role="status"
+        aria-label="Backend comparison"
+        data-max-abs-diff={result.maxAbsDiff === null ? '' : String(result.maxAbsDiff)}
+      >
+        {verdict}
+      </p>
+      <table aria-label={`Outputs of ${result.graph}`}>
+        <thead>
+          <tr>
+            <th scope="col">Output</th>
+            {result.runs.map((run) => (
+              <th scope="col" key={run.backend}>
+                {run.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+              </th>
+            ))}
+            {result.comparisons.length > 0 && <th scope="col">Max abs difference</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {Object.keys(result.runs[0]?.outputs ?? {}).map((name) => (
+            <tr key={name}>
+              <th scope="row">{name}</th>
+              {result.runs.map((run) => (
+                <td key={run.backend}>{run.outputs[name] ? describe(run.outputs[name]) : 'missing'}</td>
+              ))}
+              {result.comparisons.length > 0 && (
+                <td>{formatNumber(result.comparisons.find((c) => c.name === name)?.maxAbsDiff ?? Infinity)}</td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

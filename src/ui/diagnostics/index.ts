@@ -1,0 +1,1 @@
+export { BackendCheckPanel } from './BackendCheckPanel.tsx';

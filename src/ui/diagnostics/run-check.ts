@@ -1,0 +1,66 @@
+import type { ModelClient } from '../../engine/client.ts';
+import { deterministicFeeds } from '../../engine/deterministic-feeds.ts';
+import type { Backend, BackendChoice } from '../../engine/types.ts';
+import { maxAbsDifference, summarise, type TensorSummary } from './compare.ts';
+
+export interface BackendRun {
+  backend: Backend;
+  outputs: Record<string, TensorSummary>;
+}
+
+export interface OutputComparison {
+  name: string;
+  maxAbsDiff: number;
+}
+
+export interface CheckResult {
+  graph: string;
+  runs: BackendRun[];
+  /** Empty when only one backend could run. */
+  comparisons: OutputComparison[];
+  /** Largest difference over all outputs; null when only one backend ran. */
+  maxAbsDiff: number | null;
+  /** Why WebGPU did not take part, when it did not. */
+  webgpuSkipped?: string;
+}
+
+/** The backends worth checking: WebGPU whenever an adapter was granted (even after a fallback), and always WASM. */
+export function backendsToCheck(choice: BackendChoice): Backend[] {
+  return choice.adapter || choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+/**
+ * Runs one graph of the loaded manifest on each available backend with the same deterministic inputs and
+ * compares every output element by element.
+ */
+export async function runBackendCheck(client: ModelClient, graph: string, choice: BackendChoice): Promise<CheckResult> {
+  const backends = backendsToCheck(choice);
+  const raw = new Map<Backend, Awaited<ReturnType<ModelClient['run']>>>();
+  const runs: BackendRun[] = [];
+  for (const backend of backends) {
+    const info = await client.load(graph, { backend });
+    const outputs = await client.run(graph, deterministicFeeds(info.inputs), { backend });
+    raw.set(backend, outputs);
+    runs.push({
+      backend,
+      outputs: Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, summarise(tensor)])),
+    });
+  }
+  const comparisons: OutputComparison[] = [];
+  const gpu = raw.get('webgpu');
+  const cpu = raw.get('wasm');
+  if (gpu && cpu) {
+    for (const [name, tensor] of Object.entries(cpu)) {
+      const other = gpu[name];
+      comparisons.push({ name, maxAbsDiff: other ? maxAbsDifference(tensor, other) : Infinity });
+    }
+  }
+  const result: CheckResult = {
+    graph,
+    runs,
+    comparisons,
+    maxAbsDiff: comparisons.length ? comparisons.reduce((m, c) => (Number.isNaN(c.maxAbsDiff) ? NaN : Math.max(m, c.maxAbsDiff)), 0) : null,
+  };
+  if (!backends.includes('webgpu')) result.webgpuSkipped = choice.reason;
+  return result;
+}
