@@ -167,14 +167,15 @@ function streamBack(
     // Mid-stream, a refusal can only travel inside the git stream; an unframed body can only be cut off.
     const fail = (code: ProxyErrorCode, message: string): void => {
       if (finished) return;
+      finish(); // first: destroying the upstream below re-enters through its 'aborted'/'error' events
       upstream.destroy();
+      if (res.writableEnded) return;
       if (status === 200 && cap.isFramed) {
         const text = `${midStreamMarker(code)} ${message}`;
         res.end(target.kind === 'upload-pack' ? sidebandErrorLine(text) : advertisementErrorLine(text));
       } else {
         res.destroy();
       }
-      finish();
     };
     const write = (data: Uint8Array): void => {
       if (data.length === 0 || res.write(data)) return;
@@ -190,6 +191,7 @@ function streamBack(
       fail('upstream-timeout', `${target.host} went silent for ${options.idleTimeoutMs} ms`),
     );
     upstream.on('data', (chunk: Buffer) => {
+      if (finished) return; // chunks already buffered when the stream was cut
       const step = cap.push(chunk);
       write(step.data);
       if (step.exceeded) fail('response-too-large', tooLargeText(options.maxResponseBytes, null));
