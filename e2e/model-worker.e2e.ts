@@ -1,0 +1,120 @@
+/**
+ * The model worker in real Chromium: the tiny fixture graphs (generated now, never shipped) are served on
+ * 127.0.0.1, the app's Backend check loads them through the worker (manifest, sha256 and size verified), runs one
+ * graph on WebGPU (SwiftShader) and on WASM, and shows that the outputs agree; a corrupt file is refused with a
+ * clear error. Figures (worker start, check duration) are printed, never asserted.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.ts';
+import { startAppServer, type AppServer } from './support/app-server.ts';
+import { makeTinyGraphs, type TinyGraphs } from './fixtures/tiny-graphs.ts';
+import { serveDirectory, type StaticServer } from './fixtures/static-server.ts';
+
+let graphs: TinyGraphs;
+let fixtures: StaticServer;
+let app: AppServer;
+let browser: Browser;
+
+before(async () => {
+  graphs = makeTinyGraphs();
+  const manifest = JSON.parse(readFileSync(join(graphs.dir, 'manifest.json'), 'utf8')) as {
+    files: Record<string, { sha256: string }>;
+  };
+  manifest.files.tiny!.sha256 = '0'.repeat(64);
+  writeFileSync(join(graphs.dir, 'corrupt-manifest.json'), JSON.stringify(manifest));
+  fixtures = await serveDirectory(graphs.dir);
+  app = await startAppServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await fixtures?.close();
+  graphs?.remove();
+});
+
+/** The app mounts the panel on its own page or behind a control named "Backend check". */
+async function openBackendCheck(page: Page, query: string): Promise<void> {
+  await page.goto(`${app.url}/?${query}`);
+  const panel = page.getByRole('region', { name: 'Backend check' });
+  if (!(await panel.isVisible())) {
+    await page.getByRole('button', { name: /backend check/i }).or(page.getByRole('link', { name: /backend check/i })).first().click();
+  }
+  await panel.waitFor();
+}
+
+test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs agree', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const started = Date.now();
+  const manifestUrl = `${fixtures.url}manifest.json`;
+  await openBackendCheck(page, `check-manifest=${encodeURIComponent(manifestUrl)}&check-graph=tiny`);
+
+  const backend = page.getByRole('status', { name: 'Current backend' });
+  await backend.filter({ hasText: 'WebGPU' }).waitFor({ timeout: 60_000 });
+  console.log(`# model worker ready on WebGPU in ${Date.now() - started} ms: ${await backend.textContent()}`);
+  assert.equal(await backend.getAttribute('data-backend'), 'webgpu');
+  assert.match((await backend.textContent()) ?? '', /adapter granted/);
+  assert.equal(await page.getByLabel('Manifest URL').inputValue(), manifestUrl);
+
+  await page.getByRole('button', { name: 'Load manifest' }).click();
+  const graph = page.getByLabel('Graph');
+  await graph.waitFor({ timeout: 60_000 });
+  assert.equal(await graph.inputValue(), 'tiny');
+
+  const checkStarted = Date.now();
+  await page.getByRole('button', { name: 'Run on both backends' }).click();
+  const comparison = page.getByRole('status', { name: 'Backend comparison' });
+  await comparison.waitFor({ timeout: 300_000 });
+  console.log(`# tiny on WebGPU + WASM in ${Date.now() - checkStarted} ms: ${await comparison.textContent()}`);
+  const diff = Number(await comparison.getAttribute('data-max-abs-diff'));
+  assert.ok(Number.isFinite(diff) && diff < 1e-3, `max abs difference ${diff}`);
+  assert.match((await comparison.textContent()) ?? '', /WebGPU and WASM agree/);
+  const table = page.getByRole('table', { name: 'Outputs of tiny' });
+  assert.equal(await table.getByRole('row').count(), 3); // header, y, probs
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a file whose sha256 does not match the manifest is refused with a clear error', async () => {
+  const page = await browser.newPage();
+  await openBackendCheck(page, `check-manifest=${encodeURIComponent(`${fixtures.url}corrupt-manifest.json`)}`);
+  await page.getByRole('status', { name: 'Current backend' }).filter({ hasText: /WebGPU|WASM/ }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Load manifest' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.equal(await alert.getAttribute('data-error-code'), 'corrupt-file');
+  assert.match((await alert.textContent()) ?? '', /sha256/);
+  assert.equal(await page.getByLabel('Graph').count(), 0);
+  await page.close();
+});
+
+test('a browser without WebGPU runs the worker on WASM and says why', async () => {
+  // Chromium without --enable-unsafe-webgpu grants no adapter here (Linux, headless): the real no-WebGPU case.
+  const plain = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await plain.newPage();
+    await openBackendCheck(page, `check-manifest=${encodeURIComponent(`${fixtures.url}manifest.json`)}&check-graph=tiny`);
+    const backend = page.getByRole('status', { name: 'Current backend' });
+    await backend.filter({ hasText: 'WASM' }).waitFor({ timeout: 60_000 });
+    console.log(`# without the WebGPU flag: ${await backend.textContent()}`);
+    assert.match((await backend.getAttribute('data-reason-code')) ?? '', /^(no-navigator-gpu|no-adapter)$/);
+    await page.getByRole('button', { name: 'Load manifest' }).click();
+    await page.getByRole('button', { name: 'Run on both backends' }).click();
+    const comparison = page.getByRole('status', { name: 'Backend comparison' });
+    await comparison.waitFor({ timeout: 120_000 });
+    assert.match((await comparison.textContent()) ?? '', /Only WASM ran/);
+  } finally {
+    await plain.close();
+  }
+});
