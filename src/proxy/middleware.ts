@@ -23,7 +23,16 @@ export function createProxyMiddleware(options: ProxyOptions, resolve: Resolver =
   };
 }
 
+/**
+ * Vite's own CORS middleware runs before plugin middleware and allows any localhost origin; under the proxy's
+ * prefix only the proxy's origin policy may apply, so whatever CORS headers were set before are dropped.
+ */
+function dropEarlierCorsHeaders(res: ServerResponse): void {
+  for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: ProxyOptions, resolve: Resolver): Promise<void> {
+  dropEarlierCorsHeaders(res);
   const origin = req.headers.origin;
   const decision = decideOrigin(origin, req.headers.host, options);
   if (decision === 'refused') {

@@ -8,7 +8,10 @@ export function corsProxyPlugin(overrides: Partial<ProxyOptions> = {}): Plugin {
     createProxyMiddleware(proxyOptionsFromEnv(process.env, overrides));
   return {
     name: 'code2lora-cors-proxy',
-    // Mounted directly (not as a post hook) so it answers before Vite's SPA fallback would serve index.html.
+    // Mounted directly (not as a post hook) so it answers before Vite's SPA fallback would serve index.html. Vite's
+    // host check runs first (good: it stops DNS-rebinding pages), and so does Vite's CORS middleware, which also
+    // answers every preflight itself: the app is same-origin with these servers, so it needs none; a separate
+    // origin (CODE2LORA_PROXY_ORIGINS) is for the standalone command.
     configureServer(server) {
       server.middlewares.use(middleware());
     },
