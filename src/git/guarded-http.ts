@@ -49,7 +49,10 @@ export function guardHttp(base: HttpClient, opts: GuardOptions): HttpClient {
 
   /** Rejects as soon as the signal fires, whatever the underlying promise does. */
   function raceAbort<T>(p: Promise<T>): Promise<T> {
-    if (signal.aborted) return Promise.reject(cancelled());
+    if (signal.aborted) {
+      p.catch(() => undefined); // its failure after the abort is expected and already reported as 'cancelled'
+      return Promise.reject(cancelled());
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => reject(cancelled());
       signal.addEventListener('abort', onAbort, { once: true });
@@ -68,13 +71,21 @@ export function guardHttp(base: HttpClient, opts: GuardOptions): HttpClient {
 
   function guardBody(body: AsyncIterableIterator<Uint8Array>): AsyncIterableIterator<Uint8Array> {
     const inner = body[Symbol.asyncIterator]();
+    // Closing a stream that already failed (aborted, reset) rejects again; that second report is noise.
+    const closeInner = async (): Promise<void> => {
+      try {
+        await inner.return?.();
+      } catch {
+        // already reported by next()
+      }
+    };
     const guarded: AsyncIterableIterator<Uint8Array> = {
       async next() {
         const step = await raceAbort(inner.next());
         if (!step.done && step.value) {
           received += step.value.byteLength;
           if (received > maxBytes) {
-            await inner.return?.();
+            await closeInner();
             throw new GitError('too-large', `The repository is too large: more than ${Math.round(maxBytes / 1e6)} MB to download.`);
           }
           opts.onBytes?.(received);
@@ -82,7 +93,7 @@ export function guardHttp(base: HttpClient, opts: GuardOptions): HttpClient {
         return step;
       },
       async return() {
-        await inner.return?.();
+        await closeInner();
         return { done: true, value: undefined };
       },
       [Symbol.asyncIterator]() {
