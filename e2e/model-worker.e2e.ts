@@ -8,11 +8,21 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
-import { makeTinyGraphs, type TinyGraphs } from './fixtures/tiny-graphs.ts';
+import { makeTinyGraphs, type TinyGraphs, type TinyReference } from './fixtures/tiny-graphs.ts';
 import { serveDirectory, type StaticServer } from './fixtures/static-server.ts';
+
+interface DriverOutcome {
+  backend: string;
+  backendAfter: string;
+  returned: string[];
+  locations: Record<string, string>;
+  z: number[];
+  zDims: number[];
+}
 
 let graphs: TinyGraphs;
 let fixtures: StaticServer;
@@ -79,6 +89,25 @@ test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs 
   const table = page.getByRole('table', { name: 'Outputs of tiny' });
   assert.equal(await table.getByRole('row').count(), 3); // header, y, probs
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('in the worker, an output kept on the GPU feeds another graph and matches numpy', async () => {
+  const page = await browser.newPage();
+  const workerUrl = page.waitForEvent('worker').then((w) => w.url());
+  await openBackendCheck(page, '');
+  const reference = JSON.parse(readFileSync(join(graphs.dir, 'reference.json'), 'utf8')) as TinyReference;
+  // A second instance of the app's model worker, driven over comlink's wire protocol (the app's client module is
+  // bundled and not importable from here): init, manifest, sessions with a gpu-buffer output, resident feed.
+  await page.addScriptTag({ path: fileURLToPath(new URL('./fixtures/model-worker-driver.js', import.meta.url)) });
+  const args = { url: await workerUrl, manifestUrl: `${fixtures.url}manifest.json`, x: reference.x };
+  const outcome = (await page.evaluate(`window.driveModelWorker(${JSON.stringify(args)})`)) as DriverOutcome;
+  assert.equal(outcome.backend, 'webgpu');
+  assert.equal(outcome.backendAfter, 'webgpu');
+  assert.deepEqual(outcome.returned, ['probs']);
+  assert.deepEqual(outcome.locations, { hidden: 'gpu-buffer' });
+  assert.deepEqual(outcome.zDims, reference.z.dims);
+  outcome.z.forEach((v, i) => assert.ok(Math.abs(v - reference.z.data[i]!) < 1e-4, `z[${i}] = ${v}, numpy ${reference.z.data[i]}`));
   await page.close();
 });
 

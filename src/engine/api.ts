@@ -33,6 +33,8 @@ export interface ModelWorkerApi {
   readFile(name: string): Promise<Uint8Array>;
   /** Runs a loaded graph; outputs not kept as residents come back as transferred typed arrays. */
   run(name: string, feeds: Record<string, FeedValue>, options?: RunOptions): Promise<Record<string, PlainTensor>>;
+  /** Where each resident tensor lives: 'gpu-buffer' (on the GPU) or 'cpu'. */
+  residentLocations(): Promise<Record<string, string>>;
   /** Disposes resident tensors (frees their GPU buffers). */
   releaseResident(names: string[]): Promise<void>;
   unload(name: string, backend?: Backend): Promise<void>;

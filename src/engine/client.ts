@@ -63,6 +63,10 @@ export class ModelClient {
     return this.remote.run(name, transfer(feeds, buffersOf(plain)), options);
   }
 
+  residentLocations(): Promise<Record<string, string>> {
+    return this.remote.residentLocations();
+  }
+
   releaseResident(names: string[]): Promise<void> {
     return this.remote.releaseResident(names);
   }

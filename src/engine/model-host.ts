@@ -146,6 +146,11 @@ export class ModelHost {
     return plain;
   }
 
+  /** Where each resident tensor lives ('gpu-buffer' under WebGPU when kept on the GPU, else 'cpu'). */
+  residentLocations(): Record<string, string> {
+    return Object.fromEntries([...this.residents].map(([name, tensor]) => [name, tensor.location]));
+  }
+
   releaseResident(names: string[]): void {
     for (const name of names) {
       this.residents.get(name)?.dispose();

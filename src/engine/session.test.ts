@@ -89,6 +89,7 @@ describe('ModelHost', () => {
 
     const kept = await host.run('tiny', { x: input() }, { keep: { y: 'hidden' } });
     expect(Object.keys(kept)).toEqual(['probs']);
+    expect(host.residentLocations()).toEqual({ hidden: 'cpu' });
     const chained = await host.run('tiny_consumer', { y: { resident: 'hidden' } });
     expectClose(chained.z, reference.z);
 

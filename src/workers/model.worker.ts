@@ -29,6 +29,7 @@ const api: ModelWorkerApi = {
     const outputs = await host.run(name, feeds, options);
     return transfer(outputs, buffersOf(outputs));
   },
+  residentLocations: async () => host.residentLocations(),
   releaseResident: async (names) => host.releaseResident(names),
   unload: (name, backend) => host.unload(name, backend),
   dispose: () => host.dispose(),
