@@ -147,3 +147,27 @@ test('a browser without WebGPU runs the worker on WASM and says why', async () =
     await plain.close();
   }
 });
+
+test('verified model files load again with their server gone (offline cache, re-verified)', async () => {
+  const transient = await serveDirectory(graphs.dir);
+  const manifestUrl = `${transient.url}manifest.json`;
+  const page = await browser.newPage();
+  try {
+    await openBackendCheck(page, `check-manifest=${encodeURIComponent(manifestUrl)}&check-graph=tiny`);
+    await page.getByRole('status', { name: 'Current backend' }).filter({ hasText: /WebGPU|WASM/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Load manifest' }).click();
+    await page.getByLabel('Graph').waitFor({ timeout: 60_000 });
+  } finally {
+    await transient.close();
+  }
+  await page.reload();
+  await page.getByRole('region', { name: 'Backend check' }).waitFor();
+  await page.getByRole('status', { name: 'Current backend' }).filter({ hasText: /WebGPU|WASM/ }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Load manifest' }).click();
+  await page.getByLabel('Graph').waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run on both backends' }).click();
+  const comparison = page.getByRole('status', { name: 'Backend comparison' });
+  await comparison.waitFor({ timeout: 300_000 });
+  assert.match((await comparison.textContent()) ?? '', /agree/);
+  await page.close();
+});
