@@ -164,7 +164,9 @@ function streamBack(
       upstream.setTimeout(0);
       done();
     };
-    // Mid-stream, a refusal can only travel inside the git stream; an unframed body can only be cut off.
+    // Mid-stream, a refusal can only travel inside the git stream: a git error line (which git clients show as
+    // the remote's message; isomorphic-git hands it to onMessage). The connection is then cut rather than ended,
+    // so that no client can take the truncated stream for a complete one. An unframed body can only be cut.
     const fail = (code: ProxyErrorCode, message: string): void => {
       if (finished) return;
       finish(); // first: destroying the upstream below re-enters through its 'aborted'/'error' events
@@ -172,7 +174,7 @@ function streamBack(
       if (res.writableEnded) return;
       if (status === 200 && cap.isFramed) {
         const text = `${midStreamMarker(code)} ${message}`;
-        res.end(target.kind === 'upload-pack' ? sidebandErrorLine(text) : advertisementErrorLine(text));
+        res.write(target.kind === 'upload-pack' ? sidebandErrorLine(text) : advertisementErrorLine(text), () => res.destroy());
       } else {
         res.destroy();
       }

@@ -75,15 +75,18 @@ interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The connection was cut before the body's end (how the proxy marks a stream it had to stop). */
+  cut: boolean;
 }
 
 function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
+      const reply = (cut: boolean): void => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), cut });
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
+      res.on('end', () => reply(false));
+      res.on('error', () => reply(true));
     });
     req.on('error', reject);
     req.end(body);
@@ -154,6 +157,7 @@ describe('forwarding', () => {
     const port = await startProxy();
     const reply = await send(port, 'POST', packPath(local()), { 'content-type': 'application/x-git-upload-pack-request' }, requestBody);
     expect(reply.status).toBe(200);
+    expect(reply.cut).toBe(false);
     expect(reply.body.equals(pack)).toBe(true);
     expect(seen[0]?.body.equals(requestBody)).toBe(true);
     expect(seen[0]?.headers['content-length']).toBe(String(requestBody.length));
@@ -299,6 +303,7 @@ describe('size caps', () => {
     const port = await startProxy({ maxResponseBytes: 2000 });
     const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
     expect(reply.status).toBe(200);
+    expect(reply.cut).toBe(true);
     const payloads = pktLines(reply.body);
     const last = payloads[payloads.length - 1] ?? '';
     expect(last.startsWith('\x03')).toBe(true);
@@ -400,6 +405,7 @@ describe('timeouts', () => {
     };
     const port = await startProxy({ idleTimeoutMs: 300 });
     const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    expect(reply.cut).toBe(true);
     const payloads = pktLines(reply.body);
     expect(payloads[0]).toBe('packfile\n');
     expect(findProxyRefusal(payloads[1] ?? '')?.error).toBe('upstream-timeout');
