@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -81,15 +82,19 @@ def read_lock() -> list[Attempt]:
     return attempts
 
 
+def _dsc_stanza(dsc: Path) -> dict[str, str]:
+    text = dsc.read_text(errors="replace")
+    # A signed .dsc wraps the stanza in an OpenPGP armour; the stanza itself parses as usual.
+    body = text.split("\n\n", 1)[1] if text.startswith("-----BEGIN PGP SIGNED") else text
+    return next(parse_deb822(body.split("-----BEGIN PGP SIGNATURE")[0]), {})
+
+
 def verify_against_dsc(folder: Path) -> dict[str, str | None]:
     """sha256 of every file the .dsc lists: the hex digest if present and matching, None if absent or wrong."""
     dscs = list(folder.glob("*.dsc"))
     if not dscs:
         return {}
-    text = dscs[0].read_text(errors="replace")
-    # A signed .dsc wraps the stanza in an OpenPGP armour; the stanza itself parses as usual.
-    body = text.split("\n\n", 1)[1] if text.startswith("-----BEGIN PGP SIGNED") else text
-    stanza = next(parse_deb822(body.split("-----BEGIN PGP SIGNATURE")[0]), {})
+    stanza = _dsc_stanza(dscs[0])
     result: dict[str, str | None] = {}
     for f in checksums(stanza):
         path = folder / f.name
@@ -105,20 +110,14 @@ def verify_against_dsc(folder: Path) -> dict[str, str | None]:
     return result
 
 
-def attempt_download(a: Attempt) -> dict[str, object]:
+BATCH = 16  # packages per apt-get call: one index load for many downloads (apt's CPU, not the network, limits)
+
+
+def _finish(a: Attempt, errors: list[str]) -> dict[str, object]:
     folder = a.folder
-    status_path = folder / "status.json"
-    if status_path.exists():
-        return json.loads(status_path.read_text())
-    folder.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(
-        ["apt-get", "source", "--download-only", "--only-source", "-o", "Acquire::Retries=1",
-         "-o", "Acquire::http::Timeout=60", f"{a.package}={a.version}"],
-        cwd=folder, capture_output=True, text=True, timeout=1800)
     verified = verify_against_dsc(folder)
     tar_digest = verified.get(a.tarball)
     usable = tar_digest is not None and tar_digest == a.tarball_sha256
-    errors = [l for l in proc.stderr.splitlines() if l.startswith("E:")]
     status = {"package": a.package, "version": a.version, "suites": list(a.suites), "tarball": a.tarball,
               "sha256": a.tarball_sha256, "pytest": a.pytest, "usable": usable, "files": verified,
               "errors": errors[:5]}
@@ -127,8 +126,38 @@ def attempt_download(a: Attempt) -> dict[str, object]:
         for p in folder.iterdir():
             if not p.name.endswith(".dsc"):
                 p.unlink()
-    status_path.write_text(json.dumps(status, indent=1))
+    (folder / "status.json").write_text(json.dumps(status, indent=1))
     return status
+
+
+def download_batch(batch: list[Attempt], work_dir: Path) -> list[dict[str, object]]:
+    """One `apt-get source --download-only` for the batch in a scratch folder, then each package's files
+    (its .dsc and what the .dsc lists) move into the package's own folder and are verified there."""
+    todo = [a for a in batch if not (a.folder / "status.json").exists()]
+    if todo:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(
+            ["apt-get", "source", "--download-only", "--only-source", "-o", "Acquire::Retries=1",
+             "-o", "Acquire::http::Timeout=60"] + [f"{a.package}={a.version}" for a in todo],
+            cwd=work_dir, capture_output=True, text=True, timeout=3600)
+        errors = [l for l in proc.stderr.splitlines() if l.startswith("E:")]
+        for a in todo:
+            a.folder.mkdir(parents=True, exist_ok=True)
+            dsc_name = f"{a.package}_{a.version.split(':', 1)[-1]}.dsc"
+            names = {dsc_name}
+            dsc = work_dir / dsc_name
+            if dsc.exists():
+                stanza = _dsc_stanza(dsc)
+                names |= {f.name for f in checksums(stanza)}
+            for name in names:
+                # Link, not move: two versions in one batch may share an upstream tarball.
+                if (work_dir / name).exists() and not (a.folder / name).exists():
+                    os.link(work_dir / name, a.folder / name)
+            _finish(a, [e for e in errors if f"/{a.package}_" in e or f" {a.package}" in e])
+        for leftover in work_dir.iterdir():
+            leftover.unlink()
+        work_dir.rmdir()
+    return [json.loads((a.folder / "status.json").read_text()) for a in batch]
 
 
 def usable_statuses() -> list[dict[str, object]]:
@@ -167,24 +196,27 @@ def run(jobs: int, from_lock: bool) -> None:
         attempts = read_lock() if from_lock and SOURCES_LOCK.exists() else plan_attempts(candidates_by_suite())
         say(f"planned {len(attempts)} attempts ({len({a.package for a in attempts})} packages), jobs={jobs}")
         counts = {"done": 0, "usable": 0}
+        batches = [attempts[i:i + BATCH] for i in range(0, len(attempts), BATCH)]
 
-        def work(a: Attempt) -> None:
+        def work(job: tuple[int, list[Attempt]]) -> None:
+            index, batch = job
             try:
-                status = attempt_download(a)
-                ok = bool(status["usable"])
-            except Exception as exc:  # one broken package must not stop the run
-                say(f"error {a.package} {a.version}: {exc!r}")
-                ok = False
+                statuses = download_batch(batch, SOURCES_CACHE / ".work" / str(index))
+                ok = sum(bool(s["usable"]) for s in statuses)
+            except Exception as exc:  # one broken batch must not stop the run
+                say(f"error in batch {batch[0].package}..{batch[-1].package}: {exc!r}")
+                ok = 0
             with log_lock:
-                counts["done"] += 1
+                counts["done"] += len(batch)
                 counts["usable"] += ok
                 done, usable = counts["done"], counts["usable"]
-            if done % 25 == 0 or ok:
-                say(f"[{done}/{len(attempts)}] {a.package} {a.version} {'ok' if ok else 'missing'}"
-                    f" (usable {usable})")
+            say(f"[{done}/{len(attempts)}] {batch[0].package}..{batch[-1].package}: {ok}/{len(batch)} usable"
+                f" (usable {usable})")
+            if index % 20 == 0:
+                write_lock()
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(work, attempts))
+            list(pool.map(work, enumerate(batches)))
         n = write_lock()
         say(f"finished: {counts['done']} attempted, {counts['usable']} usable; lock has {n} entries")
 

@@ -2,7 +2,7 @@
 and the production files of training-split source packages.
 
 Leakage rules (DESIGN.md section 3): nothing from a package whose Source is held out (holdout_of != "train"); no
-test file (test_files.is_test_file) from any package except CPython's own test suite. Files are deduplicated by
+test file (file_roles.is_test_file) from any package except CPython's own test suite. Files are deduplicated by
 content. Output: CORPUS_DIR/corpus-NNNNN.jsonl shards of {"path","package","text"} in a seeded shuffled order, plus
 corpus_manifest.json; READY is touched last, only when everything is written.
 
@@ -28,7 +28,7 @@ from .apt_index import index_files, read_index
 from .holdout import holdout_of
 from .paths import BINARIES_CACHE, BINARIES_LOCK, CORPUS_DIR
 from .source_tree import MAX_FILE_BYTES, downloaded_sources, newest_versions, python_files
-from .test_files import is_test_file
+from .file_roles import is_test_file
 
 CPYTHON_TESTSUITE = "libpython3.11-testsuite"
 MAX_DEB_BYTES = 20_000_000
@@ -232,7 +232,7 @@ def build(jobs: int) -> dict[str, object]:
         "files": len(records), "bytes": total_bytes, "packages": len(packages), "sources": len(sources),
         "files_by_origin": by_kind, "shards": shards, "seed": SEED,
         "leakage_rules": "no package whose Source is held out (models/data/holdout.py); no test files "
-                         "(models/data/test_files.py) except CPython's own test suite; deduplicated by content",
+                         "(models/data/file_roles.py) except CPython's own test suite; deduplicated by content",
         "source_packages": sorted(sources),
     }
     (CORPUS_DIR / "corpus_manifest.json").write_text(json.dumps(manifest, indent=1))

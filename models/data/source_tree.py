@@ -6,11 +6,10 @@ tarball is what upstream released, before Debian's patches: that is the reposito
 
 from __future__ import annotations
 
-import functools
 import json
 import tarfile
 
-import apt_pkg
+from .debversion import compare, sort_key
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,20 +79,17 @@ def python_files(tarball: Path) -> list[tuple[str, str]]:
 
 def newest_versions(downloads: list[SourceDownload]) -> list[SourceDownload]:
     """One download per package: the one with the highest Debian version (the static track's snapshot)."""
-    apt_pkg.init_system()
     best: dict[str, SourceDownload] = {}
     for d in downloads:
         cur = best.get(d.package)
-        if cur is None or apt_pkg.version_compare(d.version, cur.version) > 0:
+        if cur is None or compare(d.version, cur.version) > 0:
             best[d.package] = d
     return [best[k] for k in sorted(best)]
 
 
 def versions_in_order(downloads: list[SourceDownload]) -> dict[str, list[SourceDownload]]:
     """Every package's downloads sorted from oldest to newest Debian version."""
-    apt_pkg.init_system()
     chains: dict[str, list[SourceDownload]] = {}
     for d in downloads:
         chains.setdefault(d.package, []).append(d)
-    key = functools.cmp_to_key(lambda a, b: apt_pkg.version_compare(a.version, b.version))
-    return {k: sorted(v, key=key) for k, v in sorted(chains.items())}
+    return {k: sorted(v, key=lambda d: sort_key(d.version)) for k, v in sorted(chains.items())}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from models.data.tasks import Task, extract_tasks
-from models.data.test_files import is_test_file
+from models.data.file_roles import is_test_file
 
 
 def tasks_of(code: str) -> list[Task]:
