@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import type { ProxyOptions } from './config.ts';
-import { midStreamMarker, refusal, type ProxyErrorCode, type ProxyRefusal } from './errors.ts';
+import { midStreamMarker, refusal, type ProxyErrorCode } from './errors.ts';
 import { advertisementErrorLine, PktLineCap, sidebandErrorLine } from './pktline.ts';
 import { sendRefusal } from './respond.ts';
 import {
@@ -126,16 +126,18 @@ export async function forwardGitRequest(
     if (!REDIRECT_STATUSES.has(status)) return streamBack(upstream, target, res, extraHeaders, options);
 
     upstream.resume(); // discard the redirect's body
-    const location = upstream.headers.location;
-    let problem: ProxyRefusal | null = null;
-    if (!location) problem = refusal('redirect-not-allowed', `${status} without a Location`);
-    else if (hop >= options.maxRedirects) problem = refusal('redirect-not-allowed', `more than ${options.maxRedirects} redirects`);
-    else if (status === 303) problem = refusal('redirect-not-allowed', '303 would turn the git request into a plain GET');
-    if (problem || !location) return sendRefusal(res, problem ?? refusal('redirect-not-allowed', 'redirect'), extraHeaders);
-    const next = checkRedirect(target, location);
+    const next = nextHop(target, status, upstream.headers.location, hop, options);
     if (!next.ok) return sendRefusal(res, next.refusal, extraHeaders);
     target = next.value;
   }
+}
+
+function nextHop(target: ProxyTarget, status: number, location: string | undefined, hop: number, options: ProxyOptions): Checked<ProxyTarget> {
+  const refuse = (message: string): Checked<ProxyTarget> => ({ ok: false, refusal: refusal('redirect-not-allowed', message) });
+  if (!location) return refuse(`${status} without a Location`);
+  if (hop >= options.maxRedirects) return refuse(`more than ${options.maxRedirects} redirects`);
+  if (status === 303 && target.method === 'POST') return refuse('303 would turn the upload-pack POST into a GET');
+  return checkRedirect(target, location);
 }
 
 function streamBack(

@@ -367,6 +367,17 @@ describe('redirects', () => {
     expect(pktLines(reply.body)).toEqual(['got 0009want\n']);
   });
 
+  it('refuses a 303 on the upload-pack POST (it would become a GET)', async () => {
+    handler = (_req, res) => {
+      res.writeHead(303, { location: '/renamed/repo.git/git-upload-pack' });
+      res.end();
+    };
+    const port = await startProxy();
+    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    expect(json(reply).error).toBe('redirect-not-allowed');
+    expect(seen).toHaveLength(1);
+  });
+
   it('refuses redirects to another host, to non-git paths, and loops', async () => {
     const port = await startProxy();
     const cases: Array<[string, string]> = [
