@@ -94,7 +94,7 @@ test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs 
 
 test('in the worker, an output kept on the GPU feeds another graph and matches numpy', async () => {
   const page = await browser.newPage();
-  const workerUrl = page.waitForEvent('worker').then((w) => w.url());
+  const workerUrl = page.waitForEvent('worker', { predicate: (w) => /model\.worker/.test(w.url()) }).then((w) => w.url());
   await openBackendCheck(page, '');
   const reference = JSON.parse(readFileSync(join(graphs.dir, 'reference.json'), 'utf8')) as TinyReference;
   // A second instance of the app's model worker, driven over comlink's wire protocol (the app's client module is
@@ -170,4 +170,31 @@ test('verified model files load again with their server gone (offline cache, re-
   await comparison.waitFor({ timeout: 300_000 });
   assert.match((await comparison.textContent()) ?? '', /agree/);
   await page.close();
+});
+
+test('when the GPU process dies the worker reports the lost device and carries on with WASM', async () => {
+  // A browser of its own: crashing the GPU process must not disturb the other tests.
+  const own = await launchBrowser();
+  try {
+    const page = await own.newPage();
+    await openBackendCheck(page, `check-manifest=${encodeURIComponent(`${fixtures.url}manifest.json`)}&check-graph=tiny`);
+    const backend = page.getByRole('status', { name: 'Current backend' });
+    await backend.filter({ hasText: 'WebGPU' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Load manifest' }).click();
+    await page.getByRole('button', { name: 'Run on both backends' }).click();
+    const comparison = page.getByRole('status', { name: 'Backend comparison' });
+    await comparison.filter({ hasText: 'agree' }).waitFor({ timeout: 300_000 });
+
+    const cdp = await own.newBrowserCDPSession();
+    await cdp.send('Browser.crashGpuProcess');
+    await backend.filter({ hasText: 'WASM' }).waitFor({ timeout: 60_000 });
+    console.log(`# after the GPU crash: ${await backend.textContent()}`);
+    assert.equal(await backend.getAttribute('data-reason-code'), 'device-lost');
+
+    await page.getByRole('button', { name: 'Run on both backends' }).click();
+    await comparison.filter({ hasText: 'Only WASM ran' }).waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByRole('alert').count(), 0);
+  } finally {
+    await own.close();
+  }
 });

@@ -1,5 +1,12 @@
 import * as ort from 'onnxruntime-web';
-import { chooseBackend, fallBackToWasm, type GpuDeviceLike, type GpuLike, platformGpu } from './backend.ts';
+import {
+  chooseBackend,
+  fallBackToWasm,
+  platformGpu,
+  type GpuDeviceLike,
+  type GpuDeviceLostInfo,
+  type GpuLike,
+} from './backend.ts';
 import { ModelError, describeError } from './errors.ts';
 import { ModelFiles } from './model-files.ts';
 import { openDefaultStore, type ModelByteStore } from './model-store.ts';
@@ -52,6 +59,8 @@ export class ModelHost {
   private readonly listeners = new Set<Listener>();
   private webgpuHandedAdapter = false;
   private watchingDevice = false;
+  /** onnxruntime-web cannot make a second device, so after a loss WebGPU stays off for this worker's life. */
+  private deviceLost = false;
   private disposed = false;
 
   constructor(private readonly deps: ModelHostDeps = {}) {}
@@ -98,6 +107,9 @@ export class ModelHost {
     files.entry(name);
     const explicit = options.backend !== undefined;
     const backend = options.backend ?? this.choice.backend;
+    if (backend === 'webgpu' && this.deviceLost) {
+      throw new ModelError('device-lost', `${name}: the WebGPU device was lost; reload the page to use WebGPU again`);
+    }
     if (backend === 'webgpu' && !this.webgpuHandedAdapter) {
       throw new ModelError('session-failed', `${name}: WebGPU is not available here (${this.choice.reason})`);
     }
@@ -124,7 +136,10 @@ export class ModelHost {
     for (const [input, value] of Object.entries(feeds)) {
       if ('resident' in value) {
         const tensor = this.residents.get(value.resident);
-        if (!tensor) throw new ModelError('not-loaded', `feed "${input}": no resident tensor "${value.resident}"`);
+        if (!tensor) {
+          const code = this.deviceLost ? 'device-lost' : 'not-loaded';
+          throw new ModelError(code, `feed "${input}": no resident tensor "${value.resident}"`);
+        }
         ortFeeds[input] = tensor;
       } else {
         ortFeeds[input] = toOrtTensor(input, value);
@@ -206,9 +221,15 @@ export class ModelHost {
   private async watchDevice(): Promise<void> {
     if (this.watchingDevice) return;
     this.watchingDevice = true;
-    const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
-    const lost = await device.lost;
+    let lost: GpuDeviceLostInfo;
+    try {
+      const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+      lost = await device.lost;
+    } catch {
+      return; // no device to watch: session creation itself will report the failure
+    }
     if (this.disposed) return;
+    this.deviceLost = true;
     this.setChoice(fallBackToWasm(this.choice, 'device-lost', lost.message || lost.reason));
     // GPU tensors and sessions died with the device; models load again on WASM at their next use.
     for (const [name, tensor] of this.residents) {

@@ -24,9 +24,13 @@ export interface CheckResult {
   webgpuSkipped?: string;
 }
 
-/** The backends worth checking: WebGPU whenever an adapter was granted (even after a fallback), and always WASM. */
+/**
+ * The backends worth checking: always WASM, and WebGPU whenever an adapter was granted, even if the engine fell
+ * back after a failed session (the check shows that failure) but not after the device was lost.
+ */
 export function backendsToCheck(choice: BackendChoice): Backend[] {
-  return choice.adapter || choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'];
+  const webgpu = choice.backend === 'webgpu' || (choice.adapter !== undefined && choice.reasonCode !== 'device-lost');
+  return webgpu ? ['webgpu', 'wasm'] : ['wasm'];
 }
 
 /**
