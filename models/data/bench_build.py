@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .evolution import Sequence, release_sequence, replay_sequence
+from .evolution import Sequence, cap_sequence, capped, release_sequence, replay_sequence
 from .holdout import holdout_of
 from .paths import BENCH_DIR
 from .snapshot import Snapshot, load_snapshot, relative_to_cache
@@ -27,6 +27,7 @@ from .splits import chronological_split, static_split
 from .tasks import Task
 
 MIN_TASKS = 10  # a repository enters the benchmark with at least this many static tasks
+MAX_STATIC_TASKS = 500  # per repository, a seeded-hash choice: a few huge suites must not dominate the metrics
 
 
 def log(msg: str) -> None:
@@ -71,13 +72,15 @@ def build_repo(versions: list[SourceDownload]) -> RepoResult | None:
     if len(snap.tasks) < MIN_TASKS:
         return None
     repo = snap.package
-    static = [task_record(repo, snap.version, t, "") for t in snap.tasks]
+    everything = [task_record(repo, snap.version, t, "") for t in snap.tasks]
+    keep = capped([str(r["id"]) for r in everything], MAX_STATIC_TASKS)
+    static = [r for i, r in enumerate(everything) if i in keep]
     for rec in static:
         rec["split"] = static_split(repo, str(rec["id"]))
     info: dict[str, object] = {
         "repo": repo, "version": snap.version, "suites": list(newest.suites), "split": holdout_of(repo),
         "tarball": relative_to_cache(newest.tarball), "production_files": len(snap.production),
-        "test_files": len(snap.tests), "production_lines": snap.production_lines, "tasks": len(snap.tasks),
+        "test_files": len(snap.tests), "production_lines": snap.production_lines, "tasks": len(static), "tasks_before_cap": len(snap.tasks),
         "versions": [v.version for v in versions]}
     sequences = []
     evolution: list[dict[str, object]] = []
@@ -87,7 +90,7 @@ def build_repo(versions: list[SourceDownload]) -> RepoResult | None:
         chain: list[Snapshot] = [load_snapshot(v) for v in chain_downloads[:-1]] + [snap]
         seqs.insert(0, release_sequence(chain))
     for seq in seqs:
-        header, steps, records = _sequence_records(seq)
+        header, steps, records = _sequence_records(cap_sequence(seq))
         if not records:
             continue
         sequences.append((header, steps))

@@ -14,6 +14,7 @@ A step brings at most MAX_TASKS_PER_STEP tasks; a test file with more is cut int
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 
 from .import_order import growth_order
@@ -21,6 +22,7 @@ from .snapshot import Snapshot
 from .tasks import Task
 
 MAX_TASKS_PER_STEP = 8
+MAX_TASKS_PER_SEQUENCE = 500  # as for the static track: a few huge test suites must not dominate the metrics
 Provenance = str  # "release" | "replay"
 
 
@@ -112,3 +114,29 @@ def release_sequence(chain: list[Snapshot]) -> Sequence:
     for old, new in zip(chain, chain[1:]):
         steps += release_steps(old, new, counter)
     return Sequence(chain[0].package, "release", chain[0].version, chain[-1].version, steps)
+
+
+def _rank(key: str) -> bytes:
+    return hashlib.sha256(f"code2lora-cap-v1:{key}".encode()).digest()
+
+
+def capped(keys: list[str], limit: int) -> set[int]:
+    """Indices of the `limit` keys with the smallest seeded hash (all of them when there are few enough)."""
+    if len(keys) <= limit:
+        return set(range(len(keys)))
+    return set(sorted(range(len(keys)), key=lambda i: _rank(keys[i]))[:limit])
+
+
+def cap_sequence(seq: Sequence, limit: int = MAX_TASKS_PER_SEQUENCE) -> Sequence:
+    """Keep at most `limit` tasks (a seeded-hash choice, order kept); test steps left without tasks go."""
+    keys = [f"{step.commit}:{t.path}:{t.line}:{t.column}" for step in seq.steps for t in step.tasks]
+    keep = capped(keys, limit)
+    steps: list[Step] = []
+    i = 0
+    for step in seq.steps:
+        kept = [t for j, t in enumerate(step.tasks, start=i) if j in keep]
+        i += len(step.tasks)
+        if step.change == "tests" and not kept:
+            continue
+        steps.append(Step(step.commit, step.path, step.change, step.diff, kept))
+    return Sequence(seq.repo, seq.provenance, seq.start_version, seq.end_version, steps)

@@ -162,3 +162,16 @@ def test_splits_are_deterministic_and_respect_the_holdout() -> None:
     assert splits == [static_split(train, f"id{i}") for i in range(2000)]
     assert 0.05 < splits.count("ir_val") / 2000 < 0.15 and 0.05 < splits.count("ir_test") / 2000 < 0.15
     assert [chronological_split(train, i, 10) for i in range(10)] == ["train"] * 8 + ["ir_val", "ir_test"]
+
+
+def test_cap_keeps_a_deterministic_subset_and_drops_emptied_test_steps() -> None:
+    from models.data.evolution import cap_sequence, capped
+    assert capped(["a", "b"], 5) == {0, 1}
+    chosen = capped([f"k{i}" for i in range(100)], 10)
+    assert len(chosen) == 10 and chosen == capped([f"k{i}" for i in range(100)], 10)
+    many = "".join(f"    assert run({i}) == {i * 10 + 10}\n" for i in range(40))
+    snap = _snapshot("1.0-1", PROD, {"tests/test_many.py": "from pkg.core import run\n\ndef test_m():\n" + many})
+    seq = cap_sequence(replay_sequence(snap), limit=5)
+    assert sum(len(s.tasks) for s in seq.steps) == 5
+    assert all(s.tasks for s in seq.steps if s.change == "tests")
+    assert [s.path for s in seq.steps if s.change == "add"] == ["pkg/util.py", "pkg/core.py", "pkg/__init__.py"]
