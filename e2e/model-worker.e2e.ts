@@ -82,7 +82,8 @@ test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs 
   await page.getByRole('button', { name: 'Run on both backends' }).click();
   const comparison = page.getByRole('status', { name: 'Backend comparison' });
   await comparison.waitFor({ timeout: 300_000 });
-  console.log(`# tiny on WebGPU + WASM in ${Date.now() - checkStarted} ms: ${await comparison.textContent()}`);
+  const timings = await page.locator('.check-result p.muted').textContent();
+  console.log(`# tiny on WebGPU + WASM in ${Date.now() - checkStarted} ms (${timings}): ${await comparison.textContent()}`);
   const diff = Number(await comparison.getAttribute('data-max-abs-diff'));
   assert.ok(Number.isFinite(diff) && diff < 1e-3, `max abs difference ${diff}`);
   assert.match((await comparison.textContent()) ?? '', /WebGPU and WASM agree/);
@@ -133,10 +134,11 @@ test('a browser without WebGPU runs the worker on WASM and says why', async () =
   });
   try {
     const page = await plain.newPage();
+    const started = Date.now();
     await openBackendCheck(page, `check-manifest=${encodeURIComponent(`${fixtures.url}manifest.json`)}&check-graph=tiny`);
     const backend = page.getByRole('status', { name: 'Current backend' });
     await backend.filter({ hasText: 'WASM' }).waitFor({ timeout: 60_000 });
-    console.log(`# without the WebGPU flag: ${await backend.textContent()}`);
+    console.log(`# model worker ready on WASM in ${Date.now() - started} ms without the WebGPU flag: ${await backend.textContent()}`);
     assert.match((await backend.getAttribute('data-reason-code')) ?? '', /^(no-navigator-gpu|no-adapter)$/);
     await page.getByRole('button', { name: 'Load manifest' }).click();
     await page.getByRole('button', { name: 'Run on both backends' }).click();

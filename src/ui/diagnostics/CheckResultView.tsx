@@ -30,6 +30,11 @@ export function CheckResultView({ result }: { result: CheckResult }): ReactEleme
       >
         {verdict}
       </p>
+      <p className="muted">
+        {result.runs
+          .map((run) => `${run.backend === 'webgpu' ? 'WebGPU' : 'WASM'}: session ${Math.round(run.loadMs)} ms, run ${Math.round(run.runMs)} ms`)
+          .join('; ')}
+      </p>
       <table aria-label={`Outputs of ${result.graph}`}>
         <thead>
           <tr>

@@ -6,6 +6,9 @@ import { maxAbsDifference, summarise, type TensorSummary } from './compare.ts';
 export interface BackendRun {
   backend: Backend;
   outputs: Record<string, TensorSummary>;
+  /** Session creation (first time on this backend) and one run, in milliseconds: figures, not a benchmark. */
+  loadMs: number;
+  runMs: number;
 }
 
 export interface OutputComparison {
@@ -42,11 +45,16 @@ export async function runBackendCheck(client: ModelClient, graph: string, choice
   const raw = new Map<Backend, Awaited<ReturnType<ModelClient['run']>>>();
   const runs: BackendRun[] = [];
   for (const backend of backends) {
+    const loadStart = performance.now();
     const info = await client.load(graph, { backend });
+    const runStart = performance.now();
     const outputs = await client.run(graph, deterministicFeeds(info.inputs), { backend });
+    const runEnd = performance.now();
     raw.set(backend, outputs);
     runs.push({
       backend,
+      loadMs: runStart - loadStart,
+      runMs: runEnd - runStart,
       outputs: Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, summarise(tensor)])),
     });
   }
