@@ -15,11 +15,12 @@ export interface AppServer {
  * which mounts the same CORS-proxy middleware as the dev server. The proxy's loopback switch is on so that the
  * fixture git server on 127.0.0.1 is reachable; nothing else about the proxy changes.
  */
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
     throw new Error('dist/ is missing: run `npx vite build` before the e2e tests');
   }
-  process.env.CODE2LORA_PROXY_ALLOW_LOOPBACK = '1';
+  // The proxy middleware reads its settings from the environment when the server starts.
+  Object.assign(process.env, { CODE2LORA_PROXY_ALLOW_LOOPBACK: '1' }, env);
   const server: PreviewServer = await preview({
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),

@@ -9,21 +9,24 @@ import './styles.css';
 
 export function App(): ReactElement {
   const activeRepo = useAppStore((s) => s.activeRepo);
-  const refreshRepos = useAppStore((s) => s.refreshRepos);
+  const restoreLastRepo = useAppStore((s) => s.restoreLastRepo);
   const repoError = useAppStore((s) => s.repoError);
+  const started = useAppStore((s) => s.started);
 
   useEffect(() => {
-    void refreshRepos();
-  }, [refreshRepos]);
+    void restoreLastRepo();
+  }, [restoreLastRepo]);
 
   return (
-    <div className="app">
+    <div className="app" data-ready={started ? 'true' : 'false'}>
       <header className="app-header">
         <h1>Code2LoRA Web</h1>
         <p className="tagline">A repo-tuned code completer from any Python repository: no fine-tuning, no prompt stuffing.</p>
       </header>
       <main>
-        {activeRepo ? (
+        {!started ? (
+          <p className="muted" role="status">Opening…</p>
+        ) : activeRepo ? (
           <Workspace />
         ) : (
           <div className="start">

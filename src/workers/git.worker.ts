@@ -35,9 +35,24 @@ async function releasingCallback<T>(cb: ProgressCallback, call: () => Promise<T>
   }
 }
 
+/**
+ * LightningFS saves its superblock (the directory tree) to IndexedDB on a 500 ms debounce; a tab closed sooner
+ * would lose a finished clone. Every call that changes the fs therefore flushes before it resolves.
+ */
+async function flushed<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } finally {
+    await lfs.promises.flush();
+  }
+}
+
 const api: GitApi = {
   ...service,
-  clone: (opts, onProgress) => releasingCallback(onProgress, () => service.clone(opts, onProgress)),
-  deepen: (repoId, depth, onProgress) => releasingCallback(onProgress, () => service.deepen(repoId, depth, onProgress)),
+  clone: (opts, onProgress) => flushed(() => releasingCallback(onProgress, () => service.clone(opts, onProgress))),
+  deepen: (repoId, depth, onProgress) =>
+    flushed(() => releasingCallback(onProgress, () => service.deepen(repoId, depth, onProgress))),
+  openDemo: (name) => flushed(() => service.openDemo(name)),
+  removeRepo: (id) => flushed(() => service.removeRepo(id)),
 };
 expose(api);

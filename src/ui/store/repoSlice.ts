@@ -15,6 +15,8 @@ export interface CloneJob {
 
 export interface RepoSlice {
   repos: RepoRecord[];
+  /** False until the start-up restore has finished, so the start screen does not flash before a reopen. */
+  started: boolean;
   activeRepo: RepoRecord | null;
   files: TreeEntry[];
   selectedPath: string | null;
@@ -23,6 +25,8 @@ export interface RepoSlice {
   /** An error not tied to the clone job (opening, reading); shown in the workspace. */
   repoError: UserError | null;
   refreshRepos(): Promise<void>;
+  /** At start-up: reopen the repository that was open before the reload, if it is still kept. */
+  restoreLastRepo(): Promise<void>;
   startClone(input: string): Promise<void>;
   cancelClone(): Promise<void>;
   openRepo(repo: RepoRecord): Promise<void>;
@@ -31,10 +35,13 @@ export interface RepoSlice {
   selectFile(path: string): Promise<void>;
 }
 
+const LAST_REPO_KEY = 'code2lora.lastRepo';
+
 const idleJob: CloneJob = { status: 'idle', url: '', progress: null, error: null };
 
 export const createRepoSlice: StateCreator<AppState, [], [], RepoSlice> = (set, get) => ({
   repos: [],
+  started: false,
   activeRepo: null,
   files: [],
   selectedPath: null,
@@ -48,6 +55,17 @@ export const createRepoSlice: StateCreator<AppState, [], [], RepoSlice> = (set, 
       set({ repos });
     } catch (e) {
       set({ repoError: describeError(e) });
+    }
+  },
+
+  async restoreLastRepo() {
+    await get().refreshRepos();
+    const lastId = globalThis.localStorage?.getItem(LAST_REPO_KEY);
+    const repo = get().repos.find((r) => r.id === lastId);
+    try {
+      if (repo && !get().activeRepo) await get().openRepo(repo);
+    } finally {
+      set({ started: true });
     }
   },
 
@@ -72,6 +90,7 @@ export const createRepoSlice: StateCreator<AppState, [], [], RepoSlice> = (set, 
   },
 
   async openRepo(repo) {
+    globalThis.localStorage?.setItem(LAST_REPO_KEY, repo.id);
     set({ activeRepo: repo, files: [], selectedPath: null, selectedText: null, repoError: null });
     try {
       const files = await gitService().listFiles(repo.id, repo.head);
@@ -93,6 +112,7 @@ export const createRepoSlice: StateCreator<AppState, [], [], RepoSlice> = (set, 
   },
 
   closeRepo() {
+    globalThis.localStorage?.removeItem(LAST_REPO_KEY);
     set({ activeRepo: null, files: [], selectedPath: null, selectedText: null, cloneJob: idleJob });
   },
 
