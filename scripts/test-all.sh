@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Every test of the project: types, units (TypeScript and Python), then end-to-end in headless Chromium.
+# Every test of the project: types, units (TypeScript and Python), then end-to-end in headless Chromium
+# against the production build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== type check"
 npx tsc -p tsconfig.json --noEmit
+echo "== unit tests (Vitest)"
 npx vitest run
-if compgen -G "models/**/test_*.py" >/dev/null || find models -name 'test_*.py' | grep -q .; then
-  /usr/bin/python3 -m pytest -q models
-fi
+echo "== unit tests (pytest, models/)"
+/usr/bin/python3 -m pytest -q -p no:cacheprovider models
+echo "== build"
+npm run build --silent
+echo "== end-to-end tests (Chromium)"
 node --import tsx e2e/run.ts
