@@ -1,3 +1,4 @@
+import { describeProxyRefusal, findProxyRefusal, parseProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
 import type { GitErrorCode } from './types.ts';
 
 /** A failure of the git layer with a code the UI maps to a clear message. */
@@ -15,21 +16,23 @@ export function isGitError(value: unknown): value is GitError {
   return value instanceof GitError;
 }
 
-/** What the proxy answers when it refuses a request: `{"error": "<code>", "message": "<text>"}`. */
-interface ProxyRefusal {
-  error: string;
-  message: string;
-}
-
-function parseProxyRefusal(body: string): ProxyRefusal | null {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { error, message } = parsed as Record<string, unknown>;
-    if (typeof error !== 'string') return null;
-    return { error, message: typeof message === 'string' ? message : error };
-  } catch {
-    return null;
+/**
+ * Our CORS proxy's refusal (a JSON body before any byte of the answer, or a marked git error line mid-stream)
+ * as a GitError: limits become 'too-large', an unreachable or silent host 'network', the rest 'proxy-refused'.
+ */
+export function errorFromProxyRefusal(refusal: ProxyRefusal): GitError {
+  const message = describeProxyRefusal(refusal);
+  switch (refusal.error) {
+    case 'response-too-large':
+    case 'request-too-large':
+      return new GitError('too-large', message);
+    case 'dns-failed':
+    case 'upstream-unreachable':
+    case 'upstream-timeout':
+    case 'request-timeout':
+      return new GitError('network', message);
+    default:
+      return new GitError('proxy-refused', message);
   }
 }
 
@@ -40,11 +43,7 @@ function parseProxyRefusal(body: string): ProxyRefusal | null {
  */
 export function errorFromHttpStatus(status: number, statusText: string, body: string, url: string): GitError {
   const refusal = parseProxyRefusal(body);
-  if (refusal) {
-    if (status === 413 || /large|size/i.test(refusal.error)) return new GitError('too-large', refusal.message);
-    if (status === 502 || status === 504) return new GitError('network', refusal.message);
-    return new GitError('proxy-refused', refusal.message);
-  }
+  if (refusal) return errorFromProxyRefusal(refusal);
   if (status === 401 || status === 403 || status === 404) {
     return new GitError('not-found-or-private', `No public repository at ${url} (HTTP ${status}): it does not exist or is private.`);
   }
@@ -89,6 +88,8 @@ export function toGitError(err: unknown, url = ''): GitError {
     }
   }
   const message = err instanceof Error ? err.message : String(err);
+  const refusal = findProxyRefusal(message);
+  if (refusal) return errorFromProxyRefusal(refusal);
   if (/fetch failed|network|ECONNREFUSED|ECONNRESET|socket|EPIPE|terminated|Failed to fetch/i.test(message)) {
     return new GitError('network', `Network failure: ${message}`);
   }

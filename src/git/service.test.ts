@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServer, type GitServer } from '../../e2e/support/git-server.ts';
+import { proxyOptions, type ProxyOptions } from '../proxy/config.ts';
+import { createProxyMiddleware } from '../proxy/middleware.ts';
 import { GitError } from './errors.ts';
 import { createGitService } from './service.ts';
 import { incompressibleBytes, makeBareRepo } from './testing/fixture-repos.ts';
@@ -216,35 +218,42 @@ describe('failures', () => {
     expect(await git.listRepos()).toEqual([]);
   });
 
-  describe('behind a proxy that refuses', () => {
-    let proxy: Server;
-    let proxyUrl: string;
-    beforeAll(async () => {
-      // Answers like our CORS proxy does when it refuses: JSON {error, message} with a 4xx status.
-      proxy = createServer((req, res) => {
-        const tooLarge = req.url?.includes('huge');
-        res.statusCode = tooLarge ? 413 : 403;
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(tooLarge
-          ? { error: 'response-too-large', message: 'The repository exceeds the proxy limit of 200 MB.' }
-          : { error: 'host-not-allowed', message: 'example.org is not on the list of allowed git hosts.' }));
-      });
+  describe('behind our CORS proxy', () => {
+    const proxies: Server[] = [];
+    async function startProxy(overrides: Partial<ProxyOptions>): Promise<string> {
+      const middleware = createProxyMiddleware(proxyOptions({ allowLoopback: true, ...overrides }));
+      const proxy = createServer((req, res) => middleware(req, res, () => res.writeHead(404).end()));
+      proxies.push(proxy);
       await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-      proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/cors`;
-    });
-    afterAll(() => new Promise<void>((r) => proxy.close(() => r())));
+      return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/cors`;
+    }
+    afterAll(() => Promise.all(proxies.map((p) => new Promise((r) => p.close(r)))));
 
-    it('carries the proxy message as proxy-refused', async () => {
+    it('clones through it and keeps the proxy for deepening', async () => {
+      const corsProxy = await startProxy({});
       const { git } = freshService();
-      const err = await git.clone({ url: 'https://example.org/a/b.git', corsProxy: proxyUrl }, noProgress).catch((e: unknown) => e);
+      const rec = await git.clone({ url: `${server.url}/small.git`, corsProxy, depth: 1 }, noProgress);
+      expect(rec.corsProxy).toBe(corsProxy);
+      expect(await git.deepen(rec.id, 10, noProgress)).toBe(5);
+    });
+
+    it("carries the proxy's reason for refusing a host as proxy-refused", async () => {
+      const corsProxy = await startProxy({ allowedHosts: ['git.example.org'] });
+      const { git } = freshService();
+      const err = await git.clone({ url: 'https://example.org/a/b.git', corsProxy }, noProgress).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GitError);
       expect((err as GitError).code).toBe('proxy-refused');
-      expect((err as GitError).message).toContain('not on the list of allowed git hosts');
+      expect((err as GitError).message).toMatch(/allowlist/);
     });
 
-    it('maps the proxy size cap to too-large', async () => {
-      const { git } = freshService();
-      expect(await codeOf(git.clone({ url: 'https://example.org/a/huge.git', corsProxy: proxyUrl }, noProgress))).toBe('too-large');
+    it("maps the proxy's size cap, hit mid-stream, to too-large", async () => {
+      const corsProxy = await startProxy({ maxResponseBytes: 100_000 });
+      const { root, git } = freshService();
+      const err = await git.clone({ url: `${server.url}/big.git`, corsProxy }, noProgress).catch((e: unknown) => e);
+      expect((err as GitError).code).toBe('too-large');
+      expect((err as GitError).message).toMatch(/limit/);
+      expect(await git.listRepos()).toEqual([]);
+      expect(stagingLeftovers(root)).toEqual([]);
     });
   });
 });

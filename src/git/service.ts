@@ -2,7 +2,8 @@ import git, { type GitProgressEvent, type HttpClient } from 'isomorphic-git';
 import type { GitApi } from './api.ts';
 import { DEMO_INDEX_FILE, parseDemoIndex, unpackDemo } from './demo-bundle.ts';
 import { diffCommits } from './diff.ts';
-import { GitError, toGitError } from './errors.ts';
+import { findProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
+import { GitError, errorFromProxyRefusal, toGitError } from './errors.ts';
 import { joinPath, makeDirs, pathExists, removeTree, type GitFs } from './fs.ts';
 import { guardHttp } from './guarded-http.ts';
 import { firstParentLog, readShallowBoundary, resolveCommit } from './history.ts';
@@ -95,7 +96,20 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     }
   }
 
+  /**
+   * Progress callbacks for one operation. The remote's messages are watched for our proxy's mid-stream refusal
+   * (a marked git error line): when the proxy cuts a pack at its size cap, that line says why, and it must win
+   * over the dropped connection that follows it.
+   */
   function progressHandlers(signal: AbortSignal, report: (p: CloneProgress) => void) {
+    let refusal: ProxyRefusal | null = null;
+    const onMessage = (line: string): void => {
+      refusal ??= findProxyRefusal(line);
+    };
+    const failure = (err: unknown, url: string): GitError => {
+      if (signal.aborted) return new GitError('cancelled', 'Cancelled.');
+      return refusal ? errorFromProxyRefusal(refusal) : toGitError(err, url);
+    };
     const onProgress = (p: CloneProgress): void => {
       try {
         report(p);
@@ -110,7 +124,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
       if (signal.aborted && isClientPhase(event.phase)) throw new GitError('cancelled', 'Cancelled.');
       onProgress(toCloneProgress(event));
     };
-    return { onBytes, onGitProgress, onProgress };
+    return { onBytes, onGitProgress, onMessage, onProgress, failure };
   }
 
   async function clone(opts: CloneOptions, onProgress: (p: CloneProgress) => void): Promise<RepoRecord> {
@@ -118,7 +132,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     const id = repoIdFor(opts.url, opts.ref);
     return withAbort(async (signal) => {
       const staging = newStagingDir(id);
-      const { onBytes, onGitProgress, onProgress: report } = progressHandlers(signal, onProgress);
+      const { onBytes, onGitProgress, onMessage, onProgress: report, failure } = progressHandlers(signal, onProgress);
       try {
         report({ stage: 'connecting', loaded: 0, total: 0, message: `Connecting to ${opts.url}` });
         await makeDirs(fs, staging);
@@ -135,6 +149,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
           noCheckout: true,
           cache: {},
           onProgress: onGitProgress,
+          onMessage,
         });
         if (signal.aborted) throw new GitError('cancelled', 'Cancelled.');
         const repo: RepoHandle = { fs, gitdir: joinPath(staging, '.git'), cache: {} };
@@ -157,8 +172,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
         return record;
       } catch (err) {
         await removeTree(fs, staging).catch(() => undefined);
-        if (signal.aborted) throw new GitError('cancelled', 'Cancelled.');
-        throw toGitError(err, opts.url);
+        throw failure(err, opts.url);
       }
     });
   }
@@ -168,7 +182,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     const countCommits = async (): Promise<number> => (await firstParentLog(repo, 'HEAD', depth)).length;
     if ((await readShallowBoundary(repo)).size === 0) return countCommits(); // the whole history is here already
     return withAbort(async (signal) => {
-      const { onBytes, onGitProgress, onProgress: report } = progressHandlers(signal, onProgress);
+      const { onBytes, onGitProgress, onMessage, onProgress: report, failure } = progressHandlers(signal, onProgress);
       try {
         report({ stage: 'connecting', loaded: 0, total: 0, message: `Fetching more history of ${record.name}` });
         await git.fetch({
@@ -183,11 +197,11 @@ export function createGitService(deps: GitServiceDeps): GitApi {
           tags: false,
           cache: repo.cache,
           onProgress: onGitProgress,
+          onMessage,
         });
         if (signal.aborted) throw new GitError('cancelled', 'Cancelled.');
       } catch (err) {
-        if (signal.aborted) throw new GitError('cancelled', 'Cancelled.');
-        throw toGitError(err, record.url);
+        throw failure(err, record.url);
       }
       const stillShallow = (await readShallowBoundary(repo)).size > 0;
       await registry.put({ ...record, depth: stillShallow ? depth : null });
