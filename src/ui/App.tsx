@@ -5,6 +5,8 @@ import { RecentRepos } from './components/RecentRepos.tsx';
 import { DemoList } from './components/DemoList.tsx';
 import { Workspace } from './components/Workspace.tsx';
 import { ErrorNote } from './components/ErrorNote.tsx';
+import { BackendCheckPanel } from './diagnostics/index.ts';
+import { useHashView } from './useHashView.ts';
 import './styles.css';
 
 export function App(): ReactElement {
@@ -12,6 +14,8 @@ export function App(): ReactElement {
   const restoreLastRepo = useAppStore((s) => s.restoreLastRepo);
   const repoError = useAppStore((s) => s.repoError);
   const started = useAppStore((s) => s.started);
+  const backendPreference = useAppStore((s) => s.settings.backend);
+  const view = useHashView();
 
   useEffect(() => {
     void restoreLastRepo();
@@ -22,9 +26,15 @@ export function App(): ReactElement {
       <header className="app-header">
         <h1>Code2LoRA Web</h1>
         <p className="tagline">A repo-tuned code completer from any Python repository: no fine-tuning, no prompt stuffing.</p>
+        <nav className="app-nav" aria-label="Pages">
+          <a href="#" aria-current={view === 'main' ? 'page' : undefined}>Repository</a>
+          <a href="#diagnostics" aria-current={view === 'diagnostics' ? 'page' : undefined}>Backend check</a>
+        </nav>
       </header>
       <main>
-        {!started ? (
+        {view === 'diagnostics' ? (
+          <BackendCheckPanel preference={backendPreference} />
+        ) : !started ? (
           <p className="muted" role="status">Opening…</p>
         ) : activeRepo ? (
           <Workspace />
