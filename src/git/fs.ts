@@ -19,6 +19,8 @@ export interface FsPromises {
   stat(path: string): Promise<FsStats>;
   lstat(path: string): Promise<FsStats>;
   rename(from: string, to: string): Promise<void>;
+  /** LightningFS only: write its debounced superblock now (so a reload right after a clone keeps it). */
+  flush?(): Promise<void>;
 }
 
 export interface GitFs {
@@ -85,4 +87,9 @@ export async function removeTree(fs: GitFs, path: string): Promise<void> {
 export async function writeFileDeep(fs: GitFs, path: string, data: Uint8Array | string): Promise<void> {
   await makeDirs(fs, parentPath(path));
   await fs.promises.writeFile(path, data);
+}
+
+/** Makes finished work durable where the fs defers it (LightningFS); a no-op for Node's fs. */
+export async function flushFs(fs: GitFs): Promise<void> {
+  await fs.promises.flush?.();
 }

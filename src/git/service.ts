@@ -4,7 +4,7 @@ import { DEMO_INDEX_FILE, parseDemoIndex, unpackDemo } from './demo-bundle.ts';
 import { diffCommits } from './diff.ts';
 import { findProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
 import { GitError, errorFromProxyRefusal, toGitError } from './errors.ts';
-import { joinPath, makeDirs, pathExists, removeTree, type GitFs } from './fs.ts';
+import { flushFs, joinPath, makeDirs, pathExists, removeTree, type GitFs } from './fs.ts';
 import { guardHttp } from './guarded-http.ts';
 import { firstParentLog, readShallowBoundary, resolveCommit } from './history.ts';
 import { byteProgressReporter, isClientPhase, toCloneProgress } from './progress.ts';
@@ -82,6 +82,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     await makeDirs(fs, joinPath(root, 'repos'));
     await fs.promises.rename(staging, target);
     await registry.put(record);
+    await flushFs(fs);
     return record;
   }
 
@@ -205,6 +206,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
       }
       const stillShallow = (await readShallowBoundary(repo)).size > 0;
       await registry.put({ ...record, depth: stillShallow ? depth : null });
+      await flushFs(fs);
       report({ stage: 'done', loaded: 1, total: 1, message: `History of ${record.name} deepened` });
       return countCommits();
     });
@@ -263,6 +265,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
       await registry.remove(id);
       caches.delete(id);
       await removeTree(fs, repoDir(id));
+      await flushFs(fs);
     },
     listFiles: (repoId: string, commitOid: string): Promise<TreeEntry[]> =>
       reading(async () => listCommitFiles((await openRepo(repoId)).repo, commitOid)),

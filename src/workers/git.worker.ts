@@ -8,7 +8,6 @@ import http from 'isomorphic-git/http/web';
 import type { GitApi } from '../git/api.ts';
 import { installGitErrorTransfer } from '../git/comlink-errors.ts';
 import { demoFileUrl } from '../git/demoIndex.ts';
-import type { GitFs } from '../git/fs.ts';
 import { createGitService } from '../git/service.ts';
 
 /** The IndexedDB database of the virtual file system that keeps the cloned repositories. */
@@ -22,7 +21,7 @@ async function loadDemoFile(name: string): Promise<Uint8Array> {
 
 installGitErrorTransfer();
 const lfs = new LightningFS(FS_NAME);
-const service = createGitService({ fs: lfs as unknown as GitFs, http, root: '/code2lora', loadDemoFile });
+const service = createGitService({ fs: lfs, http, root: '/code2lora', loadDemoFile });
 
 type ProgressCallback = Parameters<GitApi['clone']>[1];
 
