@@ -1,0 +1,186 @@
+"""A small decoder-only Llama-style LM (RMSNorm, RoPE, SwiGLU, tied embeddings) with LoRA tensors as inputs.
+
+`forward` takes the adapter as plain tensors, so a hypernetwork can produce them and receive gradients through
+them, and the same graph exports to ONNX with the adapter as graph inputs (zeros give the base model). The KV cache
+is a list of (key, value) tensors [batch, heads, past, head_dim].
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .config import LMConfig
+from .lora import LoraWeights, lora_delta
+
+KVCache = list[tuple[Tensor, Tensor]]
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: Tensor) -> Tensor:
+        x32 = x.float()
+        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (normed * self.weight).to(x.dtype)
+
+
+def rope_cos_sin(position_ids: Tensor, head_dim: int, theta: float) -> tuple[Tensor, Tensor]:
+    """cos and sin [batch, 1, seq, head_dim] for the given positions (computed, not cached, so any length works)."""
+    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=position_ids.device) / head_dim))
+    angles = position_ids.to(torch.float32).unsqueeze(-1) * inv_freq
+    angles = torch.cat([angles, angles], dim=-1).unsqueeze(1)
+    return angles.cos(), angles.sin()
+
+
+def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    half = x.shape[-1] // 2
+    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+    return (x.float() * cos + rotated.float() * sin).to(x.dtype)
+
+
+class AdaptedLinear(nn.Linear):
+    """A bias-free linear layer that adds the shared LoRA delta of its projection type when one is given."""
+
+    def __init__(self, d_in: int, d_out: int, target: str) -> None:
+        super().__init__(d_in, d_out, bias=False)
+        self.target = target
+
+    def adapted(self, x: Tensor, lora: Optional[LoraWeights], alpha: float) -> Tensor:
+        y = super().forward(x)
+        delta = lora_delta(x, lora.get(self.target) if lora is not None else None, alpha)
+        return y if delta is None else y + delta
+
+
+class Attention(nn.Module):
+    def __init__(self, config: LMConfig) -> None:
+        super().__init__()
+        d = config.d_model
+        self.n_heads = config.n_heads
+        self.head_dim = config.head_dim
+        self.q = AdaptedLinear(d, d, "q")
+        self.k = AdaptedLinear(d, d, "k")
+        self.v = AdaptedLinear(d, d, "v")
+        self.o = AdaptedLinear(d, d, "o")
+
+    def _heads(self, x: Tensor) -> Tensor:
+        b, t, _ = x.shape
+        return x.view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+
+    def forward(
+        self, x: Tensor, cos: Tensor, sin: Tensor, past: Optional[tuple[Tensor, Tensor]],
+        lora: Optional[LoraWeights], alpha: float,
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        b, t, d = x.shape
+        q = apply_rope(self._heads(self.q.adapted(x, lora, alpha)), cos, sin)
+        k = apply_rope(self._heads(self.k.adapted(x, lora, alpha)), cos, sin)
+        v = self._heads(self.v.adapted(x, lora, alpha))
+        if past is not None:
+            k = torch.cat([past[0].to(k.dtype), k], dim=2)
+            v = torch.cat([past[1].to(v.dtype), v], dim=2)
+        total = k.shape[2]
+        scores = (q @ k.transpose(-1, -2)).float() / math.sqrt(self.head_dim)
+        # Query i (absolute index total - t + i) sees keys 0..total - t + i.
+        key_index = torch.arange(total, device=x.device)
+        query_index = torch.arange(t, device=x.device) + (total - t)
+        allowed = key_index.unsqueeze(0) <= query_index.unsqueeze(1)
+        scores = scores.masked_fill(~allowed, torch.finfo(torch.float32).min)
+        weights = scores.softmax(dim=-1).to(v.dtype)
+        out = (weights @ v).transpose(1, 2).reshape(b, t, d)
+        return self.o.adapted(out, lora, alpha), (k, v)
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, config: LMConfig) -> None:
+        super().__init__()
+        self.gate = AdaptedLinear(config.d_model, config.d_ff, "gate")
+        self.up = AdaptedLinear(config.d_model, config.d_ff, "up")
+        self.down = AdaptedLinear(config.d_ff, config.d_model, "down")
+
+    def forward(self, x: Tensor, lora: Optional[LoraWeights], alpha: float) -> Tensor:
+        hidden = F.silu(self.gate.adapted(x, lora, alpha)) * self.up.adapted(x, lora, alpha)
+        return self.down.adapted(hidden, lora, alpha)
+
+
+class Block(nn.Module):
+    def __init__(self, config: LMConfig) -> None:
+        super().__init__()
+        self.attn_norm = RMSNorm(config.d_model, config.norm_eps)
+        self.attn = Attention(config)
+        self.mlp_norm = RMSNorm(config.d_model, config.norm_eps)
+        self.mlp = SwiGLU(config)
+
+    def forward(
+        self, x: Tensor, cos: Tensor, sin: Tensor, past: Optional[tuple[Tensor, Tensor]],
+        lora: Optional[LoraWeights], alpha: float,
+    ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        attn_out, present = self.attn(self.attn_norm(x), cos, sin, past, lora, alpha)
+        x = x + attn_out
+        x = x + self.mlp(self.mlp_norm(x), lora, alpha)
+        return x, present
+
+
+class CodeLM(nn.Module):
+    def __init__(self, config: LMConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        self.blocks = nn.ModuleList([Block(config) for _ in range(config.n_layers)])
+        self.norm = RMSNorm(config.d_model, config.norm_eps)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        std = 0.02
+        residual_std = std / math.sqrt(2 * self.config.n_layers)
+        for name, p in self.named_parameters():
+            if p.dim() < 2:
+                continue
+            out_projection = name.endswith("o.weight") or name.endswith("down.weight")
+            nn.init.normal_(p, mean=0.0, std=residual_std if out_projection else std)
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def hidden_states(
+        self, input_ids: Tensor, position_ids: Optional[Tensor] = None, past: Optional[KVCache] = None,
+        lora: Optional[LoraWeights] = None,
+    ) -> tuple[Tensor, KVCache]:
+        """Final-norm hidden states [batch, seq, d_model] and the present KV cache."""
+        b, t = input_ids.shape
+        if position_ids is None:
+            offset = past[0][0].shape[2] if past else 0
+            position_ids = (torch.arange(t, device=input_ids.device) + offset).unsqueeze(0).expand(b, t)
+        cos, sin = rope_cos_sin(position_ids, self.config.head_dim, self.config.rope_theta)
+        x = self.embed(input_ids)
+        presents: KVCache = []
+        for i, block in enumerate(self.blocks):
+            x, present = block(x, cos, sin, past[i] if past else None, lora, self.config.lora_alpha)
+            presents.append(present)
+        return self.norm(x), presents
+
+    def logits(self, hidden: Tensor) -> Tensor:
+        """The tied output head: hidden states times the embedding matrix."""
+        return hidden @ self.embed.weight.transpose(0, 1).to(hidden.dtype)
+
+    def forward(
+        self, input_ids: Tensor, position_ids: Optional[Tensor] = None, past: Optional[KVCache] = None,
+        lora: Optional[LoraWeights] = None,
+    ) -> tuple[Tensor, KVCache]:
+        hidden, presents = self.hidden_states(input_ids, position_ids, past, lora)
+        return self.logits(hidden), presents
+
+    def pooled(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
+        """Mean of the final hidden states over the real (mask = 1) tokens: the repository encoder's chunk vector.
+
+        Padding must be on the right: with causal attention real tokens never see it.
+        """
+        hidden, _ = self.hidden_states(input_ids)
+        mask = attention_mask.to(hidden.dtype).unsqueeze(-1)
+        return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)

@@ -1,0 +1,39 @@
+"""CPU runtime settings measured to matter here (DESIGN.md section 4), and the optional DDP process group."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+
+JEMALLOC_HINT = "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"
+
+
+@dataclass(frozen=True)
+class Distributed:
+    rank: int
+    world_size: int
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_cpu(threads: int = 2) -> None:
+    torch.set_num_threads(threads)
+    if "jemalloc" not in os.environ.get("LD_PRELOAD", ""):
+        print(f"note: run with {JEMALLOC_HINT} for sane speed (first-touch page faults are slow here)", flush=True)
+
+
+def setup_distributed() -> Distributed:
+    """torchrun sets WORLD_SIZE/RANK; a plain `python3 -m ...` run is a world of one."""
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size > 1 and not dist.is_initialized():
+        dist.init_process_group(backend="gloo")
+    return Distributed(rank=int(os.environ.get("RANK", "0")), world_size=world_size)
+
+
+def autocast() -> torch.autocast:
+    return torch.autocast("cpu", dtype=torch.bfloat16)
