@@ -73,7 +73,13 @@ describe('demo bundle', () => {
     const root = mkdtempSync(join(tmp, 'fs-'));
     let loads = 0;
     const deps = nodeGitDeps(root, built.outDir);
-    const git = createGitService({ ...deps, loadDemoFile: (name) => (loads++, deps.loadDemoFile(name)) });
+    const git = createGitService({
+      ...deps,
+      loadDemoFile: (name) => {
+        loads++;
+        return deps.loadDemoFile(name);
+      },
+    });
     const rec = await git.openDemo('unitkit');
     expect(rec).toMatchObject({ id: 'demo-unitkit', head: UNITKIT_HEAD, ref: 'main', source: 'demo', depth: null });
     const log = await git.log(rec.id);
@@ -83,9 +89,10 @@ describe('demo bundle', () => {
     expect(files).toContain('unitkit/quantity.py');
     expect(files).toContain('tests/test_arrays.py');
 
+    // Opening again reuses the kept copy: only the small index is read, to see whether the bundle changed.
     const loadsAfterFirst = loads;
     expect((await git.openDemo('unitkit')).clonedAt).toBe(rec.clonedAt);
-    expect(loads).toBe(loadsAfterFirst);
+    expect(loads).toBe(loadsAfterFirst + 1);
     expect(await git.deepen(rec.id, 100, () => undefined)).toBe(log.length);
 
     // The API rename (Unit.scale -> Unit.factor) shows as modified production and test files.

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ import { proxyOptions, type ProxyOptions } from '../proxy/config.ts';
 import { createProxyMiddleware } from '../proxy/middleware.ts';
 import { GitError } from './errors.ts';
 import { createGitService } from './service.ts';
-import { incompressibleBytes, makeBareRepo } from './testing/fixture-repos.ts';
+import { zipBareRepo } from '../../scripts/demo-repo/build.ts';
+import type { DemoIndex } from './demo-bundle.ts';
+import { incompressibleBytes, makeBareRepo, runGit } from './testing/fixture-repos.ts';
 import { nodeGitDeps } from './testing/node-deps.ts';
 import type { CloneProgress, GitErrorCode } from './types.ts';
 
@@ -154,6 +156,52 @@ describe('clone and read', () => {
     expect(b.id).toBe(a.id);
     expect((await git.listRepos()).length).toBe(1);
     expect((await git.log(b.id)).length).toBe(5);
+  });
+});
+
+describe('bundled demos', () => {
+  function writeBundle(dir: string, repoName: string, head: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'demo.zip'), zipBareRepo(join(server.root, `${repoName}.git`)));
+    const index: DemoIndex = {
+      version: 1,
+      demos: [{ name: 'demo', title: 'Demo', description: '', file: 'demo.zip', head, ref: 'main', commits: 1, servedAs: '' }],
+    };
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  }
+
+  it('imports a bundle once, reopens it without the static files, and re-imports an updated bundle', async () => {
+    const demoDir = mkdtempSync(join(tmp, 'demo-'));
+    writeBundle(demoDir, 'small', smallIds[4]!);
+    const root = mkdtempSync(join(tmp, 'fs-'));
+    let offline = false;
+    const deps = nodeGitDeps(root, demoDir);
+    const git = createGitService({
+      ...deps,
+      loadDemoFile: (name) => (offline ? Promise.reject(new Error('offline')) : deps.loadDemoFile(name)),
+    });
+    const first = await git.openDemo('demo');
+    expect(first).toMatchObject({ id: 'demo-demo', head: smallIds[4], source: 'demo', depth: null });
+    expect((await git.log(first.id)).length).toBe(5);
+
+    offline = true;
+    expect(await git.openDemo('demo')).toEqual(first);
+    offline = false;
+
+    const bigHead = runGit(join(server.root, 'big.git'), ['rev-parse', 'HEAD']);
+    writeBundle(demoDir, 'big', bigHead);
+    const updated = await git.openDemo('demo');
+    expect(updated.head).toBe(bigHead);
+    expect((await git.listRepos()).map((r) => r.head)).toEqual([bigHead]);
+  });
+
+  it('refuses a bundle whose history does not match its index', async () => {
+    const demoDir = mkdtempSync(join(tmp, 'demo-'));
+    writeBundle(demoDir, 'small', smallIds[0]!);
+    const git = createGitService(nodeGitDeps(mkdtempSync(join(tmp, 'fs-')), demoDir));
+    expect(await codeOf(git.openDemo('demo'))).toBe('unknown');
+    expect(await codeOf(git.openDemo('no-such-demo'))).toBe('not-cloned');
+    expect(await git.listRepos()).toEqual([]);
   });
 });
 

@@ -215,9 +215,17 @@ export function createGitService(deps: GitServiceDeps): GitApi {
   async function openDemo(name: string): Promise<RepoRecord> {
     const id = demoRepoId(name);
     const existing = await registry.get(id);
-    if (existing && (await pathExists(fs, joinPath(repoDir(id), '.git', 'HEAD')))) return existing;
-    const index = parseDemoIndex(new TextDecoder().decode(await deps.loadDemoFile(DEMO_INDEX_FILE)));
+    const kept = existing && (await pathExists(fs, joinPath(repoDir(id), '.git', 'HEAD'))) ? existing : null;
+    let index;
+    try {
+      index = parseDemoIndex(new TextDecoder().decode(await deps.loadDemoFile(DEMO_INDEX_FILE)));
+    } catch (err) {
+      if (kept) return kept; // the static files are out of reach, but the kept copy is all we need
+      throw toGitError(err);
+    }
     const entry = index.demos.find((d) => d.name === name);
+    // Reuse the kept copy unless the app now bundles a different history (an updated demo).
+    if (kept && (!entry || entry.head === kept.head)) return kept;
     if (!entry) throw new GitError('not-cloned', `No bundled demo repository named "${name}".`);
     const staging = newStagingDir(id);
     try {
