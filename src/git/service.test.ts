@@ -149,6 +149,16 @@ describe('clone and read', () => {
     expect(await codeOf(reopened.log(rec.id))).toBe('not-cloned');
   });
 
+  it('clones a named branch, and reports a missing one', async () => {
+    runGit(join(server.root, 'small.git'), ['branch', '-f', 'dev', smallIds[2]!]);
+    const { git } = freshService();
+    const rec = await git.clone({ url: `${server.url}/small.git`, ref: 'dev' }, noProgress);
+    expect(rec).toMatchObject({ head: smallIds[2], ref: 'dev' });
+    expect((await git.log(rec.id)).length).toBe(3);
+    expect(await codeOf(git.clone({ url: `${server.url}/small.git`, ref: 'no-such-branch' }, noProgress))).toBe('not-found-or-private');
+    expect((await git.listRepos()).length).toBe(1);
+  });
+
   it('replaces the old copy when the same URL is cloned again', async () => {
     const { git } = freshService();
     const a = await git.clone({ url: `${server.url}/small.git`, depth: 1 }, noProgress);
