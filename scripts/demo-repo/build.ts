@@ -119,11 +119,14 @@ export function buildDemo(source: DemoSource, workRoot: string, servedRoot: stri
   const commits = applyPatchSeries(source, workDir);
   const servedAs = `${source.name}.git`;
   const bareDir = join(servedRoot, servedAs);
-  rmSync(bareDir, { recursive: true, force: true });
-  mkdirSync(servedRoot, { recursive: true });
-  git(workRoot, ['clone', '-q', '--bare', '--no-local', workDir, bareDir]);
-  git(bareDir, ['pack-refs', '--all']);
+  // Built aside and swapped in, so a test git server serving the old copy is not left with half a repository.
+  const fresh = join(workRoot, servedAs);
+  git(workRoot, ['clone', '-q', '--bare', '--no-local', workDir, fresh]);
+  git(fresh, ['pack-refs', '--all']);
   rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(servedRoot, { recursive: true });
+  rmSync(bareDir, { recursive: true, force: true });
+  renameSync(fresh, bareDir);
   const head = git(bareDir, ['rev-parse', 'HEAD']);
   return {
     bareDir,
