@@ -157,8 +157,13 @@ class CodeLM(nn.Module):
         if position_ids is None:
             offset = past[0][0].shape[2] if past else 0
             position_ids = (torch.arange(t, device=input_ids.device) + offset).unsqueeze(0).expand(b, t)
+        return self.run_blocks(self.embed(input_ids), position_ids, past, lora)
+
+    def run_blocks(
+        self, x: Tensor, position_ids: Tensor, past: Optional[KVCache], lora: Optional[LoraWeights],
+    ) -> tuple[Tensor, KVCache]:
+        """The transformer body on input embeddings x [batch, seq, d_model]: final-norm hidden states and presents."""
         cos, sin = rope_cos_sin(position_ids, self.config.head_dim, self.config.rope_theta)
-        x = self.embed(input_ids)
         presents: KVCache = []
         for i, block in enumerate(self.blocks):
             x, present = block(x, cos, sin, past[i] if past else None, lora, self.config.lora_alpha)
