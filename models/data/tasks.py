@@ -75,15 +75,18 @@ def _grouping_span(src: _Source, lower: int, start: int, end: int) -> tuple[int,
     """Widen [start, end) over grouping parentheses that lie between `lower` and the expression.
 
     ast leaves a parenthesised expression's parentheses out of its span (tuples and generators keep theirs);
-    tree-sitter keeps them (parenthesized_expression). The rule: the '(' characters in the text between
-    `lower` and `start` (only whitespace and '(' can be there) group the expression; the same number of ')'
-    follow it.
+    tree-sitter keeps them (parenthesized_expression). The rule: the '(' characters in the run of whitespace,
+    backslashes and '(' that ends right before the expression (and starts after `lower`) group it; the same
+    number of ')' follow it.
     """
     between = src.data[lower:start]
-    opens = between.count(b"(")
+    # Only the run of whitespace, backslashes and '(' right before the expression counts (a comment earlier in
+    # `between` may hold any character).
+    run = len(between) - len(between.rstrip(b" \t\r\n\\("))
+    opens = between[len(between) - run:].count(b"(")
     new_start = start
     if opens:
-        new_start = lower + between.index(b"(")
+        new_start = start - run + between[len(between) - run:].index(b"(")
     new_end = end
     for _ in range(opens):
         i = new_end

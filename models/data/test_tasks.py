@@ -198,3 +198,14 @@ def test_test_file_rule() -> None:
     assert not is_test_file("pkg/testing.py")
     assert not is_test_file("pkg/contest.py")
     assert not is_test_file("tests/data.json")
+
+
+def test_comments_before_a_target_do_not_count_as_grouping_parentheses() -> None:
+    code = """\
+        def test_c():
+            self.assertEqual(value,  # compare (roughly
+                             expected_value)
+            self.assertEqual(value,  # note
+                             (a + b))
+        """
+    assert targets(code) == [("self_assert", "expected_value"), ("self_assert", "(a + b)")]
