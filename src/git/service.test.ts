@@ -159,6 +159,13 @@ describe('clone and read', () => {
     expect((await git.listRepos()).length).toBe(1);
   });
 
+  it('removes half-written clones left by an earlier session', async () => {
+    const { root, git } = freshService();
+    mkdirSync(join(root, 'staging', 'interrupted-clone', '.git'), { recursive: true });
+    await git.clone({ url: `${server.url}/small.git`, depth: 1 }, noProgress);
+    expect(stagingLeftovers(root)).toEqual([]);
+  });
+
   it('replaces the old copy when the same URL is cloned again', async () => {
     const { git } = freshService();
     const a = await git.clone({ url: `${server.url}/small.git`, depth: 1 }, noProgress);

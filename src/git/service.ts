@@ -57,6 +57,10 @@ export function createGitService(deps: GitServiceDeps): GitApi {
   let stagingCounter = 0;
 
   const repoDir = (id: string): string => joinPath(root, 'repos', id);
+  // Half-written clones of an earlier session (a tab closed mid-clone) are removed before the first new one.
+  let leftoversRemoved: Promise<void> | null = null;
+  const removeLeftovers = (): Promise<void> =>
+    (leftoversRemoved ??= removeTree(fs, joinPath(root, 'staging')).catch(() => undefined));
   const newStagingDir = (id: string): string => joinPath(root, 'staging', `${id}-${now()}-${stagingCounter++}`);
 
   function handleFor(id: string): RepoHandle {
@@ -130,6 +134,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
 
   async function clone(opts: CloneOptions, onProgress: (p: CloneProgress) => void): Promise<RepoRecord> {
     checkCloneUrl(opts.url);
+    await removeLeftovers();
     const id = repoIdFor(opts.url, opts.ref);
     return withAbort(async (signal) => {
       const staging = newStagingDir(id);
@@ -173,6 +178,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
         return record;
       } catch (err) {
         await removeTree(fs, staging).catch(() => undefined);
+        await flushFs(fs).catch(() => undefined);
         throw failure(err, opts.url);
       }
     });
@@ -227,6 +233,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     // Reuse the kept copy unless the app now bundles a different history (an updated demo).
     if (kept && (!entry || entry.head === kept.head)) return kept;
     if (!entry) throw new GitError('not-cloned', `No bundled demo repository named "${name}".`);
+    await removeLeftovers();
     const staging = newStagingDir(id);
     try {
       await unpackDemo(fs, await deps.loadDemoFile(entry.file), joinPath(staging, '.git'));

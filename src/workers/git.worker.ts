@@ -21,6 +21,7 @@ async function loadDemoFile(name: string): Promise<Uint8Array> {
 
 installGitErrorTransfer();
 const lfs = new LightningFS(FS_NAME);
+// The service flushes LightningFS's debounced superblock itself after every change it makes (see flushFs).
 const service = createGitService({ fs: lfs, http, root: '/code2lora', loadDemoFile });
 
 type ProgressCallback = Parameters<GitApi['clone']>[1];
@@ -34,24 +35,9 @@ async function releasingCallback<T>(cb: ProgressCallback, call: () => Promise<T>
   }
 }
 
-/**
- * LightningFS saves its superblock (the directory tree) to IndexedDB on a 500 ms debounce; a tab closed sooner
- * would lose a finished clone. Every call that changes the fs therefore flushes before it resolves.
- */
-async function flushed<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } finally {
-    await lfs.promises.flush();
-  }
-}
-
 const api: GitApi = {
   ...service,
-  clone: (opts, onProgress) => flushed(() => releasingCallback(onProgress, () => service.clone(opts, onProgress))),
-  deepen: (repoId, depth, onProgress) =>
-    flushed(() => releasingCallback(onProgress, () => service.deepen(repoId, depth, onProgress))),
-  openDemo: (name) => flushed(() => service.openDemo(name)),
-  removeRepo: (id) => flushed(() => service.removeRepo(id)),
+  clone: (opts, onProgress) => releasingCallback(onProgress, () => service.clone(opts, onProgress)),
+  deepen: (repoId, depth, onProgress) => releasingCallback(onProgress, () => service.deepen(repoId, depth, onProgress)),
 };
 expose(api);
