@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { startGitServer, type GitServer } from './support/git-server.ts';
-import { makeBareRepo, SMALL_PYTHON_REPO } from './support/fixture-repos.ts';
+import { makeFixtureRoot, SMALL_PYTHON_REPO } from './support/fixture-repos.ts';
 import { screenshot } from './support/screenshots.ts';
 
 /** A literal private address placed on the allowlist, to prove the address check stands on its own. */
@@ -20,7 +20,7 @@ let git: GitServer;
 let fixtureRoot: string;
 
 before(async () => {
-  fixtureRoot = makeBareRepo('spans', SMALL_PYTHON_REPO);
+  fixtureRoot = makeFixtureRoot('spans', SMALL_PYTHON_REPO);
   git = await startGitServer({ root: fixtureRoot });
   app = await startAppServer({ CODE2LORA_PROXY_ALLOW_HOSTS: PRIVATE_HOST });
   browser = await launchBrowser();

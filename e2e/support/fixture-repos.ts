@@ -1,51 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { makeBareRepo, type FixtureCommit } from '../../src/git/testing/fixture-repos.ts';
 
-/** Files of one commit: path -> content. */
-export type Snapshot = Record<string, string>;
-
-export interface FixtureCommit {
-  message: string;
-  files: Snapshot;
-}
-
-function git(cwd: string, args: string[], date: string): void {
-  execFileSync('git', args, {
-    cwd,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Fixture',
-      GIT_AUTHOR_EMAIL: 'fixture@example.invalid',
-      GIT_COMMITTER_NAME: 'Fixture',
-      GIT_COMMITTER_EMAIL: 'fixture@example.invalid',
-      GIT_AUTHOR_DATE: date,
-      GIT_COMMITTER_DATE: date,
-    },
-  });
-}
-
-/**
- * Builds a bare repository `<root>/<name>.git` whose history is the given snapshots, one commit each (later
- * snapshots add or replace files). Returns the root folder that the test git server serves.
- */
-export function makeBareRepo(name: string, commits: FixtureCommit[], root?: string): string {
-  const base = root ?? mkdtempSync(join(tmpdir(), 'c2l-fixtures-'));
-  const work = mkdtempSync(join(tmpdir(), 'c2l-work-'));
-  git(work, ['init', '-q', '-b', 'main'], '2024-01-01T00:00:00Z');
-  commits.forEach((c, i) => {
-    for (const [path, text] of Object.entries(c.files)) {
-      mkdirSync(dirname(join(work, path)), { recursive: true });
-      writeFileSync(join(work, path), text);
-    }
-    const date = `2024-01-${String(i + 2).padStart(2, '0')}T12:00:00Z`;
-    git(work, ['add', '-A'], date);
-    git(work, ['commit', '-q', '-m', c.message], date);
-  });
-  git(base, ['clone', '-q', '--bare', work, `${name}.git`], '2024-01-01T00:00:00Z');
-  return base;
+/** Builds `<new temp root>/<name>.git` from the commits and returns the root, which the test git server serves. */
+export function makeFixtureRoot(name: string, commits: FixtureCommit[]): string {
+  const root = mkdtempSync(join(tmpdir(), 'c2l-fixtures-'));
+  makeBareRepo(root, name, commits);
+  return root;
 }
 
 /** A small Python package with tests: enough for the clone and reopen flows. */
