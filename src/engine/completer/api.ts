@@ -1,0 +1,74 @@
+/**
+ * The completer's contract: what the model worker offers the UI (and what the Node CLI runs in-process) on top of
+ * the raw sessions: repository encoding, adapters (Static and Evo), and streamed greedy completion. Adapters and
+ * KV caches stay inside the worker (on the GPU under WebGPU); the UI holds only their ids and summaries.
+ */
+
+export type Method = 'base' | 'static' | 'evo' | 'rag';
+
+export interface SourceFile {
+  path: string;
+  /** Git blob id: the cache key of the file's vector. */
+  oid: string;
+  text: string;
+}
+
+export interface EncodeProgress {
+  files: number;
+  totalFiles: number;
+  tokens: number;
+  /** Files whose vectors came from the cache. */
+  cached: number;
+}
+
+/** Per projection type (q, k, v, o, gate, up, down): Frobenius norms of A and B and of the update (alpha/r) B A. */
+export interface AdapterSummary {
+  id: string;
+  norms: Record<string, { a: number; b: number; delta: number }>;
+  /** Cosine between this adapter's flattened tensors and the previous one's (Evo), when there is one. */
+  cosineToPrevious: number | null;
+  ms: number;
+}
+
+export interface EvoStepInput {
+  commit: string;
+  /** The commit's production-code diff text (as the Python pipeline builds it). */
+  diffText: string;
+}
+
+export interface CompletionRequest {
+  /** The prompt: text before the cursor (the task prefix). */
+  prefix: string;
+  method: Method;
+  /** Adapter to apply for 'static' and 'evo' (from adapterFromFiles / evoStep). */
+  adapterId?: string;
+  /** For 'rag': production files to retrieve k=3 chunks from (already encoded by encodeFiles). */
+  ragFiles?: SourceFile[];
+  maxNewTokens?: number;
+}
+
+export interface CompletionResult {
+  /** Raw generated text, cut by the stop rules (first line). */
+  text: string;
+  promptTokens: number;
+  newTokens: number;
+  firstTokenMs: number;
+  totalMs: number;
+  method: Method;
+}
+
+export interface CompleterApi {
+  /** Loads the manifest, tokenizer and graphs (verified), reporting download progress. */
+  prepare(manifestUrl: string, onProgress?: (p: { name: string; loaded: number; total: number }) => void): Promise<void>;
+  /** File vectors for production files (cached by oid). Cancellable with cancel(). */
+  encodeFiles(files: SourceFile[], onProgress?: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
+  /** Static adapter from a snapshot's production files (which must have been encoded). */
+  adapterFromFiles(files: SourceFile[]): Promise<AdapterSummary>;
+  /** Evo: initial state from a snapshot's production files; then one step per commit diff. */
+  evoStart(files: SourceFile[]): Promise<AdapterSummary>;
+  evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary>;
+  /** Greedy completion, streamed token by token (text so far), cancellable with cancel(). */
+  complete(request: CompletionRequest, onText?: (textSoFar: string) => void): Promise<CompletionResult>;
+  /** Stops the encode or completion in flight (it rejects with code 'cancelled'). */
+  cancel(): Promise<void>;
+}
