@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseManifest } from '../engine/manifest.ts';
+import {
+  LORA_TARGETS,
+  emptyPast,
+  loraDims,
+  loraFeeds,
+  lmShapeFromConfig,
+  pastFromPresent,
+  tokenFeeds,
+  zeroLora,
+  type LmShape,
+  type LoraArrays,
+} from './lm-feeds.ts';
+
+/** PyTorch reference outputs written by models/export/fixtures.py for the committed lm.onnx / encoder.onnx. */
+interface StoredArray {
+  dims: number[];
+  base64: string;
+}
+interface Fixtures {
+  tokens: number[];
+  lora_rank: number;
+  prefill_vocab: number;
+  prefill_lora: { logits: StoredArray; present_key_last: StoredArray };
+  step_lora: { logits: StoredArray };
+  prefill_base: { logits: StoredArray };
+  encoder: { input_ids: number[][]; attention_mask: number[][]; pooled: StoredArray };
+}
+
+const TOLERANCE = 1e-4;
+const root = new URL('../../', import.meta.url);
+const read = (path: string): Buffer => readFileSync(new URL(path, root));
+const fixtures = JSON.parse(gunzipSync(read('models/export/fixtures/lm_parity.json.gz')).toString('utf8')) as Fixtures;
+const manifest = parseManifest(read('public/models/manifest.json').toString('utf8'));
+const shape: LmShape = lmShapeFromConfig(manifest.config);
+
+function floats(stored: StoredArray): Float32Array {
+  const bytes = Buffer.from(stored.base64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** The same deterministic adapter as models/export/lora_pattern.py. */
+function patternLora(rank: number): LoraArrays {
+  const out = {} as LoraArrays;
+  LORA_TARGETS.forEach((m, t) => {
+    const dims = loraDims(shape, m, rank);
+    const a = Float32Array.from({ length: dims.a[0] * dims.a[1] }, (_, i) => 0.05 * Math.sin(0.37 * i + 1.3 * t));
+    const b = Float32Array.from({ length: dims.b[0] * dims.b[1] }, (_, i) => 0.05 * Math.cos(0.23 * i + 0.7 * t));
+    out[m] = { a, b };
+  });
+  return out;
+}
+
+/** Max |actual - expected| where actual [.., vocab] is cut to the expected array's last dimension. */
+function maxDiff(actual: ort.Tensor, expected: StoredArray): number {
+  const data = actual.data as Float32Array;
+  const want = floats(expected);
+  const lastActual = actual.dims[actual.dims.length - 1] ?? 1;
+  const lastWanted = expected.dims[expected.dims.length - 1] ?? 1;
+  const rows = want.length / lastWanted;
+  expect(data.length / lastActual).toBe(rows);
+  let worst = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < lastWanted; c++) {
+      worst = Math.max(worst, Math.abs((data[r * lastActual + c] ?? NaN) - (want[r * lastWanted + c] ?? NaN)));
+    }
+  }
+  return Number.isNaN(worst) ? Infinity : worst;
+}
+
+function output(outputs: Record<string, ort.Tensor>, name: string): ort.Tensor {
+  const tensor = outputs[name];
+  if (!tensor) throw new Error(`missing output ${name}`);
+  return tensor;
+}
+
+describe('lm.onnx and encoder.onnx under onnxruntime-web (wasm) match PyTorch', () => {
+  let lm: ort.InferenceSession;
+  let encoder: ort.InferenceSession;
+
+  beforeAll(async () => {
+    ort.env.wasm.numThreads = 1;
+    lm = await ort.InferenceSession.create(read('public/models/lm.onnx'), { executionProviders: ['wasm'] });
+    encoder = await ort.InferenceSession.create(read('public/models/encoder.onnx'), { executionProviders: ['wasm'] });
+  });
+
+  it('prefill with a nonzero LoRA, then one KV-cache step', async () => {
+    const rank = fixtures.lora_rank;
+    const lora = loraFeeds(shape, patternLora(rank), rank);
+    const prefill = await lm.run({ ...tokenFeeds(fixtures.tokens.slice(0, 5), 0), ...emptyPast(shape), ...lora });
+    expect(maxDiff(output(prefill, 'logits'), fixtures.prefill_lora.logits)).toBeLessThanOrEqual(TOLERANCE);
+    const lastKey = output(prefill, `present_key_${shape.n_layers - 1}`);
+    expect(lastKey.dims).toEqual(fixtures.prefill_lora.present_key_last.dims);
+    expect(maxDiff(lastKey, fixtures.prefill_lora.present_key_last)).toBeLessThanOrEqual(TOLERANCE);
+
+    const step = await lm.run({ ...tokenFeeds(fixtures.tokens.slice(5, 6), 5), ...pastFromPresent(shape, prefill), ...lora });
+    expect(output(step, 'logits').dims).toEqual([1, 1, shape.vocab_size]);
+    expect(maxDiff(output(step, 'logits'), fixtures.step_lora.logits)).toBeLessThanOrEqual(TOLERANCE);
+    expect(output(step, 'present_key_0').dims).toEqual([1, shape.n_heads, 6, shape.head_dim]);
+  });
+
+  it('zero LoRA gives the base model', async () => {
+    const rank = fixtures.lora_rank;
+    const base = await lm.run({
+      ...tokenFeeds(fixtures.tokens.slice(0, 5), 0),
+      ...emptyPast(shape),
+      ...loraFeeds(shape, zeroLora(shape, rank), rank),
+    });
+    expect(maxDiff(output(base, 'logits'), fixtures.prefill_base.logits)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('the encoder pools a padded batch like PyTorch', async () => {
+    const { input_ids: ids, attention_mask: mask } = fixtures.encoder;
+    const batch = ids.length;
+    const seq = ids[0]?.length ?? 0;
+    const pooled = await encoder.run({
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.flat(), (v) => BigInt(v)), [batch, seq]),
+      attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask.flat(), (v) => BigInt(v)), [batch, seq]),
+    });
+    expect(output(pooled, 'pooled').dims).toEqual([batch, shape.d_model]);
+    expect(maxDiff(output(pooled, 'pooled'), fixtures.encoder.pooled)).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
