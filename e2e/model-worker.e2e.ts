@@ -20,6 +20,8 @@ interface DriverOutcome {
   backendAfter: string;
   returned: string[];
   locations: Record<string, string>;
+  concurrentRuns: number;
+  concurrentErrors: string[];
   z: number[];
   zDims: number[];
 }
@@ -93,7 +95,7 @@ test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs 
   await page.close();
 });
 
-test('in the worker, an output kept on the GPU feeds another graph and matches numpy', async () => {
+test('in the worker, an output kept on the GPU feeds another graph, and runs of two graphs issued at once are queued', async () => {
   const page = await browser.newPage();
   const workerUrl = page.waitForEvent('worker', { predicate: (w) => /model\.worker/.test(w.url()) }).then((w) => w.url());
   await openBackendCheck(page, '');
@@ -107,6 +109,8 @@ test('in the worker, an output kept on the GPU feeds another graph and matches n
   assert.equal(outcome.backendAfter, 'webgpu');
   assert.deepEqual(outcome.returned, ['probs']);
   assert.deepEqual(outcome.locations, { hidden: 'gpu-buffer' });
+  assert.equal(outcome.concurrentRuns, 8);
+  assert.deepEqual(outcome.concurrentErrors, []);
   assert.deepEqual(outcome.zDims, reference.z.dims);
   outcome.z.forEach((v, i) => assert.ok(Math.abs(v - reference.z.data[i]!) < 1e-4, `z[${i}] = ${v}, numpy ${reference.z.data[i]}`));
   await page.close();

@@ -10,6 +10,7 @@ import {
 import { ModelError, describeError } from './errors.ts';
 import { ModelFiles } from './model-files.ts';
 import { openDefaultStore, type ModelByteStore } from './model-store.ts';
+import { SerialQueue } from './serial-queue.ts';
 import { ModelSession } from './session.ts';
 import { toOrtTensor, toPlainTensor } from './tensors.ts';
 import type {
@@ -56,6 +57,8 @@ export class ModelHost {
   /** Options of every model loaded so far, to load it again on WASM after a WebGPU failure. */
   private readonly loaded = new Map<string, LoadOptions>();
   private readonly residents = new Map<string, ort.Tensor>();
+  /** One queue for every call into onnxruntime: see ModelSession on why sessions cannot run side by side. */
+  private readonly ortQueue = new SerialQueue();
   private readonly listeners = new Set<Listener>();
   private webgpuHandedAdapter = false;
   private watchingDevice = false;
@@ -145,20 +148,21 @@ export class ModelHost {
         ortFeeds[input] = toOrtTensor(input, value);
       }
     }
-    const outputs = await session.run(ortFeeds);
     const keep = options.keep ?? {};
-    const plain: Record<string, PlainTensor> = {};
-    for (const [output, tensor] of Object.entries(outputs)) {
-      const residentName = keep[output];
-      if (residentName === undefined) {
-        plain[output] = await toPlainTensor(output, tensor);
-        continue;
+    return session.run(ortFeeds, async (outputs) => {
+      const plain: Record<string, PlainTensor> = {};
+      for (const [output, tensor] of Object.entries(outputs)) {
+        const residentName = keep[output];
+        if (residentName === undefined) {
+          plain[output] = await toPlainTensor(output, tensor);
+          continue;
+        }
+        const previous = this.residents.get(residentName);
+        if (previous && previous !== tensor) previous.dispose();
+        this.residents.set(residentName, tensor);
       }
-      const previous = this.residents.get(residentName);
-      if (previous && previous !== tensor) previous.dispose();
-      this.residents.set(residentName, tensor);
-    }
-    return plain;
+      return plain;
+    });
   }
 
   /** Where each resident tensor lives ('gpu-buffer' under WebGPU when kept on the GPU, else 'cpu'). */
@@ -166,11 +170,14 @@ export class ModelHost {
     return Object.fromEntries([...this.residents].map(([name, tensor]) => [name, tensor.location]));
   }
 
-  releaseResident(names: string[]): void {
-    for (const name of names) {
-      this.residents.get(name)?.dispose();
-      this.residents.delete(name);
-    }
+  /** Disposes resident tensors once the calls queued before have finished (a run may still be reading them). */
+  releaseResident(names: string[]): Promise<void> {
+    return this.ortQueue.run(async () => {
+      for (const name of names) {
+        this.residents.get(name)?.dispose();
+        this.residents.delete(name);
+      }
+    });
   }
 
   /** Releases a model's sessions (on one backend, or all) after their queued runs. */
@@ -181,7 +188,7 @@ export class ModelHost {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.releaseResident([...this.residents.keys()]);
+    await this.releaseResident([...this.residents.keys()]);
     await this.releaseSessions(() => true);
     this.loaded.clear();
     this.listeners.clear();
@@ -212,7 +219,8 @@ export class ModelHost {
 
   private async createSession(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {
     const bytes = await this.requireFiles().bytes(name, (progress) => this.progress(progress, onProgress));
-    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs: this.loaded.get(name)?.gpuOutputs });
+    const gpuOutputs = this.loaded.get(name)?.gpuOutputs;
+    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs }, this.ortQueue);
     if (backend === 'webgpu') void this.watchDevice();
     return session;
   }

@@ -93,8 +93,14 @@ describe('ModelHost', () => {
     const chained = await host.run('tiny_consumer', { y: { resident: 'hidden' } });
     expectClose(chained.z, reference.z);
 
-    host.releaseResident(['hidden']);
+    await host.releaseResident(['hidden']);
     await expect(host.run('tiny_consumer', { y: { resident: 'hidden' } })).rejects.toMatchObject({ code: 'not-loaded' });
+    // Runs of different sessions issued together are queued one after another and each gets its own result.
+    const y = (): PlainTensor => ({ type: 'float32', data: Float32Array.from(reference.y.data), dims: [...reference.y.dims] });
+    const together = await Promise.all(
+      [0, 1, 2].flatMap(() => [host.run('tiny', { x: input() }), host.run('tiny_consumer', { y: y() })]),
+    );
+    together.forEach((out, i) => (i % 2 === 0 ? expectClose(out.y, reference.y) : expectClose(out.z, reference.z)));
     await expect(host.load('tiny', { backend: 'webgpu' })).rejects.toMatchObject({ code: 'session-failed' });
     await host.dispose();
   });

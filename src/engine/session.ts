@@ -25,20 +25,29 @@ function outputLocation(
 }
 
 /**
- * One onnxruntime-web session on one backend. Runs are serialised through a queue (a session must not run
- * concurrently with itself); release waits for the runs already queued.
+ * One onnxruntime-web session on one backend. Every call into onnxruntime (create, run, reading GPU outputs,
+ * release) goes through a queue, so a session never runs concurrently with itself; release waits for the runs
+ * already queued. Sessions that share one onnxruntime instance must share one queue: in the browser build
+ * (WebGPU + WASM in one binary) a run of a second session while one is in flight fails with "Session already
+ * started" and leaves the instance corrupt (measured), so ModelHost hands all its sessions the same queue.
  */
 export class ModelSession {
-  private readonly queue = new SerialQueue();
   private released = false;
 
   private constructor(
     readonly name: string,
     readonly backend: Backend,
     private readonly session: ort.InferenceSession,
+    private readonly queue: SerialQueue,
   ) {}
 
-  static async create(name: string, bytes: Uint8Array, backend: Backend, options: SessionOptions = {}): Promise<ModelSession> {
+  static async create(
+    name: string,
+    bytes: Uint8Array,
+    backend: Backend,
+    options: SessionOptions = {},
+    queue: SerialQueue = new SerialQueue(),
+  ): Promise<ModelSession> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
@@ -46,7 +55,8 @@ export class ModelSession {
     const location = backend === 'webgpu' ? outputLocation(options.gpuOutputs) : undefined;
     if (location) sessionOptions.preferredOutputLocation = location;
     try {
-      return new ModelSession(name, backend, await ort.InferenceSession.create(bytes, sessionOptions));
+      const session = await queue.run(() => ort.InferenceSession.create(bytes, sessionOptions));
+      return new ModelSession(name, backend, session, queue);
     } catch (error) {
       throw new ModelError('session-failed', `${name}: could not create a ${backend} session (${describeError(error)})`, {
         cause: error,
@@ -71,19 +81,29 @@ export class ModelSession {
     return this.session.outputNames;
   }
 
-  /** Runs after every run queued before it; the caller owns (and must dispose) the returned GPU tensors. */
-  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  /**
+   * Runs after every call queued before it. `finish` (e.g. downloading GPU outputs) runs inside the same turn of
+   * the queue, before anything else touches onnxruntime. The caller owns (and must dispose) returned GPU tensors.
+   */
+  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
+  run<T>(feeds: Record<string, ort.Tensor>, finish: (outputs: Record<string, ort.Tensor>) => Promise<T>): Promise<T>;
+  run<T>(
+    feeds: Record<string, ort.Tensor>,
+    finish?: (outputs: Record<string, ort.Tensor>) => Promise<T>,
+  ): Promise<T | Record<string, ort.Tensor>> {
     return this.queue.run(async () => {
       if (this.released) throw new ModelError('not-loaded', `${this.name} (${this.backend}) was released`);
+      let outputs: Record<string, ort.Tensor>;
       try {
-        return { ...(await this.session.run(feeds)) };
+        outputs = { ...(await this.session.run(feeds)) };
       } catch (error) {
         throw new ModelError('run-failed', `${this.name} (${this.backend}): ${describeError(error)}`, { cause: error });
       }
+      return finish ? finish(outputs) : outputs;
     });
   }
 
-  /** Runs queued or in flight. */
+  /** Calls queued or in flight on this session's queue (shared sessions count each other's). */
   get pendingRuns(): number {
     return this.queue.pending;
   }

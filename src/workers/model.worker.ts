@@ -30,7 +30,7 @@ const api: ModelWorkerApi = {
     return transfer(outputs, buffersOf(outputs));
   },
   residentLocations: async () => host.residentLocations(),
-  releaseResident: async (names) => host.releaseResident(names),
+  releaseResident: (names) => host.releaseResident(names),
   unload: (name, backend) => host.unload(name, backend),
   dispose: () => host.dispose(),
 };
