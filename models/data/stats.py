@@ -121,7 +121,15 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         lines += ["## Pretraining corpus", "",
                   f"- {m['files']} files, {m['bytes'] / 1e6:.1f} MB of Python text, {m['packages']} packages "
                   f"from {m['sources']} source packages; by origin: {m['files_by_origin']}",
-                  f"- rules: {m['leakage_rules']}", ""]
+                  f"- rules: {m['leakage_rules']}"]
+        tokens_path = CORPUS_DIR.parent / "lm" / "tokens" / "tokens.json"  # written by the LM stage, if run
+        if tokens_path.exists():
+            t = json.loads(tokens_path.read_text())
+            cpt = float(t.get("chars_per_token", 0) or 0)
+            lines.append(f"- tokens: the LM stage tokenised a {t.get('sample_percent')}% sample to "
+                         f"{t['splits']['train']['tokens']} training tokens at {cpt:.2f} characters a token; "
+                         f"the whole corpus is about {m['bytes'] / cpt / 1e6:.0f}M tokens" if cpt else "")
+        lines.append("")
     text = "\n".join(lines)
     path.write_text(text)
     return text
