@@ -35,6 +35,8 @@ MAX_DEB_BYTES = 20_000_000
 SHARD_BYTES = 50_000_000
 SEED = 20261125
 DOWNLOAD_BATCH = 40
+LEAKAGE_RULES = ("no package whose Source is held out (models/data/holdout.py); no test files "
+                 "(models/data/file_roles.py) except CPython's own test suite; deduplicated by content")
 
 
 @dataclass(frozen=True)
@@ -231,8 +233,7 @@ def build(jobs: int) -> dict[str, object]:
     manifest: dict[str, object] = {
         "files": len(records), "bytes": total_bytes, "packages": len(packages), "sources": len(sources),
         "files_by_origin": by_kind, "shards": shards, "seed": SEED,
-        "leakage_rules": "no package whose Source is held out (models/data/holdout.py); no test files "
-                         "(models/data/file_roles.py) except CPython's own test suite; deduplicated by content",
+        "leakage_rules": LEAKAGE_RULES,
         "source_packages": sorted(sources),
     }
     (CORPUS_DIR / "corpus_manifest.json").write_text(json.dumps(manifest, indent=1))

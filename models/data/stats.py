@@ -8,6 +8,7 @@ import re
 import statistics
 from pathlib import Path
 
+from .corpus import LEAKAGE_RULES
 from .paths import BENCH_DIR, CORPUS_DIR, DATA_DIR, SOURCES_CACHE
 from .tasks import KINDS
 
@@ -121,7 +122,7 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         lines += ["## Pretraining corpus", "",
                   f"- {m['files']} files, {m['bytes'] / 1e6:.1f} MB of Python text, {m['packages']} packages "
                   f"from {m['sources']} source packages; by origin: {m['files_by_origin']}",
-                  f"- rules: {m['leakage_rules']}"]
+                  f"- rules: {LEAKAGE_RULES}"]
         tokens_path = CORPUS_DIR.parent / "lm" / "tokens" / "tokens.json"  # written by the LM stage, if run
         if tokens_path.exists():
             t = json.loads(tokens_path.read_text())
