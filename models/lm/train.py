@@ -68,9 +68,10 @@ def main() -> None:
     parser.add_argument("--runs-dir", type=Path, default=RUNS_DIR)
     parser.add_argument("--deadline", help="UTC time (ISO 8601) by which training must end; sizes the schedule")
     parser.add_argument("--max-steps", type=int, help="override the train config's max_steps")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (1 holds up better on a busy CPU)")
     args = parser.parse_args()
 
-    setup_cpu()
+    setup_cpu(args.threads)
     dist = setup_distributed()
     config = LMConfig.load(args.config)
     hp: dict[str, Any] = json.loads(args.train_config.read_text())
