@@ -1,0 +1,45 @@
+/**
+ * Whether Python 3.11's parser (the Python extractor's `ast.parse`) accepts what tree-sitter parsed.
+ * tree-sitter-python is lenient both ways: it keeps Python 2 forms (print/exec statements, `<>`, backticks,
+ * `0777`, `10L`, `ur''`) and already knows Python 3.12 syntax (type parameters, `type X = ...`). Python's
+ * extractor gives no tasks for a file it cannot parse, so neither may we.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+
+const REJECTED_NODE_TYPES = new Set(['print_statement', 'exec_statement']);
+// tree-sitter also uses type_parameter for `List[int]` in annotations; only PEP 695 parameters are new.
+const DEFINITIONS_WITH_TYPE_PARAMETERS = new Set(['function_definition', 'class_definition', 'type_alias_statement']);
+// tree-sitter misreads `type(x).attr = value` as a type alias; a real one names the alias right after `type`.
+const REAL_TYPE_ALIAS = /^type[ \t\\]+[\p{L}_]/u;
+const PYTHON3_STRING_PREFIX = /^(?:[rRuUfFbB]|[fF][rR]|[rR][fF]|[bB][rR]|[rR][bB])?$/;
+const LEGACY_INTEGER = /^(?:0[0-9]*[1-9][0-9]*|[0-9][0-9_]*|0[xXoObB][0-9a-fA-F_]+)[lL]$|^0[0-9]*[1-9][0-9]*$/;
+
+function rejected(node: Node): boolean {
+  const type = node.type;
+  if (REJECTED_NODE_TYPES.has(type)) return true;
+  if (type === '<>') return true;
+  if (type === 'type_alias_statement') return REAL_TYPE_ALIAS.test(node.text);
+  if (type === 'type_parameter') return DEFINITIONS_WITH_TYPE_PARAMETERS.has(node.parent?.type ?? '');
+  if (type === 'integer') return LEGACY_INTEGER.test(node.text);
+  if (type === 'string_start') {
+    const prefix = node.text.replace(/(?:"""|'''|"|'|`)$/, '');
+    return node.text.startsWith('`') || !PYTHON3_STRING_PREFIX.test(prefix);
+  }
+  return false;
+}
+
+export function acceptedByPython311(tree: Tree): boolean {
+  if (tree.rootNode.hasError) return false;
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      if (rejected(cursor.currentNode)) return false;
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return true;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
