@@ -15,7 +15,7 @@ from .source_tree import SourceDownload, python_files
 from .tasks import Task, extract_tasks
 from .file_roles import is_test_file
 
-CACHE_VERSION = 2  # bump whenever tasks.py changes what it extracts
+CACHE_VERSION = 3  # bump whenever tasks.py changes what it extracts
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,14 @@ def _first_line(node: FunctionNode | ast.ClassDef) -> int:
     return min([node.lineno] + [d.lineno for d in node.decorator_list])
 
 
+_COMMENT = re.compile(rb"#[^\r\n]*")
+
+
+def _without_comments(data: bytes) -> bytes:
+    """Text between tokens (never inside a string) with each comment blanked to spaces, offsets kept."""
+    return _COMMENT.sub(lambda m: b" " * len(m.group()), data)
+
+
 def _grouping_span(src: _Source, lower: int, start: int, end: int) -> tuple[int, int]:
     """Widen [start, end) over grouping parentheses that lie between `lower` and the expression.
 
@@ -79,7 +87,7 @@ def _grouping_span(src: _Source, lower: int, start: int, end: int) -> tuple[int,
     backslashes and '(' that ends right before the expression (and starts after `lower`) group it; the same
     number of ')' follow it.
     """
-    between = src.data[lower:start]
+    between = _without_comments(src.data[lower:start])
     # Only the run of whitespace, backslashes and '(' right before the expression counts (a comment earlier in
     # `between` may hold any character).
     run = len(between) - len(between.rstrip(b" \t\r\n\\("))
@@ -90,8 +98,14 @@ def _grouping_span(src: _Source, lower: int, start: int, end: int) -> tuple[int,
     new_end = end
     for _ in range(opens):
         i = new_end
-        while i < len(src.data) and src.data[i:i + 1] in (b" ", b"\t", b"\r", b"\n", b"\\"):
-            i += 1
+        while i < len(src.data):
+            if src.data[i:i + 1] == b"#":  # a comment runs to the end of its line
+                while i < len(src.data) and src.data[i:i + 1] not in (b"\r", b"\n"):
+                    i += 1
+            elif src.data[i:i + 1] in (b" ", b"\t", b"\r", b"\n", b"\\"):
+                i += 1
+            else:
+                break
         if src.data[i:i + 1] != b")":
             break
         new_end = i + 1
@@ -106,7 +120,7 @@ def _compare_target(src: _Source, test: ast.Compare) -> tuple[int, int]:
     left_end = src.end(test.left)
     right = test.comparators[0]
     right_start = src.start(right)
-    between = src.data[left_end:right_start]
+    between = _without_comments(src.data[left_end:right_start])
     # The operator is the last operator token between the operands (closing parens of a parenthesised left
     # operand come before it, opening parens of the right operand after it).
     matches = list(_COMPARE_OP.finditer(between))
@@ -118,13 +132,12 @@ def _argument_target(src: _Source, call: ast.Call, index: int) -> tuple[int, int
     """Span of positional argument `index` of a call (with its grouping parentheses)."""
     arg = call.args[index]
     if index == 0:
-        lower = src.end(call.func)
-        # skip the argument list's own '('
-        paren = src.data.index(b"(", lower)
-        lower = paren + 1
+        func_end = src.end(call.func)
+        # skip the argument list's own '(' (a lone generator argument starts at it)
+        lower = func_end + _without_comments(src.data[func_end:src.start(arg) + 1]).index(b"(") + 1
     else:
         prev_end = src.end(call.args[index - 1])
-        lower = src.data.index(b",", prev_end) + 1
+        lower = prev_end + _without_comments(src.data[prev_end:src.start(arg)]).index(b",") + 1
     return _grouping_span(src, lower, src.start(arg), src.end(arg))
 
 

@@ -209,3 +209,18 @@ def test_comments_before_a_target_do_not_count_as_grouping_parentheses() -> None
                              (a + b))
         """
     assert targets(code) == [("self_assert", "expected_value"), ("self_assert", "(a + b)")]
+
+
+def test_comments_inside_grouping_parentheses_are_whitespace() -> None:
+    code = """\
+        def test_c():
+            self.assertEqual(
+                a,  # compare (x)
+                bb)
+            assert x == (  # is it in?
+                yy)
+            assert xy == (yy  # c
+                )
+        """
+    assert targets(code) == [("self_assert", "bb"), ("assert", "(  # is it in?\n        yy)"),
+                             ("assert", "(yy  # c\n        )")]
