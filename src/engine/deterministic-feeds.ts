@@ -14,7 +14,8 @@ function halfBits(value: number): number {
 /**
  * Inputs that are the same on every run and every backend, built from a graph's input metadata, for comparing
  * backends and for benchmarks. Symbolic dimensions take `dims[name]` or 1; floats are smooth values in [-0.5, 0.5],
- * integers small non-negative values (valid token ids and positions for any vocabulary).
+ * integers small non-negative values (valid token ids and positions for any vocabulary); inputs named like a mask
+ * are all ones (an all-zero attention mask would pool nothing and hide differences).
  */
 export function deterministicFeeds(inputs: readonly ValueInfo[], dims: Record<string, number> = {}): Record<string, PlainTensor> {
   const feeds: Record<string, PlainTensor> = {};
@@ -22,6 +23,7 @@ export function deterministicFeeds(inputs: readonly ValueInfo[], dims: Record<st
     const shape = input.shape.map((d) => (typeof d === 'number' ? d : (dims[d] ?? 1)));
     const count = shape.reduce((n, d) => n * d, 1);
     const smooth = (i: number) => Math.sin(i * 0.37 + k * 1.3) * 0.5;
+    const isMask = /mask/i.test(input.name);
     switch (input.type) {
       case 'float32':
         feeds[input.name] = { type: 'float32', dims: shape, data: Float32Array.from({ length: count }, (_, i) => smooth(i)) };
@@ -30,10 +32,10 @@ export function deterministicFeeds(inputs: readonly ValueInfo[], dims: Record<st
         feeds[input.name] = { type: 'float16', dims: shape, data: Uint16Array.from({ length: count }, (_, i) => halfBits(smooth(i))) };
         break;
       case 'int32':
-        feeds[input.name] = { type: 'int32', dims: shape, data: Int32Array.from({ length: count }, (_, i) => i % 7) };
+        feeds[input.name] = { type: 'int32', dims: shape, data: Int32Array.from({ length: count }, (_, i) => (isMask ? 1 : i % 7)) };
         break;
       case 'int64':
-        feeds[input.name] = { type: 'int64', dims: shape, data: BigInt64Array.from({ length: count }, (_, i) => BigInt(i % 7)) };
+        feeds[input.name] = { type: 'int64', dims: shape, data: BigInt64Array.from({ length: count }, (_, i) => BigInt(isMask ? 1 : i % 7)) };
         break;
       case 'uint8':
         feeds[input.name] = { type: 'uint8', dims: shape, data: Uint8Array.from({ length: count }, (_, i) => i % 3) };
@@ -42,7 +44,7 @@ export function deterministicFeeds(inputs: readonly ValueInfo[], dims: Record<st
         feeds[input.name] = { type: 'int8', dims: shape, data: Int8Array.from({ length: count }, (_, i) => (i % 3) - 1) };
         break;
       case 'bool':
-        feeds[input.name] = { type: 'bool', dims: shape, data: Uint8Array.from({ length: count }, (_, i) => i % 2) };
+        feeds[input.name] = { type: 'bool', dims: shape, data: Uint8Array.from({ length: count }, (_, i) => (isMask ? 1 : i % 2)) };
         break;
       default:
         throw new ModelError('run-failed', `input "${input.name}" has type ${input.type}, which the check cannot fill`);

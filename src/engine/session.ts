@@ -51,6 +51,8 @@ export class ModelSession {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
+      // Errors only: the node-placement warnings (shape ops on the CPU) are expected and would flood the console.
+      logSeverityLevel: 3,
     };
     const location = backend === 'webgpu' ? outputLocation(options.gpuOutputs) : undefined;
     if (location) sessionOptions.preferredOutputLocation = location;

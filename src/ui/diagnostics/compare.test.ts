@@ -13,6 +13,8 @@ describe('backend comparison helpers', () => {
     expect(a.input_ids?.dims).toEqual([1, 5]);
     expect(Array.from(a.input_ids!.data as BigInt64Array)).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(a.x?.data).toEqual(b.x?.data);
+    const masked = deterministicFeeds([{ name: 'attention_mask', type: 'int64', shape: [1, 3] }]);
+    expect(Array.from(masked.attention_mask!.data as BigInt64Array)).toEqual([1n, 1n, 1n]);
     expect(() => deterministicFeeds([{ name: 's', type: 'string', shape: [1] }])).toThrow(/cannot fill/);
   });
 

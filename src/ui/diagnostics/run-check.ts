@@ -14,6 +14,8 @@ export interface BackendRun {
 export interface OutputComparison {
   name: string;
   maxAbsDiff: number;
+  /** maxAbsDiff over the output's scale (its largest magnitude on WASM, at least 1): comparable across outputs. */
+  scaledDiff: number;
 }
 
 export interface CheckResult {
@@ -23,6 +25,7 @@ export interface CheckResult {
   comparisons: OutputComparison[];
   /** Largest difference over all outputs; null when only one backend ran. */
   maxAbsDiff: number | null;
+  maxScaledDiff: number | null;
   /** Why WebGPU did not take part, when it did not. */
   webgpuSkipped?: string;
 }
@@ -64,14 +67,20 @@ export async function runBackendCheck(client: ModelClient, graph: string, choice
   if (gpu && cpu) {
     for (const [name, tensor] of Object.entries(cpu)) {
       const other = gpu[name];
-      comparisons.push({ name, maxAbsDiff: other ? maxAbsDifference(tensor, other) : Infinity });
+      const maxAbsDiff = other ? maxAbsDifference(tensor, other) : Infinity;
+      const summary = summarise(tensor);
+      const scale = Math.max(1, Math.abs(summary.min), Math.abs(summary.max));
+      comparisons.push({ name, maxAbsDiff, scaledDiff: maxAbsDiff / scale });
     }
   }
+  const worst = (pick: (c: OutputComparison) => number): number | null =>
+    comparisons.length ? comparisons.reduce((m, c) => (Number.isNaN(pick(c)) ? NaN : Math.max(m, pick(c))), 0) : null;
   const result: CheckResult = {
     graph,
     runs,
     comparisons,
-    maxAbsDiff: comparisons.length ? comparisons.reduce((m, c) => (Number.isNaN(c.maxAbsDiff) ? NaN : Math.max(m, c.maxAbsDiff)), 0) : null,
+    maxAbsDiff: worst((c) => c.maxAbsDiff),
+    maxScaledDiff: worst((c) => c.scaledDiff),
   };
   if (!backends.includes('webgpu')) result.webgpuSkipped = choice.reason;
   return result;
