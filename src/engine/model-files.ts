@@ -21,7 +21,12 @@ export class ModelFiles {
    * an HTTP error (the server answered) does not fall back, so a removed manifest is reported, not hidden.
    */
   static async open(url: string, store: ModelByteStore, fetchFn: FetchFn = fetch): Promise<ModelFiles> {
-    const absolute = new URL(url, globalThis.location?.href).href;
+    let absolute: string;
+    try {
+      absolute = new URL(url, globalThis.location?.href).href;
+    } catch (error) {
+      throw new ModelError('missing-file', `manifest URL "${url}" is not a valid URL`, { cause: error });
+    }
     let text: string;
     try {
       const response = await fetchFn(absolute, { cache: 'no-cache' });

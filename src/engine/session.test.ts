@@ -7,6 +7,7 @@ import { serveDirectory, type StaticServer } from '../../e2e/fixtures/static-ser
 import { ModelError } from './errors.ts';
 import { ModelHost } from './model-host.ts';
 import { MemoryStore } from './model-store.ts';
+import { fetchWithFiles, manifestLocation } from './node-fetch.ts';
 import { ModelSession } from './session.ts';
 import type { PlainTensor } from './types.ts';
 
@@ -102,6 +103,19 @@ describe('ModelHost', () => {
     );
     together.forEach((out, i) => (i % 2 === 0 ? expectClose(out.y, reference.y) : expectClose(out.z, reference.z)));
     await expect(host.load('tiny', { backend: 'webgpu' })).rejects.toMatchObject({ code: 'session-failed' });
+    await host.dispose();
+  });
+
+  it('reads a manifest and its graphs from a directory in Node (file: URLs)', async () => {
+    const host = new ModelHost({ store: new MemoryStore(), fetchFn: fetchWithFiles });
+    await host.init('wasm');
+    await host.loadManifest(manifestLocation(join(graphs.dir, 'manifest.json')));
+    await host.load('tiny');
+    expectClose((await host.run('tiny', { x: input() })).y, reference.y);
+    await expect(host.loadManifest(manifestLocation(join(graphs.dir, 'absent.json')))).rejects.toMatchObject({
+      code: 'missing-file',
+    });
+    await expect(host.loadManifest('not a url')).rejects.toMatchObject({ code: 'missing-file' });
     await host.dispose();
   });
 });
