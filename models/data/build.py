@@ -3,7 +3,7 @@
 1. enable deb-src (idempotent) and download the candidate source packages (models.data.acquire);
 2. the LM's pretraining corpus (models.data.corpus; skipped when models/.cache/corpus/READY exists);
 3. the benchmark: static and evolution tracks (models.data.bench_build);
-4. models/data/STATS.md.
+4. a leakage check of the corpus against the benchmark, and models/data/STATS.md.
 
     /usr/bin/python3 -m models.data.build [--from-lock] [--skip-download] [--jobs 6]
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import acquire, bench_build, corpus, stats
+from . import acquire, bench_build, corpus, leakage, stats
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         acquire.run(args.jobs, args.from_lock)
     corpus.build(jobs=2)
     bench_build.build(jobs=2)
+    print(leakage.write_leakage())
     print(stats.write_stats())
 
 

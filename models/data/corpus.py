@@ -36,7 +36,9 @@ SHARD_BYTES = 50_000_000
 SEED = 20261125
 DOWNLOAD_BATCH = 40
 LEAKAGE_RULES = ("no package whose Source is held out (models/data/holdout.py); no test files "
-                 "(models/data/file_roles.py) except CPython's own test suite; deduplicated by content")
+                 "(models/data/file_roles.py) except CPython's own test suite; no file whose content equals a "
+                 "test file of a downloaded source package or a production file of a held-out one; "
+                 "deduplicated by content")
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,20 @@ def stdlib_files() -> list[tuple[str, str]]:
     return files
 
 
+def _forbidden_job(args: tuple[str, str]) -> list[bytes]:
+    package, tarball = args
+    held = holdout_of(package) != "train"
+    return [hashlib.sha256(text.encode()).digest() for path, text in python_files(Path(tarball))
+            if text.strip() and (is_test_file(path) or held)]
+
+
+def forbidden_digests(pool: ProcessPoolExecutor) -> set[bytes]:
+    """Content hashes no corpus file may have: every test file of every downloaded source package, and every
+    production file of a held-out one (vendored copies inside other packages would otherwise slip through)."""
+    jobs = [(s.package, str(s.tarball)) for s in downloaded_sources()]
+    return {d for digests in pool.map(_forbidden_job, jobs, chunksize=4) for d in digests}
+
+
 def write_binaries_lock(arrived: list[tuple[BinaryPackage, Path]]) -> None:
     rows = ["# package\tversion\tsource\tsha256  (binary packages of the pretraining corpus)"]
     rows += [f"{b.package}\t{b.version}\t{b.source}\t{b.sha256}" for b, _ in arrived]
@@ -196,8 +212,10 @@ def build(jobs: int) -> dict[str, object]:
             packages.add(package)
             sources.add(source)
 
-    add("stdlib", "libpython3.11-stdlib", "python3.11", stdlib_files())
     with ProcessPoolExecutor(max_workers=jobs) as pool:
+        seen |= forbidden_digests(pool)  # marking them seen drops them like duplicates
+        log(f"{len(seen)} benchmark test / held-out production file contents excluded")
+        add("stdlib", "libpython3.11-stdlib", "python3.11", stdlib_files())
         deb_jobs = [(b.package, b.source, str(p)) for b, p in arrived]
         for i, (package, source, files) in enumerate(pool.map(_deb_job, deb_jobs, chunksize=8)):
             add("binary", package, source, files)

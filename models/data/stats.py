@@ -122,7 +122,13 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         lines += ["## Pretraining corpus", "",
                   f"- {m['files']} files, {m['bytes'] / 1e6:.1f} MB of Python text, {m['packages']} packages "
                   f"from {m['sources']} source packages; by origin: {m['files_by_origin']}",
-                  f"- rules: {LEAKAGE_RULES}"]
+                  f"- rules it was built with: {m['leakage_rules']}"]
+        leak_path = BENCH_DIR / "leakage.json"
+        if leak_path.exists():
+            leak = json.loads(leak_path.read_text())
+            lines.append(f"- leakage check (exact content): {leak['benchmark_test_files_in_corpus']} corpus files "
+                         f"equal a benchmark test file, {leak['cr_production_files_in_corpus']} equal a production "
+                         f"file of a cross-repo val/test repository (current rules: {LEAKAGE_RULES})")
         tokens_path = CORPUS_DIR.parent / "lm" / "tokens" / "tokens.json"  # written by the LM stage, if run
         if tokens_path.exists():
             t = json.loads(tokens_path.read_text())
