@@ -11,6 +11,7 @@ Outputs (all JSONL, one object a line):
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -66,9 +67,9 @@ def _sequence_records(seq: Sequence) -> tuple[dict[str, object], list[dict[str, 
     return header, steps, records
 
 
-def build_repo(versions: list[SourceDownload]) -> RepoResult | None:
+def build_repo(versions: list[SourceDownload], bench_dir: Path = BENCH_DIR) -> RepoResult | None:
     newest = versions[-1]
-    snap = load_snapshot(newest)
+    snap = load_snapshot(newest, bench_dir)
     if len(snap.tasks) < MIN_TASKS:
         return None
     repo = snap.package
@@ -79,7 +80,7 @@ def build_repo(versions: list[SourceDownload]) -> RepoResult | None:
         rec["split"] = static_split(repo, str(rec["id"]))
     info: dict[str, object] = {
         "repo": repo, "version": snap.version, "suites": list(newest.suites), "split": holdout_of(repo),
-        "tarball": relative_to_cache(newest.tarball), "production_files": len(snap.production),
+        "tarball": relative_to_cache(newest.tarball, bench_dir), "production_files": len(snap.production),
         "test_files": len(snap.tests), "production_lines": snap.production_lines, "tasks": len(static), "tasks_before_cap": len(snap.tasks),
         "versions": [v.version for v in versions]}
     sequences = []
@@ -87,7 +88,7 @@ def build_repo(versions: list[SourceDownload]) -> RepoResult | None:
     chain_downloads = _distinct_releases(versions)
     seqs = [replay_sequence(snap)]
     if len(chain_downloads) >= 2:
-        chain: list[Snapshot] = [load_snapshot(v) for v in chain_downloads[:-1]] + [snap]
+        chain: list[Snapshot] = [load_snapshot(v, bench_dir) for v in chain_downloads[:-1]] + [snap]
         seqs.insert(0, release_sequence(chain))
     for seq in seqs:
         header, steps, records = _sequence_records(cap_sequence(seq))
@@ -122,25 +123,27 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, object]]) -> int:
     return n
 
 
-def build(jobs: int = 2) -> list[RepoResult]:
-    chains = versions_in_order(downloaded_sources())
+def build(jobs: int = 2, bench_dir: Path = BENCH_DIR,
+          downloads: list[SourceDownload] | None = None) -> list[RepoResult]:
+    chains = versions_in_order(downloaded_sources() if downloads is None else downloads)
     log(f"{len(chains)} source packages downloaded; extracting tasks")
     results: list[RepoResult] = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for i, result in enumerate(pool.map(build_repo, chains.values(), chunksize=2)):
+    work = functools.partial(build_repo, bench_dir=bench_dir)
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for i, result in enumerate(pool.map(work, chains.values(), chunksize=2)):
             if result is not None:
                 results.append(result)
             if i % 50 == 0:
                 log(f"{i}/{len(chains)} packages, {len(results)} repositories with >= {MIN_TASKS} tasks")
     results.sort(key=lambda r: str(r.info["repo"]))
-    _write_jsonl(BENCH_DIR / "repos.jsonl", (r.info for r in results))
-    n_static = _write_jsonl(BENCH_DIR / "static.jsonl", (t for r in results for t in r.static))
-    n_evo = _write_jsonl(BENCH_DIR / "evolution.jsonl", (t for r in results for t in r.evolution))
+    _write_jsonl(bench_dir / "repos.jsonl", (r.info for r in results))
+    n_static = _write_jsonl(bench_dir / "static.jsonl", (t for r in results for t in r.static))
+    n_evo = _write_jsonl(bench_dir / "evolution.jsonl", (t for r in results for t in r.evolution))
     headers = []
     for r in results:
         for header, steps in r.sequences:
-            _write_jsonl(BENCH_DIR / str(header["file"]), steps)
+            _write_jsonl(bench_dir / str(header["file"]), steps)
             headers.append(header)
-    _write_jsonl(BENCH_DIR / "sequences.jsonl", headers)
+    _write_jsonl(bench_dir / "sequences.jsonl", headers)
     log(f"{len(results)} repositories, {n_static} static tasks, {len(headers)} sequences, {n_evo} evolution tasks")
     return results

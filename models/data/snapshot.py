@@ -31,11 +31,11 @@ class Snapshot:
         return sum(t.count("\n") + (0 if t.endswith("\n") or not t else 1) for t in self.production.values())
 
 
-def load_snapshot(download: SourceDownload) -> Snapshot:
+def load_snapshot(download: SourceDownload, bench_dir: Path = BENCH_DIR) -> Snapshot:
     files = python_files(download.tarball)
     production = {p: t for p, t in files if not is_test_file(p)}
     tests = {p: t for p, t in files if is_test_file(p)}
-    cache = BENCH_DIR / "cache" / f"{download.tarball.name}.tasks.json"
+    cache = bench_dir / "cache" / f"{download.tarball.name}.tasks.json"
     tasks: list[Task] | None = None
     if cache.exists():
         cached = json.loads(cache.read_text())
@@ -48,5 +48,6 @@ def load_snapshot(download: SourceDownload) -> Snapshot:
     return Snapshot(download.package, download.version, production, tests, tasks)
 
 
-def relative_to_cache(path: Path) -> str:
-    return path.resolve().relative_to(BENCH_DIR.parent.resolve()).as_posix()
+def relative_to_cache(path: Path, bench_dir: Path = BENCH_DIR) -> str:
+    """The path relative to the folder holding the bench folder (models/.cache), as repos.jsonl records it."""
+    return path.resolve().relative_to(bench_dir.parent.resolve()).as_posix()

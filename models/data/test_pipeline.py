@@ -175,3 +175,39 @@ def test_cap_keeps_a_deterministic_subset_and_drops_emptied_test_steps() -> None
     assert sum(len(s.tasks) for s in seq.steps) == 5
     assert all(s.tasks for s in seq.steps if s.change == "tests")
     assert [s.path for s in seq.steps if s.change == "add"] == ["pkg/util.py", "pkg/core.py", "pkg/__init__.py"]
+
+
+def test_build_and_read_back_a_small_benchmark(tmp_path: Path) -> None:
+    from models.data import bench
+    from models.data.bench_build import build
+    from models.data.source_tree import SourceDownload
+
+    cache = tmp_path / "cache"
+    (cache / "sources").mkdir(parents=True)
+    many = "".join(f"    assert run({i}) == {i * 10 + 10}\n" for i in range(12))
+    files = {f"pkg-1.0/{p}": t for p, t in PROD.items()}
+    files["pkg-1.0/tests/test_core.py"] = "from pkg.core import run\n\ndef test_m():\n" + many
+    tarball = _tarball(cache / "sources", "pkg_1.0.orig.tar.gz", files)
+    old_files = dict(files)
+    old_files["pkg-1.0/tests/test_core.py"] = "from pkg.core import run\n\ndef test_m():\n" + many[:60]
+    old_tarball = _tarball(cache / "sources", "pkg_0.9.orig.tar.gz", old_files)
+    downloads = [SourceDownload("pkg", "1.0-1", ("bookworm",), tarball, True),
+                 SourceDownload("pkg", "0.9-1", ("bullseye",), old_tarball, True)]
+    bench_dir = cache / "bench"
+    build(jobs=1, bench_dir=bench_dir, downloads=downloads)
+
+    [repo] = bench.repositories(bench_dir)
+    assert (repo.name, repo.version, repo.tasks) == ("pkg", "1.0-1", 12)
+    assert [p for p, _ in bench.production_files(repo)] == sorted(PROD)
+    tasks = bench.static_tasks("pkg", bench_dir)
+    assert len(tasks) == 12 and set(tasks[0]) == {"id", "repo", "commit", "path", "line", "kind", "prefix",
+                                                  "target", "split"}
+    seqs = {s.provenance: s for s in bench.sequences(bench_dir)}
+    assert set(seqs) == {"release", "replay"}
+    release = bench.steps(seqs["release"], bench_dir)
+    assert seqs["release"].start_version == "0.9-1"
+    assert [s.change for s in release] == ["tests", "tests"]  # only tests changed; 10 new sites, 8 + 2
+    assert sum(len(s.tasks) for s in release) == 10
+    replay = bench.steps(seqs["replay"], bench_dir)
+    assert sum(len(s.tasks) for s in replay) == 12
+    assert all(t["split"] in ("train", "ir_val", "ir_test", "cr_val", "cr_test") for s in replay for t in s.tasks)
