@@ -130,11 +130,11 @@ test('a file whose sha256 does not match the manifest is refused with a clear er
 });
 
 test('a browser without WebGPU runs the worker on WASM and says why', async () => {
-  // Chromium without --enable-unsafe-webgpu grants no adapter here (Linux, headless): the real no-WebGPU case.
+  // Chromium without --enable-unsafe-webgpu and with the GPU off grants no adapter: the real no-WebGPU case.
   const plain = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
   });
   try {
     const page = await plain.newPage();
