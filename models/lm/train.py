@@ -130,6 +130,7 @@ def main() -> None:
         log({"event": "start", "config": config.to_dict(), "train_config": hp, "params": model.num_parameters(),
              "world_size": dist.world_size, "deadline": args.deadline})
     last_checkpoint = time.time()
+    process_start, first_step = time.time(), step
     window_start, window_steps = time.time(), 0
     seconds_per_step: float | None = None
     model.train()
@@ -158,9 +159,12 @@ def main() -> None:
                  "tokens": tokens_seen, "tok_per_s": round(batch.numel() * dist.world_size / seconds_per_step),
                  "total_steps": total_steps})
             window_start, window_steps = now, 0
-            # Fit the schedule to the deadline while the cosine is still early (later changes would jolt the lr).
-            if deadline is not None and step >= hp["warmup_steps"] and step < 0.6 * total_steps:
-                total_steps = horizon_for_deadline(step, seconds_per_step, deadline - now, hp["max_steps"])
+            # Fit the schedule to the deadline at the speed measured since this process started: freely while the
+            # cosine is early, later only shorter (so the run still ends in time if the shared CPU slows down).
+            if deadline is not None and step >= hp["warmup_steps"]:
+                run_speed = (now - process_start) / max(1, step - first_step)
+                fitted = horizon_for_deadline(step, run_speed, deadline - now, hp["max_steps"])
+                total_steps = fitted if step < 0.6 * total_steps else min(total_steps, fitted)
         if val is not None and dist.is_main and (step % hp["eval_every"] == 0 or step == total_steps):
             val_loss = evaluate(model, val, hp["batch_size"])
             best_val = min(best_val, val_loss)
