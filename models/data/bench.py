@@ -5,6 +5,7 @@
         files = bench.production_files(repo)         # [(path, text)] of the snapshot, test files excluded
         tasks = bench.static_tasks(repo.name)        # task dicts (DESIGN.md section 5 schema)
     for seq in bench.sequences():                    # evolution track, provenance "release" or "replay"
+        start = bench.start_files(seq)               # starting snapshot's production files ([] for replay)
         for step in bench.steps(seq):                # ordered; step.diff is production code only
             step.tasks                               # task dicts this step brings (the adapter has seen the diff)
 """
@@ -45,6 +46,7 @@ class SequenceInfo:
     steps: int
     tasks: int
     file: Path
+    start_tarball: Optional[Path]  # the starting snapshot (release chains); None: start from an empty repository
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,19 @@ def sequences(bench_dir: Path = BENCH_DIR, provenance: Optional[str] = None) -> 
         info = SequenceInfo(repo=str(s["repo"]), provenance=str(s["provenance"]),
                             start_version=str(s["start_version"]), end_version=str(s["end_version"]),
                             split=str(s["split"]), steps=int(s["steps"]),  # type: ignore[arg-type]
-                            tasks=int(s["tasks"]), file=bench_dir / str(s["file"]))  # type: ignore[arg-type]
+                            tasks=int(s["tasks"]), file=bench_dir / str(s["file"]),  # type: ignore[arg-type]
+                            start_tarball=bench_dir.parent / str(s["start_tarball"]) if s.get("start_tarball")
+                            else None)
         if provenance is None or info.provenance == provenance:
             out.append(info)
     return out
+
+
+def start_files(seq: SequenceInfo) -> list[tuple[str, str]]:
+    """Production files of the sequence's starting snapshot (what the Evo initialiser embeds); [] for replay."""
+    if seq.start_tarball is None:
+        return []
+    return sorted((p, t) for p, t in python_files(seq.start_tarball) if not is_test_file(p))
 
 
 def steps(seq: SequenceInfo, bench_dir: Path = BENCH_DIR) -> list[Step]:

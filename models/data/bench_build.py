@@ -5,8 +5,9 @@ Outputs (all JSONL, one object a line):
   production_lines, tasks} (tarball relative to models/.cache; read its files with models.data.bench).
 - static.jsonl: static-track tasks, schema of DESIGN.md section 5.
 - evolution.jsonl: evolution-track tasks, same schema; "commit" names the step that brings the task.
-- sequences.jsonl: {repo, provenance, start_version, end_version, split, steps, tasks, file}; `file` (relative to
-  BENCH_DIR) holds the sequence's ordered steps {commit, path, change, diff, task_ids}.
+- sequences.jsonl: {repo, provenance, start_version, end_version, split, steps, tasks, file, start_tarball};
+  `file` (relative to BENCH_DIR) holds the sequence's ordered steps {commit, path, change, diff, task_ids};
+  `start_tarball` (relative to models/.cache, "" for replay) is the starting snapshot the Evo initialiser reads.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class RepoResult:
     evolution: list[dict[str, object]]
 
 
-def _sequence_records(seq: Sequence) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+def _sequence_records(seq: Sequence, start_tarball: str
+                      ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
     all_tasks = [(step, t) for step in seq.steps for t in step.tasks]
     records: list[dict[str, object]] = []
     ids_by_step: dict[str, list[str]] = {}
@@ -63,7 +65,7 @@ def _sequence_records(seq: Sequence) -> tuple[dict[str, object], list[dict[str, 
     header: dict[str, object] = {
         "repo": seq.repo, "provenance": seq.provenance, "start_version": seq.start_version,
         "end_version": seq.end_version, "split": holdout_of(seq.repo), "steps": len(steps),
-        "tasks": len(records), "file": f"evolution/{safe}.{seq.provenance}.jsonl"}
+        "tasks": len(records), "file": f"evolution/{safe}.{seq.provenance}.jsonl", "start_tarball": start_tarball}
     return header, steps, records
 
 
@@ -81,17 +83,18 @@ def build_repo(versions: list[SourceDownload], bench_dir: Path = BENCH_DIR) -> R
     info: dict[str, object] = {
         "repo": repo, "version": snap.version, "suites": list(newest.suites), "split": holdout_of(repo),
         "tarball": relative_to_cache(newest.tarball, bench_dir), "production_files": len(snap.production),
-        "test_files": len(snap.tests), "production_lines": snap.production_lines, "tasks": len(static), "tasks_before_cap": len(snap.tasks),
+        "test_files": len(snap.tests), "production_lines": snap.production_lines, "tasks": len(static),
+        "tasks_before_cap": len(snap.tasks),
         "versions": [v.version for v in versions]}
     sequences = []
     evolution: list[dict[str, object]] = []
     chain_downloads = _distinct_releases(versions)
-    seqs = [replay_sequence(snap)]
+    seqs: list[tuple[Sequence, str]] = [(replay_sequence(snap), "")]
     if len(chain_downloads) >= 2:
         chain: list[Snapshot] = [load_snapshot(v, bench_dir) for v in chain_downloads[:-1]] + [snap]
-        seqs.insert(0, release_sequence(chain))
-    for seq in seqs:
-        header, steps, records = _sequence_records(cap_sequence(seq))
+        seqs.insert(0, (release_sequence(chain), relative_to_cache(chain_downloads[0].tarball, bench_dir)))
+    for seq, start_tarball in seqs:
+        header, steps, records = _sequence_records(cap_sequence(seq), start_tarball)
         if not records:
             continue
         sequences.append((header, steps))

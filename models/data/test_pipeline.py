@@ -211,3 +211,5 @@ def test_build_and_read_back_a_small_benchmark(tmp_path: Path) -> None:
     replay = bench.steps(seqs["replay"], bench_dir)
     assert sum(len(s.tasks) for s in replay) == 12
     assert all(t["split"] in ("train", "ir_val", "ir_test", "cr_val", "cr_test") for s in replay for t in s.tasks)
+    assert bench.start_files(seqs["replay"]) == []
+    assert [p for p, _ in bench.start_files(seqs["release"])] == sorted(PROD)
