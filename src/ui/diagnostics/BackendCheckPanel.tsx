@@ -40,6 +40,10 @@ export function BackendCheckPanel({ preference = 'auto' }: Props): ReactElement 
     const client = new ModelClient();
     clientRef.current = client;
     let live = true;
+    // A new worker has no manifest loaded: what the previous one showed no longer applies.
+    setChoice(null);
+    setGraphs([]);
+    setResult(null);
     void client.subscribe((event) => {
       if (live && event.kind === 'backend-changed') setChoice(event.choice);
     });
