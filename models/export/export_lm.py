@@ -18,16 +18,31 @@ import torch
 
 from models.lm.config import LORA_TARGETS, LMConfig
 from models.lm.model import CodeLM
-from models.lm.paths import PUBLIC_MODELS, TOKENIZER_JSON
+from models.data.paths import BINARIES_LOCK, SOURCES_LOCK
+from models.lm.paths import CORPUS_DIR, PUBLIC_MODELS, TOKENIZER_JSON
 
 from .fixtures import write_fixtures
 from .fp16_storage import round_to_fp16, store_initializers_as_fp16
 from .graphs import ChunkEncoder, LMStep, lm_input_names, lm_output_names
-from .manifest import register_file, set_section
+from .manifest import register_file, set_section, sha256_of
 from .onnx_shapes import io_shapes
 
 OPSET = 17
 MAX_TOTAL_MB = 60
+
+
+def corpus_lock() -> dict[str, Any]:
+    """What the training data was: the corpus manifest's summary and the sha256 of the committed lock files."""
+    out: dict[str, Any] = {}
+    manifest = CORPUS_DIR / "corpus_manifest.json"
+    if manifest.exists():
+        corpus = json.loads(manifest.read_text())
+        out["corpus"] = {k: v for k, v in corpus.items() if k not in ("source_packages", "shards")}
+        out["corpus"]["manifest_sha256"] = sha256_of(manifest)
+    locks = {p.name: sha256_of(p) for p in (SOURCES_LOCK, BINARIES_LOCK) if p.exists()}
+    if locks:
+        out["locks"] = {name: {"path": f"models/data/{name}", "sha256": digest} for name, digest in locks.items()}
+    return out
 
 
 def load_model(checkpoint: Path) -> tuple[CodeLM, dict[str, Any]]:
@@ -39,8 +54,16 @@ def load_model(checkpoint: Path) -> tuple[CodeLM, dict[str, Any]]:
     return model, state
 
 
-def _finish(path: Path) -> None:
+def _finish(path: Path, output_dims: dict[str, list[int | str]] | None = None) -> None:
+    """float16 storage, declared output shapes (the exporter leaves some sizes as generated names), checks."""
     graph = onnx.load(str(path))
+    for output in graph.graph.output:
+        for axis, size in enumerate((output_dims or {}).get(output.name, [])):
+            dim = output.type.tensor_type.shape.dim[axis]
+            if isinstance(size, int):
+                dim.dim_value = size
+            else:
+                dim.dim_param = size
     store_initializers_as_fp16(graph)
     onnx.checker.check_model(graph)
     onnx.save(graph, str(path))
@@ -83,7 +106,7 @@ def export_encoder(model: CodeLM, path: Path) -> None:
                           "pooled": {0: "batch"}},
             do_constant_folding=True,
         )
-    _finish(path)
+    _finish(path, {"pooled": ["batch", model.config.d_model]})
 
 
 def main() -> None:
@@ -116,6 +139,7 @@ def main() -> None:
     data: dict[str, Any] = {"training": training}
     if args.data and args.data.exists():
         data["tokens"] = json.loads(args.data.read_text())
+    data.update(corpus_lock())
     set_section(manifest, "data", "lm", data)
     if args.metrics and args.metrics.exists():
         set_section(manifest, "metrics", "lm", json.loads(args.metrics.read_text()))
