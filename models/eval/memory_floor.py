@@ -1,0 +1,52 @@
+"""The non-neural floor (DESIGN.md section 2): copy the target of the most similar other assertion of the same
+repository, leave-one-out. Similarity is the Jaccard overlap of the words of the cut line (the prefix's last
+line) and of the test's name; ties go to the same file, then to the nearest line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.data.bench import TaskRecord
+
+WORD = re.compile(r"[A-Za-z0-9]+")
+TEST_NAME = re.compile(r"def\s+(\w+)\s*\(")
+
+
+@dataclass(frozen=True)
+class Signature:
+    id: str
+    path: str
+    line: int
+    words: frozenset[str]
+    target: str
+
+
+def signature(task: TaskRecord) -> Signature:
+    prefix = str(task["prefix"])
+    cut_line = prefix.rsplit("\n", 1)[-1]
+    names = TEST_NAME.findall(prefix)
+    test_name = names[-1] if names else ""
+    found = WORD.findall(cut_line) + WORD.findall(test_name.replace("_", " "))
+    return Signature(str(task["id"]), str(task["path"]), int(task["line"]),  # type: ignore[arg-type]
+                     frozenset(w.lower() for w in found), str(task["target"]))
+
+
+def recall(query: Signature, pool: list[Signature]) -> str:
+    """The target of the best match in pool (query itself excluded); '' when the pool is empty."""
+    best: tuple[float, int, int] | None = None
+    answer = ""
+    for other in pool:
+        if other.id == query.id:
+            continue
+        union = len(query.words | other.words)
+        score = len(query.words & other.words) / union if union else 0.0
+        key = (score, int(other.path == query.path), -abs(other.line - query.line))
+        if best is None or key > best:
+            best, answer = key, other.target
+    return answer
+
+
+def memory_predictions(queries: list[TaskRecord], repo_tasks: list[TaskRecord]) -> dict[str, str]:
+    pool = [signature(t) for t in repo_tasks]
+    return {str(t["id"]): recall(signature(t), pool) for t in queries}

@@ -1,0 +1,41 @@
+"""Greedy completions of a set of tasks by one system: an adapter per repository (or none) and a prompt rule."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from models.data.bench import TaskRecord
+from models.lm.lora import LoraWeights
+from models.static.generate import greedy_completion
+from models.static.session import Session
+
+AdapterFor = Callable[[str], Optional[LoraWeights]]
+PromptFor = Callable[[TaskRecord], list[int]]
+
+
+@dataclass
+class Predictions:
+    system: str
+    texts: dict[str, str] = field(default_factory=dict)       # task id -> generated text
+    prompt_tokens: dict[str, int] = field(default_factory=dict)
+    generate_seconds: float = 0.0
+    adapt_seconds: dict[str, float] = field(default_factory=dict)  # repository -> seconds to make its adapter
+
+
+def predict(system: str, session: Session, tasks: dict[str, list[TaskRecord]], adapter_for: AdapterFor,
+            prompt_for: PromptFor, max_new_tokens: int, stops: set[int]) -> Predictions:
+    out = Predictions(system)
+    start = time.time()
+    for repo in sorted(tasks):
+        t0 = time.perf_counter()
+        lora = adapter_for(repo)
+        out.adapt_seconds[repo] = time.perf_counter() - t0
+        for task in tasks[repo]:
+            prompt = prompt_for(task)
+            ids = greedy_completion(session.lm, prompt, lora, max_new_tokens, stops)
+            out.texts[str(task["id"])] = session.tokens.decode(ids)
+            out.prompt_tokens[str(task["id"])] = len(prompt)
+    out.generate_seconds = time.time() - start - sum(out.adapt_seconds.values())
+    return out

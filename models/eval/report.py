@@ -1,0 +1,146 @@
+"""RESULTS.md (our table in the paper's layout, the paper's numbers beside it, costs, runs) and results.json."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+NOTES = Path(__file__).resolve().parent / "NOTES.md"   # hand-written account of every run, appended verbatim
+
+LABELS = {"memory": "Repository memory (non-neural floor)", "pretrained": "Pretrained (no adapter)",
+          "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
+          "static": "**Code2LoRA-Static**"}
+ORDER = ("memory", "pretrained", "rag", "single", "per_repo", "static")
+# Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
+PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
+         "static": (63.8, 66.2)}
+
+
+def pct(x: float) -> str:
+    return "-" if x != x else f"{100 * x:.1f}"
+
+
+def cell(summary: dict[str, Any] | None, measure: str = "exact_match") -> str:
+    if summary is None:
+        return "-"
+    m = summary[measure]
+    return f"{pct(m['mean'])} [{pct(m['low'])}, {pct(m['high'])}]"
+
+
+def paper(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def system_rows(results: dict[str, Any], measure: str) -> list[str]:
+    splits = results["splits"]
+    rows = ["| System | CR test | IR test | paper CR | paper IR |", "|---|---|---|---|---|"]
+    for name in ORDER:
+        cr = splits.get("cr_test", {}).get("systems", {}).get(name)
+        ir = splits.get("ir_test", {}).get("systems", {}).get(name)
+        if cr is None and ir is None:
+            continue
+        cr_paper, ir_paper = PAPER.get(name, (None, None))
+        rows.append(f"| {LABELS[name]} | {cell(cr, measure)} | {cell(ir, measure)} | {paper(cr_paper)} | "
+                    f"{paper(ir_paper)} |")
+    return rows
+
+
+def paired_rows(split: dict[str, Any]) -> list[str]:
+    rows = ["| Static minus | EM difference (points) [95% CI] | one-sided p (Static not better) | "
+            "EditSim difference [95% CI] |", "|---|---|---|---|"]
+    for name in ORDER:
+        comp = split.get("paired_vs_static", {}).get(name)
+        if comp is None:
+            continue
+        em, es = comp["exact_match"], comp["edit_sim"]
+        rows.append(f"| {LABELS[name]} | {pct(em['difference'])} [{pct(em['low'])}, {pct(em['high'])}] | "
+                    f"{em['p_value']:.4f} | {pct(es['difference'])} [{pct(es['low'])}, {pct(es['high'])}] |")
+    return rows
+
+
+def kind_rows(split: dict[str, Any]) -> list[str]:
+    systems = [n for n in ORDER if n in split["systems"]]
+    kinds = sorted(next(iter(split["systems"].values()))["by_kind"])
+    rows = ["| kind | tasks | " + " | ".join(LABELS[n].strip("*") for n in systems) + " |",
+            "|---|---|" + "---|" * len(systems)]
+    for kind in kinds:
+        count = split["systems"][systems[0]]["by_kind"][kind]["tasks"]
+        values = " | ".join(pct(split["systems"][n]["by_kind"][kind]["exact_match"]) for n in systems)
+        rows.append(f"| {kind} | {count} | {values} |")
+    return rows
+
+
+def cost_rows(results: dict[str, Any]) -> list[str]:
+    c = results["costs"]
+    adapter_kb = c["adapter_bytes_fp32"] / 1024
+    encode = c["median_encode_seconds_per_repo"]
+    rows = ["| System | extra prompt tokens (mean) | adaptation time per repository (median, here) | storage |",
+            "|---|---|---|---|"]
+    adapt = c["median_adapter_seconds_per_repo"]
+    extra = c["extra_prompt_tokens"]
+    models = c["model_bytes_fp32"]
+    rows.append(f"| {LABELS['pretrained']} | 0 | 0 | - |")
+    if "rag" in extra:
+        rows.append(f"| {LABELS['rag']} | {extra['rag']:.0f} | index build + retrieval, per task | - |")
+    if "single" in models:
+        rows.append(f"| {LABELS['single']} | 0 | 0 (one adapter for all) | {adapter_kb:.0f} KB |")
+    if "per_repo" in adapt:
+        rows.append(f"| {LABELS['per_repo']} | 0 | {adapt['per_repo']:.1f} s of training | "
+                    f"{adapter_kb:.0f} KB per repository |")
+    if "static" in models:
+        rows.append(f"| {LABELS['static']} | 0 | {encode:.2f} s encoding (cached file vectors count as computed) "
+                    f"+ {1000 * adapt.get('static', 0.0):.1f} ms hypernetwork | "
+                    f"{models['static'] / 2**20:.1f} MB hypernetwork, {adapter_kb:.0f} KB per adapter (not stored) |")
+    return rows
+
+
+def run_rows(results: dict[str, Any]) -> list[str]:
+    rows = ["| run | steps | best step | best CR val loss | minutes | train tasks / repositories | finished |",
+            "|---|---|---|---|---|---|---|"]
+    for name, r in results.get("runs", {}).items():
+        rows.append(f"| {name} | {r['steps']} | {r['best_step']} | {r['best_val_loss']:.4f} | "
+                    f"{r['seconds'] / 60:.1f} | {r['train_tasks']} / {r['train_repos']} | {r['finished']} |")
+    return rows
+
+
+def render(results: dict[str, Any]) -> str:
+    splits = results["splits"]
+    lines = ["# Results: Code2LoRA-Static and baselines on RepoPeftBench-Deb", "",
+             "Written by `/usr/bin/python3 -m models.eval.static_eval` (models/eval/report.py); do not edit by hand.",
+             f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; LM checkpoint id `{results['lm_id']}`; "
+             f"{results['seconds'] / 60:.1f} minutes.", "",
+             f"Tasks scored: CR test {splits['cr_test']['tasks']} ({splits['cr_test']['repositories']} held-out "
+             f"repositories), IR test {splits['ir_test']['tasks']} ({splits['ir_test']['repositories']} "
+             "repositories); seeded per-repository caps (models/configs/static_eval.json). Greedy decoding, at most "
+             "64 new tokens, stop at a newline; bf16 autocast on CPU. Intervals: 95% bootstrap over tasks.", "",
+             "## Static track, exact match (%)", "", *system_rows(results, "exact_match"), "",
+             "## Static track, EditSim (%)", "", *system_rows(results, "edit_sim"), ""]
+    for split in ("cr_test", "ir_test"):
+        lines += [f"## Paired bootstrap on {split.replace('_', ' ').upper()}: Static minus each system", "",
+                  *paired_rows(splits[split]), ""]
+    for split in ("cr_test", "ir_test"):
+        lines += [f"## Exact match (%) by assertion kind, {split.replace('_', ' ').upper()}", "",
+                  *kind_rows(splits[split]), ""]
+    sample = splits.get("ir_test_per_repo_sample")
+    if sample:
+        lines += ["## Per-repository LoRA (IR test, seeded sample of repositories)", "",
+                  f"{sample['tasks']} IR test tasks from {sample['repositories']} repositories; each gets its own "
+                  "LoRA trained on its own train tasks. Exact match (%) and EditSim (%):", "",
+                  "| System | exact match | EditSim |", "|---|---|---|"]
+        for name in ORDER:
+            s = sample["systems"].get(name)
+            if s:
+                lines.append(f"| {LABELS[name]} | {cell(s)} | {cell(s, 'edit_sim')} |")
+        lines += ["", *paired_rows(sample), ""]
+    lines += ["## Cost", "", *cost_rows(results), "", "## Training runs scored here", "", *run_rows(results), ""]
+    if NOTES.exists():
+        lines += [NOTES.read_text().strip(), ""]
+    return "\n".join(lines)
+
+
+def write_report(results: dict[str, Any], md_path: Path, json_path: Path) -> None:
+    json_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    md_path.write_text(render(results))
+    print(f"wrote {md_path} and {json_path}", flush=True)

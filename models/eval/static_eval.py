@@ -1,0 +1,232 @@
+"""Score Code2LoRA-Static and its baselines on CR test and IR test, and write RESULTS.md and results.json.
+
+    /usr/bin/python3 -m models.eval.static_eval --lm models/.cache/lm/<run>/best.pt
+
+Systems: pretrained (no adapter), RAG (k production windows in the prompt budget), single shared LoRA,
+Code2LoRA-Static, per-repository LoRA (trained here on a seeded sample of IR repositories, time measured), and the
+non-neural repository-memory floor. Greedy decoding, at most max_new_tokens, stop at a newline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+import torch
+
+from models.data import bench
+from models.data.bench import TaskRecord
+from models.data.paths import BENCH_DIR
+from models.lm.lora import LoraWeights
+from models.lm.runtime import Distributed, setup_cpu
+from models.static.config import EvalConfig, StaticConfig, TrainConfig
+from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
+from models.static.generate import stop_token_ids
+from models.static.hypernet import SharedLora
+from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR
+from models.static.prompts import prefix_prompt, retrieval_prompt
+from models.static.rag import Retriever
+from models.static.session import Session, load_adapter, open_session
+from models.static.tokens import repository_files
+from models.static.trainer import train_adapter
+
+from .memory_floor import memory_predictions
+from .predict import Predictions, predict
+from .report import write_report
+from .scoring import summarize_split
+
+PER_REPO_TEST_TASKS = 30   # IR test tasks per sampled repository in the per-repository LoRA comparison
+PER_REPO_MIN_TRAIN = 40    # a repository needs this many train tasks to get its own LoRA
+
+
+def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
+    return [t for repo in sorted(tasks) for t in tasks[repo]]
+
+
+class Evaluator:
+    def __init__(self, session: Session, data: StaticData, ecfg: EvalConfig, adapters: dict[str, torch.nn.Module]):
+        self.session = session
+        self.data = data
+        self.ecfg = ecfg
+        self.adapters = adapters
+        self.stops = stop_token_ids(session.tokens)
+        self.retrievers: dict[str, Retriever] = {}
+
+    def prefix_prompt(self, task: TaskRecord) -> list[int]:
+        prefix, _ = self.session.tokens.task(task)
+        return prefix_prompt(prefix, self.session.config.prompt.prompt_budget, self.session.tokens.eot)
+
+    def rag_prompt(self, task: TaskRecord) -> list[int]:
+        repo = str(task["repo"])
+        if repo not in self.retrievers:
+            files = repository_files(self.data.repos[repo])
+            self.retrievers[repo] = Retriever(files, self.ecfg.rag.window_lines)
+        windows = self.retrievers[repo].top(str(task["prefix"]), self.ecfg.rag.k)
+        chunks = [self.session.tokens.encode(w)[:self.ecfg.rag.chunk_tokens] for w in windows]
+        prefix, _ = self.session.tokens.task(task)
+        return retrieval_prompt(prefix, chunks, self.session.config.prompt.prompt_budget,
+                                self.ecfg.rag.max_share_of_budget, self.session.tokens.eot)
+
+    def adapter_for(self, name: str):  # type: ignore[no-untyped-def]
+        module = self.adapters[name]
+
+        @torch.no_grad()
+        def make(repo: str) -> Optional[LoraWeights]:
+            return module(torch.from_numpy(self.data.embeddings[repo]))
+        return make
+
+    def run(self, system: str, tasks: dict[str, list[TaskRecord]]) -> Predictions:
+        start = time.time()
+        if system == "pretrained":
+            out = predict(system, self.session, tasks, lambda r: None, self.prefix_prompt, self.ecfg.max_new_tokens,
+                          self.stops)
+        elif system == "rag":
+            out = predict(system, self.session, tasks, lambda r: None, self.rag_prompt, self.ecfg.max_new_tokens,
+                          self.stops)
+        else:
+            out = predict(system, self.session, tasks, self.adapter_for(system), self.prefix_prompt,
+                          self.ecfg.max_new_tokens, self.stops)
+        print(f"  {system}: {len(out.texts)} tasks in {time.time() - start:.0f}s", flush=True)
+        return out
+
+    def per_repo_lora(self, tasks: dict[str, list[TaskRecord]], train_tasks: dict[str, list[TaskRecord]],
+                      tcfg: TrainConfig) -> Predictions:
+        """One LoRA per repository, trained on that repository's train tasks; the seconds it takes are its cost."""
+        cfg = self.ecfg.per_repo_lora
+        out = Predictions("per_repo")
+        run_cfg = TrainConfig(steps=cfg.steps, tasks_per_step=cfg.tasks_per_step, warmup_steps=max(1, cfg.steps // 10),
+                              min_lr_ratio=tcfg.min_lr_ratio, weight_decay=tcfg.weight_decay,
+                              grad_clip=tcfg.grad_clip, eval_every=0, seed=tcfg.seed)
+        prompt = self.session.config.prompt
+        for repo in sorted(tasks):
+            torch.manual_seed(tcfg.seed)
+            adapter = SharedLora(self.session.lm.config, self.session.config.hypernet.rank)
+            train = {repo: examples(train_tasks[repo], self.session.tokens, prompt)}
+            emb = {repo: torch.from_numpy(self.data.embeddings[repo])}
+            result = train_adapter(adapter, self.session.lm, train, emb, run_cfg, cfg.lr, self.session.tokens.pad,
+                                   prompt.max_target_tokens, Distributed(0, 1))
+            adapter.load_state_dict(result.best_state)
+            adapter.eval()
+            one = predict("per_repo", self.session, {repo: tasks[repo]},
+                          lambda r: adapter(torch.zeros(1)), self.prefix_prompt, self.ecfg.max_new_tokens, self.stops)
+            out.texts.update(one.texts)
+            out.prompt_tokens.update(one.prompt_tokens)
+            out.generate_seconds += one.generate_seconds
+            out.adapt_seconds[repo] = result.seconds
+            print(f"  per-repo LoRA {repo}: {result.steps} steps in {result.seconds:.0f}s", flush=True)
+        return out
+
+
+def sample_per_repo(data: StaticData, bench_dir: Path, count: int, seed: int) -> dict[str, list[TaskRecord]]:
+    """A seeded sample of train repositories with enough train tasks, and up to PER_REPO_TEST_TASKS IR test tasks."""
+    eligible = [r for r in data.repos_with("train") if len(data.tasks["train"][r]) >= PER_REPO_MIN_TRAIN
+                and r in data.tasks["ir_test"]]
+    rng = np.random.default_rng(seed)
+    chosen = sorted(rng.choice(eligible, size=min(count, len(eligible)), replace=False).tolist()) if eligible else []
+    out = {}
+    for repo in chosen:
+        ir_test = [t for t in bench.static_tasks(repo, bench_dir) if t["split"] == "ir_test"]
+        out[repo] = seeded_sample(ir_test, PER_REPO_TEST_TASKS, seed)
+    return out
+
+
+def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
+             runs: dict[str, Path]) -> dict[str, Any]:
+    data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
+                                  "train": tcfg.train_tasks_per_repo}, ecfg.seed)
+    per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora.repos, ecfg.seed)
+    names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
+    embed_seconds = {}
+    for name in names:
+        t0 = time.perf_counter()
+        embed_repositories(data, session.encoder, [name], log=False)
+        embed_seconds[name] = time.perf_counter() - t0
+    adapters = {name: load_adapter(path, session) for name, path in runs.items()}
+    evaluator = Evaluator(session, data, ecfg, adapters)
+    systems = ["pretrained", "rag", *adapters]
+    results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
+        "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__}, "static": session.config.to_dict()}}
+    all_predictions: dict[str, dict[str, Predictions]] = {}
+    for split in ("cr_test", "ir_test"):
+        tasks = data.tasks[split]
+        print(f"{split}: {sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
+        preds = {s: evaluator.run(s, tasks) for s in systems}
+        floor = {}
+        for repo in sorted(tasks):
+            floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
+        texts = {s: p.texts for s, p in preds.items()} | {"memory": floor}
+        results["splits"][split] = summarize_split(texts, flat(tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
+        all_predictions[split] = preds
+    if per_repo_tasks:
+        print(f"per-repository LoRA on {len(per_repo_tasks)} IR repositories", flush=True)
+        train_tasks = {r: data.tasks["train"][r] for r in per_repo_tasks}
+        preds = {s: evaluator.run(s, per_repo_tasks) for s in systems}
+        preds["per_repo"] = evaluator.per_repo_lora(per_repo_tasks, train_tasks, tcfg)
+        texts = {s: p.texts for s, p in preds.items()}
+        results["splits"]["ir_test_per_repo_sample"] = summarize_split(
+            texts, flat(per_repo_tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
+        all_predictions["ir_test_per_repo_sample"] = preds
+    session.tokens.flush()
+    results["costs"] = costs(all_predictions, embed_seconds, adapters, session)
+    return results
+
+
+def costs(predictions: dict[str, dict[str, Predictions]], embed_seconds: dict[str, float],
+          adapters: dict[str, torch.nn.Module], session: Session) -> dict[str, Any]:
+    prompt_means: dict[str, float] = {}
+    adapt: dict[str, float] = {}
+    for split_preds in predictions.values():
+        for name, p in split_preds.items():
+            prompt_means.setdefault(name, float(np.mean(list(p.prompt_tokens.values()))) if p.prompt_tokens else 0.0)
+            if p.adapt_seconds:
+                adapt.setdefault(name, float(np.median(list(p.adapt_seconds.values()))))
+    lora_params = sum(int(np.prod(a)) + int(np.prod(b)) for a, b in session.lm.config.lora_shapes(
+        session.config.hypernet.rank).values())
+    base = prompt_means.get("pretrained", 0.0)
+    return {
+        "mean_prompt_tokens": prompt_means,
+        "extra_prompt_tokens": {k: v - base for k, v in prompt_means.items()},
+        "median_adapter_seconds_per_repo": adapt,
+        "median_encode_seconds_per_repo": float(np.median(list(embed_seconds.values()))) if embed_seconds else 0.0,
+        "adapter_bytes_fp32": lora_params * 4,
+        "model_bytes_fp32": {k: sum(p.numel() for p in m.parameters()) * 4 for k, m in adapters.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, required=True)
+    parser.add_argument("--bench", type=Path, default=BENCH_DIR)
+    parser.add_argument("--runs", type=Path, default=RUNS_DIR, help="folder with static/ and single/ runs")
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--train-config", type=Path, default=CONFIGS_DIR / "static_train.json")
+    parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "static_eval.json")
+    parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
+    parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    runs = {m: args.runs / m / "best.pt" for m in ("single", "static")}
+    start = time.time()
+    results = evaluate(session, args.bench, EvalConfig.load(args.eval_config), TrainConfig.load(args.train_config),
+                       runs)
+    results["lm_id"] = session.lm_id
+    results["runs"] = {m: run_summary(p) for m, p in runs.items()}
+    results["seconds"] = round(time.time() - start, 1)
+    write_report(results, args.results_md, args.results_json)
+
+
+def run_summary(checkpoint: Path) -> dict[str, Any]:
+    state = torch.load(checkpoint, map_location="cpu")
+    keys = ("method", "best_step", "best_val_loss", "steps", "seconds", "train_tasks", "train_repos", "finished",
+            "history", "train_config")
+    return {k: state.get(k) for k in keys}
+
+
+if __name__ == "__main__":
+    main()

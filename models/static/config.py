@@ -1,0 +1,109 @@
+"""Sizes and schedules of the static track, read from models/configs/static*.json (never hard-coded in code)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .paths import CONFIGS_DIR
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    chunk_tokens: int = 512
+    repo_token_cap: int = 16384       # tokens encoded per repository at most, given to files by importance
+    max_chunks_per_file: int = 4
+    tau: float = 0.5                  # softmax temperature of the importance weights
+    tiny_file_tokens: int = 64        # files shorter than this get the "tiny" path penalty
+    batch_chunks: int = 8
+
+
+@dataclass(frozen=True)
+class HypernetConfig:
+    trunk_hidden: int = 512
+    hidden: int = 64
+    rank: int = 8
+    log_scale_init: float = -3.5
+    scale_min: float = 1e-5
+    scale_max: float = 0.3
+
+
+@dataclass(frozen=True)
+class PromptConfig:
+    prompt_budget: int = 384          # tokens of context the LM sees (prefix tail, or retrieved chunks + prefix tail)
+    max_target_tokens: int = 48       # longer targets are cut in training (the metric keeps the first line anyway)
+
+
+@dataclass(frozen=True)
+class StaticConfig:
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    hypernet: HypernetConfig = field(default_factory=HypernetConfig)
+    prompt: PromptConfig = field(default_factory=PromptConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> "StaticConfig":
+        return cls(encoder=EncoderConfig(**values.get("encoder", {})),
+                   hypernet=HypernetConfig(**values.get("hypernet", {})),
+                   prompt=PromptConfig(**values.get("prompt", {})))
+
+    @classmethod
+    def load(cls, path: Path = CONFIGS_DIR / "static.json") -> "StaticConfig":
+        return cls.from_dict(json.loads(path.read_text()))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 1200
+    tasks_per_step: int = 8
+    warmup_steps: int = 40
+    min_lr_ratio: float = 0.1
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    eval_every: int = 100
+    train_tasks_per_repo: int = 400   # cap (seeded sample) so a few huge suites do not dominate
+    val_tasks_per_repo: int = 24
+    seed: int = 0
+    lr: dict[str, float] = field(default_factory=lambda: {"static": 1e-3, "single": 2e-3})
+
+    @classmethod
+    def load(cls, path: Path = CONFIGS_DIR / "static_train.json") -> "TrainConfig":
+        return cls(**json.loads(path.read_text()))
+
+
+@dataclass(frozen=True)
+class RagConfig:
+    k: int = 3
+    window_lines: int = 16            # retrieval unit: this many consecutive lines of a production file
+    chunk_tokens: int = 96            # a retrieved window is cut to this many tokens
+    max_share_of_budget: float = 0.5  # retrieved code gets at most this share of the prompt budget
+
+
+@dataclass(frozen=True)
+class PerRepoLoraConfig:
+    repos: int = 6
+    steps: int = 60
+    tasks_per_step: int = 8
+    lr: float = 3e-3
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    cr_test_tasks_per_repo: int = 40
+    ir_test_tasks_per_repo: int = 3
+    max_new_tokens: int = 64
+    bootstrap_samples: int = 2000
+    seed: int = 0
+    rag: RagConfig = field(default_factory=RagConfig)
+    per_repo_lora: PerRepoLoraConfig = field(default_factory=PerRepoLoraConfig)
+
+    @classmethod
+    def load(cls, path: Path = CONFIGS_DIR / "static_eval.json") -> "EvalConfig":
+        values = json.loads(path.read_text())
+        rag = RagConfig(**values.pop("rag", {}))
+        per_repo = PerRepoLoraConfig(**values.pop("per_repo_lora", {}))
+        return cls(rag=rag, per_repo_lora=per_repo, **values)

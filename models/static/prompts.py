@@ -1,0 +1,41 @@
+"""Prompt token ids inside the context budget, and padded training batches with loss only on the target."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from models.lm.loss import IGNORE
+
+
+def prefix_prompt(prefix: list[int], budget: int, eot: int) -> list[int]:
+    """The prefix's tail within the budget; a prefix that fits whole starts like a pretraining document (EOT)."""
+    if len(prefix) + 1 <= budget:
+        return [eot] + prefix
+    return prefix[len(prefix) - budget:]
+
+
+def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, max_share: float, eot: int) -> list[int]:
+    """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail in the rest."""
+    room = int(budget * max_share)
+    context: list[int] = []
+    for chunk in chunks:
+        take = chunk[:max(0, room - len(context))]
+        context.extend(take)
+        if len(context) >= room:
+            break
+    rest = budget - len(context) - 1
+    tail = prefix[len(prefix) - rest:] if len(prefix) > rest else prefix
+    return [eot] + context + tail
+
+
+def training_batch(examples: list[tuple[list[int], list[int]]], pad: int, max_target: int) -> tuple[Tensor, Tensor]:
+    """input_ids [batch, width] (prompt + target, right-padded) and labels with IGNORE everywhere but the target."""
+    rows = [(p, t[:max_target]) for p, t in examples]
+    width = max(len(p) + len(t) for p, t in rows)
+    ids = torch.full((len(rows), width), pad, dtype=torch.long)
+    labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
+    for i, (p, t) in enumerate(rows):
+        ids[i, :len(p) + len(t)] = torch.tensor(p + t)
+        labels[i, len(p):len(p) + len(t)] = torch.tensor(t)
+    return ids, labels

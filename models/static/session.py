@@ -1,0 +1,64 @@
+"""What every static-track command opens first: the frozen LM, the tokenizer cache, the configs, the encoder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from models.lm.paths import TOKENIZER_JSON
+
+from .config import StaticConfig
+from .frozen_lm import load_frozen_lm
+from .hypernet import SharedLora, StaticHypernet
+from .paths import FILE_VECTORS_DIR, TOKENS_CACHE_DIR
+from .repo_encoder import RepoEncoder
+from .tokens import TokenCache
+from models.lm.model import CodeLM
+
+METHODS = ("static", "single")
+
+
+@dataclass
+class Session:
+    lm: CodeLM
+    lm_id: str
+    tokens: TokenCache
+    config: StaticConfig
+    encoder: RepoEncoder
+
+    @property
+    def embed_dim(self) -> int:
+        return 2 * self.lm.config.d_model
+
+
+def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path = TOKENIZER_JSON,
+                 tokens_dir: Path = TOKENS_CACHE_DIR, vectors_dir: Path = FILE_VECTORS_DIR) -> Session:
+    lm, lm_id = load_frozen_lm(lm_checkpoint)
+    tokens = TokenCache(tokenizer, tokens_dir)
+    if tokens.tokenizer.vocab_size > lm.config.vocab_size:
+        raise ValueError(f"tokenizer has {tokens.tokenizer.vocab_size} ids, the LM only {lm.config.vocab_size}")
+    encoder = RepoEncoder(lm, lm_id, config.encoder, vectors_dir, tokens)
+    return Session(lm, lm_id, tokens, config, encoder)
+
+
+def build_adapter(method: str, session: Session) -> nn.Module:
+    if method == "static":
+        return StaticHypernet(session.embed_dim, session.lm.config, session.config.hypernet)
+    if method == "single":
+        return SharedLora(session.lm.config, session.config.hypernet.rank)
+    raise ValueError(f"unknown method {method!r} (one of {METHODS})")
+
+
+def load_adapter(checkpoint: Path, session: Session) -> nn.Module:
+    state = torch.load(checkpoint, map_location="cpu")
+    if state["lm_id"] != session.lm_id:
+        raise ValueError(f"{checkpoint} was trained on LM {state['lm_id']}, not on {session.lm_id}")
+    adapter = build_adapter(str(state["method"]), session)
+    adapter.load_state_dict(state["state"])
+    adapter.eval()
+    for p in adapter.parameters():
+        p.requires_grad_(False)
+    return adapter

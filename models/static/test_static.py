@@ -1,0 +1,166 @@
+"""Static track: importance and cap, hypernetwork shapes and scales, prompts, encoder cache, training, export."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from models.lm.config import LORA_TARGETS, LMConfig
+from models.lm.loss import IGNORE
+from models.lm.runtime import Distributed
+
+from .config import EncoderConfig, HypernetConfig, PromptConfig, StaticConfig, TrainConfig
+from .dataset import embed_repositories, examples, load_tasks, seeded_sample
+from .export_onnx import export_hypernet, output_names, parity_reference
+from .fixtures import make_world
+from .generate import greedy_completion, stop_token_ids
+from .hypernet import SharedLora, StaticHypernet
+from .importance import importance_weights, path_prior, plan_chunks, prior_scores
+from .prompts import prefix_prompt, retrieval_prompt, training_batch
+from .rag import Retriever, query_text
+from .session import open_session
+from .trainer import train_adapter, validation_loss
+
+LM = LMConfig(vocab_size=300, d_model=32, n_layers=1, n_heads=2, d_ff=64, max_seq_len=256)
+TINY = StaticConfig(EncoderConfig(chunk_tokens=32, repo_token_cap=96, max_chunks_per_file=2, tau=0.5,
+                                  tiny_file_tokens=8, batch_chunks=4),
+                    HypernetConfig(trunk_hidden=32, hidden=16, rank=4),
+                    PromptConfig(prompt_budget=96, max_target_tokens=8))
+
+
+def test_path_prior_prefers_library_code() -> None:
+    assert path_prior("src/pkg/core.py", 500, 64) > path_prior("pkg/core.py", 500, 64)
+    assert path_prior("pkg/__init__.py", 500, 64) < path_prior("pkg/core.py", 500, 64)
+    assert path_prior("pkg/tiny.py", 10, 64) < path_prior("pkg/core.py", 500, 64)
+    assert path_prior("docs/conf.py", 500, 64) < path_prior("pkg/core.py", 500, 64)
+
+
+def test_cap_is_breadth_first_by_importance() -> None:
+    counts = [1000, 1000, 100, 10]
+    priors = np.array([0.5, 1.0, 0.2, -1.0])
+    plan = plan_chunks(counts, priors, chunk_tokens=512, max_chunks_per_file=4, token_cap=1200)
+    # First chunks go to files 1, 0 (512 each), then file 2 (100): 1124; file 3 (10) still fits; second chunks don't.
+    assert plan.chunks_per_file == [1, 1, 1, 1] and plan.tokens == 1134
+    tight = plan_chunks(counts, priors, chunk_tokens=512, max_chunks_per_file=4, token_cap=600)
+    assert tight.chunks_per_file == [0, 1, 0, 0] and tight.tokens == 512
+    full = plan_chunks(counts, priors, chunk_tokens=512, max_chunks_per_file=4, token_cap=10**6)
+    assert full.chunks_per_file == [2, 2, 1, 1] and full.tokens == 2110
+
+
+def test_importance_weights_reward_distinct_files() -> None:
+    vectors = np.array([[1.0, 0.0], [1.0, 0.05], [0.0, 1.0]])
+    w = importance_weights(np.zeros(3), vectors, tau=0.5)
+    assert math.isclose(w.sum(), 1.0) and w[2] > w[0]
+    sized = prior_scores(["a.py", "b.py"], [10, 1000], tiny_file_tokens=1)
+    assert sized[1] > sized[0]
+
+
+def test_hypernet_shapes_scales_and_hidden_norm() -> None:
+    torch.manual_seed(0)
+    net = StaticHypernet(64, LM, HypernetConfig(trunk_hidden=32, hidden=16, rank=4))
+    e = torch.randn(64)
+    h = net.hidden(e)
+    assert math.isclose(float(h.norm()), 4.0, rel_tol=1e-5)      # sqrt(H) * unit vector
+    out = net(e)
+    assert list(out) == list(LORA_TARGETS)
+    for m, (a, b) in out.items():
+        (ra, ca), (rb, cb) = LM.lora_shapes(4)[m]
+        assert tuple(a.shape) == (ra, ca) and tuple(b.shape) == (rb, cb)
+        assert float(a.abs().max()) <= math.exp(-3.5) + 1e-7       # tanh * exp(s), s initialised to -3.5
+    with torch.no_grad():
+        net.log_scale_a["q"].fill_(5.0)
+        net.log_scale_b["q"].fill_(-50.0)
+    a, b = net(e)["q"]
+    assert float(a.abs().max()) <= 0.3 + 1e-7 and float(b.abs().max()) >= 0 and float(b.abs().max()) <= 1e-5
+
+
+def test_shared_lora_starts_as_the_base_model() -> None:
+    lora = SharedLora(LM, 4)(torch.zeros(1))
+    assert all(float(b.abs().sum()) == 0 for _, b in lora.values())
+    assert all(float(a.abs().sum()) > 0 for a, _ in lora.values())
+
+
+def test_prompts_stay_in_budget() -> None:
+    assert prefix_prompt([5, 6, 7], 8, eot=0) == [0, 5, 6, 7]
+    assert prefix_prompt(list(range(10, 30)), 8, eot=0) == list(range(22, 30))
+    rag = retrieval_prompt(list(range(100, 140)), [[1] * 10, [2] * 10, [3] * 10], 32, 0.5, eot=0)
+    assert len(rag) == 32 and rag[0] == 0 and rag[1:17] == [1] * 10 + [2] * 6 and rag[-1] == 139
+    ids, labels = training_batch([([1, 2, 3], [4, 5]), ([1], [6, 7, 8])], pad=9, max_target=2)
+    assert ids.tolist() == [[1, 2, 3, 4, 5], [1, 6, 7, 9, 9]]
+    assert labels.tolist() == [[IGNORE, IGNORE, IGNORE, 4, 5], [IGNORE, 6, 7, IGNORE, IGNORE]]
+
+
+def test_retriever_finds_the_window_with_the_test_words() -> None:
+    files = [("a.py", "def parse_version(text):\n    return text\n"), ("b.py", "def unrelated():\n    pass\n")]
+    retriever = Retriever(files, window_lines=2)
+    prefix = "import x\n\ndef test_parse():\n    assert parse_version('1') == "
+    assert query_text(prefix).startswith("\ndef test_parse")
+    assert retriever.top(prefix, 3)[0] == "def parse_version(text):\n    return text\n"
+
+
+def test_seeded_sample_is_stable_under_order() -> None:
+    tasks = [{"id": f"t{i}"} for i in range(50)]
+    a = seeded_sample(tasks, 10, 0)
+    b = seeded_sample(list(reversed(tasks)), 10, 0)
+    assert a == b and len(a) == 10 and seeded_sample(tasks, 10, 1) != a
+
+
+def test_pipeline_on_a_tiny_world(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    session = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    data = load_tasks(world.bench_dir, {"train": 100, "cr_val": 100, "ir_test": 100}, seed=0)
+    assert data.repos_with("train") == ["alpha", "beta"] and data.repos_with("cr_val") == ["gamma"]
+    seconds = embed_repositories(data, session.encoder, sorted(world.repos), log=False)
+    assert seconds >= 0 and set(data.embeddings) == set(world.repos)
+    stats = data.embedding_stats["delta"]
+    assert stats.files == 3 and stats.tokens_planned <= TINY.encoder.repo_token_cap and stats.chunks_encoded > 0
+    assert data.embeddings["alpha"].shape == (64,)
+    assert not np.allclose(data.embeddings["alpha"], data.embeddings["delta"])
+    # A second encoder over the same cache re-encodes nothing and gives the same vectors.
+    again = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    emb = again.encoder.embed(__import__("models.static.tokens", fromlist=["x"]).repository_files(data.repos["delta"]))
+    assert emb.chunks_encoded == 0 and np.allclose(emb.vector, data.embeddings["delta"])
+
+    train = {r: examples(ts, session.tokens, TINY.prompt) for r, ts in data.tasks["train"].items()}
+    val = {r: examples(ts, session.tokens, TINY.prompt) for r, ts in data.tasks["cr_val"].items()}
+    assert all(e.target[-1] in stop_token_ids(session.tokens) for es in train.values() for e in es)
+    embeddings = {r: torch.from_numpy(v) for r, v in data.embeddings.items()}
+    torch.manual_seed(0)
+    net = StaticHypernet(64, session.lm.config, TINY.hypernet)
+    net.set_input_statistics(torch.stack([embeddings[r] for r in sorted(train)]))
+    cfg = TrainConfig(steps=40, tasks_per_step=4, warmup_steps=4, eval_every=20, seed=0)
+    before = validation_loss(net, session.lm, train, embeddings, session.tokens.pad, 8, 8)
+    result = train_adapter(net, session.lm, train, embeddings, cfg, 3e-3, session.tokens.pad, 8,
+                           Distributed(0, 1), val=val)
+    net.load_state_dict(result.best_state)
+    after = validation_loss(net, session.lm, train, embeddings, session.tokens.pad, 8, 8)
+    assert result.steps == 40 and [h["step"] for h in result.history] == [0, 20, 40]
+    assert after < before                                        # the hypernetwork learned the train tasks
+    assert result.best_val_loss == min(h["val_loss"] for h in result.history)
+    assert all(p.grad is None for p in session.lm.parameters())  # the LM stayed frozen
+
+    stops = stop_token_ids(session.tokens)
+    example = train["alpha"][0]
+    with torch.no_grad():
+        out = greedy_completion(session.lm, example.prompt, net(embeddings["alpha"]), 6, stops)
+    assert 1 <= len(out) <= 6 and all(t not in stops for t in out[:-1])
+
+
+def test_export_graph_and_parity_reference(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    net = StaticHypernet(64, LM, HypernetConfig(trunk_hidden=32, hidden=16, rank=4))
+    path = tmp_path / "hypernet.onnx"
+    export_hypernet(net, path)
+    model = onnx.load(str(path))
+    assert [i.name for i in model.graph.input] == ["embedding"]
+    assert [o.name for o in model.graph.output] == output_names()
+    ops = {n.op_type for n in model.graph.node}
+    assert ops <= {"Sub", "Div", "Gemm", "MatMul", "Add", "Mul", "Erf", "ReduceL2", "Clip", "Expand", "Tanh",
+                   "Reshape", "Cast", "Constant", "Shape", "Max", "Exp", "Identity"}, ops
+    ref = parity_reference(net)
+    assert len(ref["input"]["embedding"]) == 64
+    assert ref["outputs"]["lora_A_q"]["shape"] == [4, 32] and ref["outputs"]["lora_B_down"]["shape"] == [32, 4]

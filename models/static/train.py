@@ -1,0 +1,92 @@
+"""Train Code2LoRA-Static (`--method static`) or the single shared LoRA (`--method single`) on the train split.
+
+    /usr/bin/python3 -m models.static.train --method static --lm models/.cache/lm/<run>/best.pt [--minutes 12]
+    torchrun --nproc_per_node N -m models.static.train ...     # the same script under DDP
+
+Writes models/.cache/static/runs/<method>/best.pt (best by cross-repo validation loss) and log.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+
+from models.data.paths import BENCH_DIR
+from models.lm.runtime import setup_cpu, setup_distributed
+
+from .config import StaticConfig, TrainConfig
+from .dataset import StaticData, embed_repositories, examples, load_tasks
+from .hypernet import StaticHypernet
+from .paths import CONFIGS_DIR, RUNS_DIR
+from .session import METHODS, Session, build_adapter, open_session
+from .trainer import jsonl_logger, train_adapter
+
+
+def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig) -> StaticData:
+    data = load_tasks(bench_dir, {"train": tcfg.train_tasks_per_repo, "cr_val": tcfg.val_tasks_per_repo}, tcfg.seed)
+    names = sorted(set(data.repos_with("train")) | set(data.repos_with("cr_val")))
+    seconds = embed_repositories(data, session.encoder, names)
+    print(f"repository embeddings: {len(names)} in {seconds:.0f}s", flush=True)
+    return data
+
+
+def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_dir: Path,
+        minutes: float | None) -> Path:
+    dist = setup_distributed()
+    prompt = session.config.prompt
+    train = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["train"].items()}
+    val = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["cr_val"].items()}
+    session.tokens.flush()
+    embeddings = {r: torch.from_numpy(v) for r, v in data.embeddings.items()}
+    adapter = build_adapter(method, session)
+    if isinstance(adapter, StaticHypernet):
+        adapter.set_input_statistics(torch.stack([embeddings[r] for r in sorted(train)]))
+    torch.manual_seed(tcfg.seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / "log.jsonl"
+    log_path.unlink(missing_ok=True)
+    print(f"{method}: {sum(p.numel() for p in adapter.parameters()):,} parameters; "
+          f"{sum(map(len, train.values()))} train tasks in {len(train)} repositories; "
+          f"{sum(map(len, val.values()))} CR val tasks", flush=True)
+    result = train_adapter(adapter, session.lm, train, embeddings, tcfg, tcfg.lr[method], session.tokens.pad,
+                           prompt.max_target_tokens, dist, val=val, minutes=minutes, log=jsonl_logger(log_path))
+    checkpoint = out_dir / "best.pt"
+    if dist.is_main:
+        torch.save({"method": method, "state": result.best_state, "lm_id": session.lm_id,
+                    "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(),
+                    "train_config": tcfg.__dict__,
+                    "best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
+                    "seconds": result.seconds, "history": result.history,
+                    "train_tasks": sum(map(len, train.values())), "train_repos": len(train),
+                    "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, checkpoint)
+        summary = {"method": method, "best_step": result.best_step, "best_val_loss": result.best_val_loss,
+                   "steps": result.steps, "seconds": round(result.seconds, 1)}
+        (out_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+        print(json.dumps(summary), flush=True)
+    return checkpoint
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--method", choices=METHODS, required=True)
+    parser.add_argument("--lm", type=Path, required=True, help="the frozen LM's checkpoint")
+    parser.add_argument("--bench", type=Path, default=BENCH_DIR)
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--train-config", type=Path, default=CONFIGS_DIR / "static_train.json")
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/<method>)")
+    parser.add_argument("--minutes", type=float, default=None, help="fit the cosine schedule into this budget")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    tcfg = TrainConfig.load(args.train_config)
+    data = prepare(session, args.bench, tcfg)
+    run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes)
+
+
+if __name__ == "__main__":
+    main()

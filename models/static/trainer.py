@@ -1,0 +1,156 @@
+"""The adapter training loop shared by Code2LoRA-Static, the single shared LoRA and the per-repository LoRA.
+
+Repository-first: each step draws one repository (a DistributedSampler over repositories, so the same loop runs
+under torchrun with DDP, one repository per rank per step), then up to `tasks_per_step` of its tasks; all of them
+share the one adapter the module makes for that repository. Only the adapter module learns; the LM is frozen but
+back-propagates into the LoRA tensors. AdamW + warmup/cosine; the best state by validation loss is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DistributedSampler
+
+from models.lm.loss import causal_lm_loss
+from models.lm.model import CodeLM
+from models.lm.runtime import Distributed, autocast
+from models.lm.schedule import cosine_lr, horizon_for_deadline
+
+from .config import TrainConfig
+from .dataset import Example
+from .prompts import training_batch
+
+
+@dataclass
+class TrainResult:
+    best_state: dict[str, Tensor]
+    best_val_loss: float
+    best_step: int
+    steps: int
+    seconds: float
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+def repository_stream(repos: list[str], dist: Distributed, seed: int) -> Iterator[str]:
+    """Endless shuffled passes over the repositories, this rank's share of each pass."""
+    sampler = DistributedSampler(list(range(len(repos))), num_replicas=dist.world_size, rank=dist.rank,
+                                 shuffle=True, seed=seed, drop_last=False)
+    epoch = 0
+    while True:
+        sampler.set_epoch(epoch)
+        for i in sampler:
+            yield repos[i]
+        epoch += 1
+
+
+def adapter_loss(adapter: nn.Module, lm: CodeLM, embedding: Tensor, batch: list[Example], pad: int,
+                 max_target: int, reduction: str = "mean") -> tuple[Tensor, int]:
+    """Cross-entropy of the targets under the adapter made for this repository, and the number of target tokens."""
+    ids, labels = training_batch([(e.prompt, e.target) for e in batch], pad, max_target)
+    with autocast():
+        lora = adapter(embedding)
+        logits, _ = lm(ids, lora=lora)
+        loss = causal_lm_loss(logits, labels, reduction=reduction)
+    tokens = int((labels[:, 1:] != -100).sum())
+    return (loss.sum() if reduction == "none" else loss), tokens
+
+
+@torch.no_grad()
+def validation_loss(adapter: nn.Module, lm: CodeLM, val: dict[str, list[Example]], embeddings: dict[str, Tensor],
+                    pad: int, max_target: int, batch_size: int) -> float:
+    """Token-weighted mean target cross-entropy over every validation task."""
+    total, count = 0.0, 0
+    for repo in sorted(val):
+        for start in range(0, len(val[repo]), batch_size):
+            loss_sum, tokens = adapter_loss(adapter, lm, embeddings[repo], val[repo][start:start + batch_size],
+                                            pad, max_target, reduction="none")
+            total += float(loss_sum)
+            count += tokens
+    return total / max(count, 1)
+
+
+def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]], embeddings: dict[str, Tensor],
+                  config: TrainConfig, lr: float, pad: int, max_target: int, dist: Distributed,
+                  val: Optional[dict[str, list[Example]]] = None, minutes: Optional[float] = None,
+                  log: Optional[Callable[[dict[str, float]], None]] = None) -> TrainResult:
+    """Train `adapter` (repository embedding -> LoRA tensors); with `minutes`, the cosine horizon shrinks to fit."""
+    model: nn.Module = DistributedDataParallel(adapter) if dist.world_size > 1 else adapter
+    params = [p for p in adapter.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.99))
+    rng = np.random.default_rng(config.seed + dist.rank)
+    repos = sorted(r for r in train if train[r])
+    stream = repository_stream(repos, dist, config.seed)
+    start = time.time()
+    deadline = start + minutes * 60 if minutes else math.inf
+    horizon = config.steps
+    history: list[dict[str, float]] = []
+    best_state = copy.deepcopy(adapter.state_dict())
+    best_val, best_step = math.inf, 0
+
+    def evaluate(step: int) -> None:
+        nonlocal best_state, best_val, best_step
+        if not val:
+            return
+        adapter.eval()
+        loss = validation_loss(adapter, lm, val, embeddings, pad, max_target, config.tasks_per_step * 2)
+        adapter.train()
+        record = {"step": float(step), "val_loss": loss, "seconds": time.time() - start}
+        history.append(record)
+        if log and dist.is_main:
+            log(record)
+        if loss < best_val:
+            best_val, best_step = loss, step
+            best_state = copy.deepcopy(adapter.state_dict())
+
+    evaluate(0)
+    adapter.train()
+    step = 0
+    while step < horizon:
+        repo = next(stream)
+        pool = train[repo]
+        picks = rng.choice(len(pool), size=min(config.tasks_per_step, len(pool)), replace=False)
+        for group in optimizer.param_groups:
+            group["lr"] = cosine_lr(step, lr, config.warmup_steps, horizon, config.min_lr_ratio)
+        loss, _ = adapter_loss(model, lm, embeddings[repo], [pool[i] for i in picks], pad, max_target)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(params, config.grad_clip))
+        optimizer.step()
+        step += 1
+        if minutes and step == 10 or minutes and step % 50 == 0:
+            elapsed = time.time() - start
+            horizon = horizon_for_deadline(step, elapsed / step, deadline - time.time(), config.steps)
+        if log and dist.is_main and step % 10 == 0:
+            log({"step": float(step), "loss": float(loss), "grad_norm": grad_norm, "horizon": float(horizon),
+                 "seconds": time.time() - start})
+        if config.eval_every and step % config.eval_every == 0 and step < horizon:
+            evaluate(step)
+    evaluate(step)
+    if not val:
+        best_state, best_step = copy.deepcopy(adapter.state_dict()), step
+    return TrainResult(best_state, best_val, best_step, step, time.time() - start, history)
+
+
+def jsonl_logger(path: Path) -> Callable[[dict[str, float]], None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(record: dict[str, float]) -> None:
+        with path.open("a") as f:
+            f.write(json.dumps(record) + "\n")
+        print(json.dumps({k: round(v, 4) for k, v in record.items()}), flush=True)
+
+    return write
