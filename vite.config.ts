@@ -8,6 +8,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['onnxruntime-web', 'web-tree-sitter'] },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
