@@ -56,7 +56,9 @@ export type ModelErrorCode =
   | 'not-loaded'
   | 'session-failed'
   | 'run-failed'
-  | 'device-lost';
+  | 'device-lost'
+  /** The completer's encode or completion in flight was stopped by cancel(). */
+  | 'cancelled';
 
 export interface LoadProgress {
   name: string;

@@ -48,8 +48,10 @@ export interface CompletionRequest {
 }
 
 export interface CompletionResult {
-  /** Raw generated text, cut by the stop rules (first line). */
+  /** Generated text, cut by the stop rules (first line). */
   text: string;
+  /** Everything decoded, the stopping token included (what the Python pipeline records). */
+  rawText: string;
   promptTokens: number;
   newTokens: number;
   firstTokenMs: number;

@@ -1,0 +1,72 @@
+/**
+ * The completer's settings: the encoder and prompt settings the hypernetwork was trained with (the manifest's
+ * config.hypernet_static, written by models/static/export_onnx.py), else models/configs/static.json's values;
+ * RAG and decoding settings from models/configs/static_eval.json. config.test.ts keeps these defaults equal to
+ * those files.
+ */
+import type { Manifest } from '../types.ts';
+
+export interface EncoderSettings {
+  chunk_tokens: number;
+  repo_token_cap: number;
+  max_chunks_per_file: number;
+  tau: number;
+  tiny_file_tokens: number;
+  batch_chunks: number;
+}
+
+export interface PromptSettings {
+  prompt_budget: number;
+}
+
+export interface RagSettings {
+  k: number;
+  window_lines: number;
+  chunk_tokens: number;
+  max_share_of_budget: number;
+}
+
+export interface CompleterSettings {
+  encoder: EncoderSettings;
+  prompt: PromptSettings;
+  rag: RagSettings;
+  maxNewTokens: number;
+  loraRank: number;
+}
+
+export const DEFAULT_ENCODER: EncoderSettings = {
+  chunk_tokens: 512,
+  repo_token_cap: 16384,
+  max_chunks_per_file: 4,
+  tau: 0.5,
+  tiny_file_tokens: 64,
+  batch_chunks: 8,
+};
+export const DEFAULT_PROMPT: PromptSettings = { prompt_budget: 384 };
+export const DEFAULT_RAG: RagSettings = { k: 3, window_lines: 16, chunk_tokens: 96, max_share_of_budget: 0.5 };
+export const DEFAULT_MAX_NEW_TOKENS = 64;
+
+function section(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** Numbers of `defaults` overridden by the same keys of `values` when they are numbers. */
+function numbers<T extends object>(defaults: T, values: Record<string, unknown>): T {
+  const out = { ...defaults } as Record<string, number>;
+  for (const key of Object.keys(out)) if (typeof values[key] === 'number') out[key] = values[key] as number;
+  return out as T;
+}
+
+export function completerSettings(manifest: Manifest): CompleterSettings {
+  const config = section(manifest.config);
+  const lm = section(config.lm);
+  const hypernet = section(config.hypernet_static);
+  const rank = section(hypernet.hypernet).rank ?? lm.lora_rank;
+  return {
+    encoder: numbers(DEFAULT_ENCODER, section(hypernet.encoder)),
+    prompt: numbers(DEFAULT_PROMPT, section(hypernet.prompt)),
+    rag: numbers(DEFAULT_RAG, section(config.rag)),
+    maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
+    loraRank: typeof rank === 'number' ? rank : 8,
+  };
+}
