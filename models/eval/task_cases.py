@@ -1,10 +1,11 @@
 """Task-extraction cases for the TypeScript parity checks: test files with the Python extractor's tasks.
 
 `write_cases(files, out)` writes one JSON object per file: {"repo", "path", "text", "tasks": [Task fields]}.
-The command dumps every test file of the benchmark's repositories (models/.cache/bench/repos.jsonl) for the
-by-hand comparison over real code (`node --import tsx scripts/task-parity.ts FILE`):
+The command dumps every test file of the benchmark's repositories (models/.cache/bench/repos.jsonl), or with
+--all-sources of every downloaded source package (newest version each), for the by-hand comparison over real
+code (`node --import tsx scripts/task-parity.ts FILE`):
 
-    /usr/bin/python3 -m models.eval.task_cases --out models/.cache/bench/task_cases.jsonl [--limit N]
+    /usr/bin/python3 -m models.eval.task_cases --out models/.cache/bench/task_cases.jsonl [--limit N] [--all-sources]
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Iterable, Iterator
 
 from models.data.file_roles import is_test_file
 from models.data.paths import CACHE_DIR, BENCH_DIR
-from models.data.source_tree import python_files
+from models.data.source_tree import downloaded_sources, newest_versions, python_files
 from models.data.tasks import extract_tasks
 
 
@@ -43,12 +44,21 @@ def bench_cases(limit: int | None) -> Iterator[dict[str, object]]:
                 yield case(repo["repo"], path, text)
 
 
+def source_cases(limit: int | None) -> Iterator[dict[str, object]]:
+    for download in newest_versions(downloaded_sources())[:limit]:
+        for path, text in python_files(download.tarball):
+            if is_test_file(path):
+                yield case(download.package, path, text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None, help="only the first N repositories")
+    parser.add_argument("--all-sources", action="store_true", help="every downloaded source package")
     args = parser.parse_args()
-    print(f"wrote {write_cases(bench_cases(args.limit), args.out)} files to {args.out}")
+    cases = source_cases(args.limit) if args.all_sources else bench_cases(args.limit)
+    print(f"wrote {write_cases(cases, args.out)} files to {args.out}")
 
 
 if __name__ == "__main__":

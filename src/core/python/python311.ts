@@ -5,6 +5,7 @@
  * extractor gives no tasks for a file it cannot parse, so neither may we.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { indentationConsistent } from './indentation.ts';
 
 const REJECTED_NODE_TYPES = new Set(['print_statement', 'exec_statement']);
 // tree-sitter also uses type_parameter for `List[int]` in annotations; only PEP 695 parameters are new.
@@ -28,8 +29,10 @@ function rejected(node: Node): boolean {
   return false;
 }
 
-export function acceptedByPython311(tree: Tree): boolean {
+/** `text` is what `tree` was parsed from. */
+export function acceptedByPython311(tree: Tree, text: string): boolean {
   if (tree.rootNode.hasError) return false;
+  if (!indentationConsistent(tree, text)) return false;
   const cursor = tree.walk();
   try {
     for (;;) {

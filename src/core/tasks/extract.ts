@@ -32,7 +32,7 @@ export function extractTasks(parser: PythonParser, path: string, text: string): 
   const tree = parser.parse(text);
   if (!tree) return [];
   try {
-    if (!acceptedByPython311(tree)) return [];
+    if (!acceptedByPython311(tree, text)) return [];
     const module = tree.rootNode;
     const source = new SourceLines(text);
     const numpyNames = numpyTestingNames(module);

@@ -69,7 +69,8 @@ function sitesOfStatement(statement: Node, numpyNames: ReadonlySet<string>): Sit
     }
     case 'expression_statement': {
       const values = codeChildren(statement);
-      if (values.length !== 1) return [];
+      // `call(...),` is a one-element tuple (tree-sitter leaves the comma as a child of the statement).
+      if (values.length !== 1 || statement.children.some((child) => child?.type === ',')) return [];
       const found = callSite(unwrapParentheses(values[0] as Node), numpyNames, statement.startIndex, codeEnd(statement));
       return found ? [found] : [];
     }
