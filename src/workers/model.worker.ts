@@ -1,11 +1,16 @@
 /// <reference lib="webworker" />
 /**
  * The model worker: the one thread that owns onnxruntime-web, every session and every GPU tensor.
- * It exposes src/engine/api.ts ModelWorkerApi through comlink; outputs go back as transferred buffers.
+ * It exposes the raw engine (src/engine/api.ts ModelWorkerApi) and, on the same ModelHost, the completer
+ * (src/engine/completer/api.ts CompleterApi: encoding, adapters, streamed completion) through comlink;
+ * outputs go back as transferred buffers.
  */
 import { expose, transfer } from 'comlink';
 import type { ModelWorkerApi } from '../engine/api.ts';
 import { installModelErrorTransfer } from '../engine/comlink-errors.ts';
+import type { CompleterApi } from '../engine/completer/api.ts';
+import { Completer } from '../engine/completer/completer.ts';
+import { IdbVectorCache } from '../engine/completer/vector-cache-idb.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { configureOrtForBrowser } from '../engine/ort-browser-env.ts';
 import { buffersOf } from '../engine/tensors-transfer.ts';
@@ -14,8 +19,11 @@ installModelErrorTransfer();
 configureOrtForBrowser();
 
 const host = new ModelHost();
+const completer = new Completer(host, new IdbVectorCache());
 
-const api: ModelWorkerApi = {
+export type ModelWorkerFullApi = ModelWorkerApi & CompleterApi;
+
+const api: ModelWorkerFullApi = {
   init: (preference) => host.init(preference),
   backend: async () => host.backend(),
   subscribe: async (listener) => host.subscribe(listener),
@@ -33,6 +41,14 @@ const api: ModelWorkerApi = {
   releaseResident: (names) => host.releaseResident(names),
   unload: (name, backend) => host.unload(name, backend),
   dispose: () => host.dispose(),
+
+  prepare: (manifestUrl, onProgress) => completer.prepare(manifestUrl, onProgress),
+  encodeFiles: (files, onProgress) => completer.encodeFiles(files, onProgress),
+  adapterFromFiles: (files) => completer.adapterFromFiles(files),
+  evoStart: (files) => completer.evoStart(files),
+  evoStep: (fromAdapterId, step) => completer.evoStep(fromAdapterId, step),
+  complete: (request, onText) => completer.complete(request, onText),
+  cancel: () => completer.cancel(),
 };
 
 expose(api);

@@ -4,6 +4,8 @@
  * KV caches stay inside the worker (on the GPU under WebGPU); the UI holds only their ids and summaries.
  */
 
+import type { LoadProgress } from '../types.ts';
+
 export type Method = 'base' | 'static' | 'evo' | 'rag';
 
 export interface SourceFile {
@@ -61,7 +63,7 @@ export interface CompletionResult {
 
 export interface CompleterApi {
   /** Loads the manifest, tokenizer and graphs (verified), reporting download progress. */
-  prepare(manifestUrl: string, onProgress?: (p: { name: string; loaded: number; total: number }) => void): Promise<void>;
+  prepare(manifestUrl: string, onProgress?: (p: LoadProgress) => void): Promise<void>;
   /** File vectors for production files (cached by oid). Cancellable with cancel(). */
   encodeFiles(files: SourceFile[], onProgress?: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
   /** Static adapter from a snapshot's production files (which must have been encoded). */

@@ -8,7 +8,7 @@ import { lmShapeFromConfig, type LmShape } from '../../cli/lm-feeds.ts';
 import { ModelError } from '../errors.ts';
 import type { ModelHost } from '../model-host.ts';
 import { SerialQueue } from '../serial-queue.ts';
-import type { FeedValue, Manifest } from '../types.ts';
+import type { FeedValue, LoadProgress, Manifest } from '../types.ts';
 import { adapterCosine, adapterNorms, type LoraValues } from './adapter-summary.ts';
 import type {
   AdapterSummary,
@@ -62,10 +62,9 @@ export class Completer implements CompleterApi {
     private readonly vectorCache: VectorCache,
   ) {}
 
-  async prepare(manifestUrl: string, onProgress?: (p: { name: string; loaded: number; total: number }) => void): Promise<void> {
+  async prepare(manifestUrl: string, onProgress?: (p: LoadProgress) => void): Promise<void> {
     await this.exclusive(async () => {
-      const report = onProgress ? (p: { name: string; loaded: number; total: number }) => onProgress({ name: p.name, loaded: p.loaded, total: p.total }) : undefined;
-      const manifest = await this.host.loadManifest(manifestUrl, report);
+      const manifest = await this.host.loadManifest(manifestUrl, onProgress);
       const tokenizer = CodeTokenizer.fromJson(new TextDecoder().decode(await this.host.readFile('tokenizer')));
       const shape = lmShapeFromConfig(manifest.config);
       const settings = completerSettings(manifest);
