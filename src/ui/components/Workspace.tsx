@@ -1,8 +1,21 @@
-import type { ReactElement } from 'react';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import { FileTree } from './FileTree.tsx';
-import { CodeView } from './CodeView.tsx';
+import { CompletionEditor } from './CompletionEditor.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
+import { EngineStatus } from './EngineStatus.tsx';
+import { ModeSwitch } from './ModeSwitch.tsx';
+import { AssertionList } from './AssertionList.tsx';
+import { ComparePanel } from './ComparePanel.tsx';
+import { TimelinePanel } from './TimelinePanel.tsx';
+import { ScorePanel } from './ScorePanel.tsx';
+
+type Tab = 'code' | 'timeline' | 'score';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'code', label: 'Code' },
+  { id: 'timeline', label: 'Timeline' },
+  { id: 'score', label: 'Score' },
+];
 
 export function Workspace(): ReactElement | null {
   const repo = useAppStore((s) => s.activeRepo);
@@ -12,6 +25,25 @@ export function Workspace(): ReactElement | null {
   const selectFile = useAppStore((s) => s.selectFile);
   const closeRepo = useAppStore((s) => s.closeRepo);
   const error = useAppStore((s) => s.repoError);
+  const testFiles = useAppStore((s) => s.testFiles);
+  const loadTasks = useAppStore((s) => s.loadTasks);
+  const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
+  const resetEngineForRepo = useAppStore((s) => s.resetEngineForRepo);
+  const [tab, setTab] = useState<Tab>('code');
+  const [prefix, setPrefix] = useState<string | null>(null);
+  const onPrefix = useCallback((p: string | null) => setPrefix(p), []);
+
+  const repoId = repo?.id;
+  useEffect(() => {
+    if (!repoId) return;
+    resetEngineForRepo();
+    void adaptActiveRepo();
+  }, [repoId, resetEngineForRepo, adaptActiveRepo]);
+
+  useEffect(() => {
+    void loadTasks();
+  }, [testFiles, loadTasks]);
+
   if (!repo) return null;
   const pythonFiles = files.filter((f) => f.path.endsWith('.py')).length;
   return (
@@ -23,17 +55,35 @@ export function Workspace(): ReactElement | null {
         </span>
         <button type="button" className="secondary" onClick={closeRepo}>Close</button>
       </header>
+      <EngineStatus />
       {error && <ErrorNote title="Could not read the repository" error={error} />}
-      <div className="workspace-body">
-        <FileTree files={files} selected={selectedPath} onSelect={(p) => void selectFile(p)} />
-        <div className="editor-pane">
-          {selectedPath && selectedText !== null ? (
-            <CodeView path={selectedPath} text={selectedText} />
-          ) : (
-            <p className="muted">Pick a file.</p>
-          )}
-        </div>
+      <div className="tabs" role="tablist" aria-label="Workspace views">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab selected' : 'tab'}
+            onClick={() => setTab(t.id)}>
+            {t.label}
+          </button>
+        ))}
       </div>
+      {tab === 'code' && (
+        <div className="workspace-body">
+          <FileTree files={files} selected={selectedPath} onSelect={(p) => void selectFile(p)} />
+          <div className="editor-pane">
+            {selectedPath && selectedText !== null ? (
+              <CompletionEditor path={selectedPath} text={selectedText} onPrefix={onPrefix} />
+            ) : (
+              <p className="muted">Pick a file. In a test file, pick an assertion to complete it, or press Ctrl-Space anywhere.</p>
+            )}
+          </div>
+          <aside className="side">
+            <ModeSwitch />
+            {selectedPath && <AssertionList path={selectedPath} />}
+            <ComparePanel prefix={prefix} />
+          </aside>
+        </div>
+      )}
+      {tab === 'timeline' && <TimelinePanel />}
+      {tab === 'score' && <ScorePanel />}
     </section>
   );
 }

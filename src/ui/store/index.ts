@@ -1,11 +1,19 @@
 import { create } from 'zustand';
 import { createSettingsSlice, type SettingsSlice } from './settingsSlice.ts';
 import { createRepoSlice, type RepoSlice } from './repoSlice.ts';
+import { createEngineSlice, type EngineSlice } from './engineSlice.ts';
+import { createCompletionSlice, type CompletionSlice } from './completionSlice.ts';
+import { createTimelineSlice, type TimelineSlice } from './timelineSlice.ts';
+import { createScoreSlice, type ScoreSlice } from './scoreSlice.ts';
 
 /** One store made of slices; each slice owns one concern of the app. */
-export type AppState = SettingsSlice & RepoSlice;
+export type AppState = SettingsSlice & RepoSlice & EngineSlice & CompletionSlice & TimelineSlice & ScoreSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createRepoSlice(...a),
+  ...createEngineSlice(...a),
+  ...createCompletionSlice(...a),
+  ...createTimelineSlice(...a),
+  ...createScoreSlice(...a),
 }));

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { BackendPreference } from '../../engine/types.ts';
 import type { AppState } from './index.ts';
+import { DEFAULT_LIMITS } from '../services/repoFiles.ts';
 
 export interface Settings {
   /** Prefix of our CORS proxy; isomorphic-git appends the remote URL without its scheme. */
@@ -8,6 +9,9 @@ export interface Settings {
   /** Commits fetched by a clone; Evo deepens on demand. */
   cloneDepth: number;
   backend: BackendPreference;
+  /** Size limits of what the browser encodes. */
+  maxPythonFiles: number;
+  maxPythonBytes: number;
 }
 
 export interface SettingsSlice {
@@ -18,7 +22,13 @@ export interface SettingsSlice {
 const STORAGE_KEY = 'code2lora.settings';
 
 function defaultSettings(): Settings {
-  return { corsProxy: `${globalThis.location?.origin ?? ''}/cors`, cloneDepth: 50, backend: 'auto' };
+  return {
+    corsProxy: `${globalThis.location?.origin ?? ''}/cors`,
+    cloneDepth: 50,
+    backend: 'auto',
+    maxPythonFiles: DEFAULT_LIMITS.maxPythonFiles,
+    maxPythonBytes: DEFAULT_LIMITS.maxPythonBytes,
+  };
 }
 
 function loadSettings(): Settings {

@@ -1,0 +1,57 @@
+import type { BackendChoice, BackendPreference, LoadProgress } from '../../engine/types.ts';
+import type {
+  AdapterSummary,
+  CompletionRequest,
+  CompletionResult,
+  EncodeProgress,
+  EvoStepInput,
+  SourceFile,
+} from '../../engine/completer/api.ts';
+import { CompleterClient } from '../../engine/completer/client.ts';
+
+/** The UI's view of the app's model worker: started on first use, restarted when the backend preference changes. */
+export interface CompleterService {
+  start(preference: BackendPreference): Promise<BackendChoice>;
+  prepare(onProgress: (p: LoadProgress) => void): Promise<void>;
+  encodeFiles(files: SourceFile[], onProgress: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
+  adapterFromFiles(files: SourceFile[]): Promise<AdapterSummary>;
+  evoStart(files: SourceFile[]): Promise<AdapterSummary>;
+  evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary>;
+  complete(request: CompletionRequest, onText: (textSoFar: string) => void): Promise<CompletionResult>;
+  cancel(): Promise<void>;
+}
+
+const MANIFEST_URL = `${import.meta.env.BASE_URL}models/manifest.json`;
+
+let client: CompleterClient | null = null;
+let clientPreference: BackendPreference | null = null;
+
+function getClient(): CompleterClient {
+  if (!client) throw new Error('The model worker is not started');
+  return client;
+}
+
+const service: CompleterService = {
+  async start(preference) {
+    if (client && clientPreference !== preference) {
+      void client.dispose();
+      client = null;
+    }
+    if (!client) {
+      client = new CompleterClient();
+      clientPreference = preference;
+    }
+    return client.init(preference);
+  },
+  prepare: (onProgress) => getClient().prepare(new URL(MANIFEST_URL, location.href).href, onProgress),
+  encodeFiles: (files, onProgress) => getClient().encodeFiles(files, onProgress),
+  adapterFromFiles: (files) => getClient().adapterFromFiles(files),
+  evoStart: (files) => getClient().evoStart(files),
+  evoStep: (from, step) => getClient().evoStep(from, step),
+  complete: (request, onText) => getClient().complete(request, onText),
+  cancel: () => getClient().cancel(),
+};
+
+export function completerService(): CompleterService {
+  return service;
+}

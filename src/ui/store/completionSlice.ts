@@ -1,0 +1,96 @@
+import type { StateCreator } from 'zustand';
+import type { ExtractedTask } from '../../core/tasks/types.ts';
+import type { CompletionResult, Method } from '../../engine/completer/api.ts';
+import { completerService } from '../services/completer.ts';
+import { tasksOfFiles } from '../services/tasks.ts';
+import { describeError, type UserError } from '../errors.ts';
+import type { AppState } from './index.ts';
+
+export const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
+
+export const METHOD_LABEL: Record<Method, string> = {
+  base: 'Base model',
+  static: 'Code2LoRA-Static',
+  evo: 'Code2LoRA-Evo',
+  rag: 'RAG (k=3)',
+};
+
+export interface MethodCompletion {
+  status: 'running' | 'done' | 'failed';
+  text: string;
+  result: CompletionResult | null;
+  error: UserError | null;
+}
+
+export interface CompletionSlice {
+  method: Method;
+  tasks: ExtractedTask[];
+  /** The task the user picked (its target is hidden in the editor and completed). */
+  activeTask: ExtractedTask | null;
+  completions: Partial<Record<Method, MethodCompletion>>;
+  setMethod(method: Method): void;
+  loadTasks(): Promise<void>;
+  pickTask(task: ExtractedTask | null): void;
+  /** Completes `prefix` with each of `methods` in turn (one worker, runs are serialised). */
+  complete(prefix: string, methods: readonly Method[]): Promise<void>;
+  /** The adapter id a method needs, or null when the method has none ready. */
+  adapterFor(method: Method): string | null | undefined;
+}
+
+export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSlice> = (set, get) => ({
+  method: 'static',
+  tasks: [],
+  activeTask: null,
+  completions: {},
+
+  setMethod(method) {
+    set({ method });
+  },
+
+  async loadTasks() {
+    const tasks = await tasksOfFiles(get().testFiles);
+    set({ tasks });
+  },
+
+  pickTask(activeTask) {
+    set({ activeTask, completions: {} });
+  },
+
+  adapterFor(method) {
+    if (method === 'static') return get().staticAdapter?.id ?? null;
+    if (method === 'evo') return get().evoAdapterId;
+    return undefined;
+  },
+
+  async complete(prefix, methods) {
+    const engine = completerService();
+    for (const method of methods) {
+      const adapterId = get().adapterFor(method);
+      if (adapterId === null) {
+        set((s) => ({
+          completions: {
+            ...s.completions,
+            [method]: { status: 'failed', text: '', result: null, error: { code: 'no-adapter', message: 'No adapter yet for this method.' } },
+          },
+        }));
+        continue;
+      }
+      set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text: '', result: null, error: null } } }));
+      try {
+        const result = await engine.complete(
+          {
+            prefix,
+            method,
+            ...(adapterId ? { adapterId } : {}),
+            ...(method === 'rag' ? { ragFiles: get().production } : {}),
+          },
+          (text) => set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null } } })),
+        );
+        set((s) => ({ completions: { ...s.completions, [method]: { status: 'done', text: result.text, result, error: null } } }));
+      } catch (e) {
+        set((s) => ({ completions: { ...s.completions, [method]: { status: 'failed', text: '', result: null, error: describeError(e) } } }));
+        if (describeError(e).code === 'cancelled') return;
+      }
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import type { StateCreator } from 'zustand';
+import type { BackendChoice, LoadProgress } from '../../engine/types.ts';
+import type { AdapterSummary, EncodeProgress, SourceFile } from '../../engine/completer/api.ts';
+import { completerService } from '../services/completer.ts';
+import { DEFAULT_LIMITS, readPythonFiles } from '../services/repoFiles.ts';
+import { describeError, type UserError } from '../errors.ts';
+import type { AppState } from './index.ts';
+
+export type Phase = 'idle' | 'models' | 'reading' | 'encoding' | 'adapting' | 'ready' | 'failed' | 'cancelled';
+
+export interface EngineSlice {
+  backend: BackendChoice | null;
+  modelsReady: boolean;
+  modelProgress: LoadProgress | null;
+  phase: Phase;
+  encodeProgress: EncodeProgress | null;
+  engineError: UserError | null;
+  /** The active repository's production and test files at the open commit. */
+  production: SourceFile[];
+  testFiles: SourceFile[];
+  staticAdapter: AdapterSummary | null;
+  /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
+  adaptActiveRepo(): Promise<void>;
+  cancelWork(): Promise<void>;
+  resetEngineForRepo(): void;
+}
+
+export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
+  backend: null,
+  modelsReady: false,
+  modelProgress: null,
+  phase: 'idle',
+  encodeProgress: null,
+  engineError: null,
+  production: [],
+  testFiles: [],
+  staticAdapter: null,
+
+  resetEngineForRepo() {
+    set({ phase: 'idle', encodeProgress: null, engineError: null, production: [], testFiles: [], staticAdapter: null });
+  },
+
+  async adaptActiveRepo() {
+    const repo = get().activeRepo;
+    if (!repo) return;
+    const stillActive = (): boolean => get().activeRepo?.id === repo.id;
+    const engine = completerService();
+    try {
+      if (!get().modelsReady) {
+        set({ phase: 'models', engineError: null });
+        const backend = await engine.start(get().settings.backend);
+        set({ backend });
+        await engine.prepare((modelProgress) => set({ modelProgress }));
+        set({ modelsReady: true, modelProgress: null });
+      }
+      set({ phase: 'reading', engineError: null });
+      const { production, tests } = await readPythonFiles(repo.id, repo.head, {
+        ...DEFAULT_LIMITS,
+        maxPythonFiles: get().settings.maxPythonFiles,
+        maxPythonBytes: get().settings.maxPythonBytes,
+      });
+      if (!stillActive()) return;
+      set({ production, testFiles: tests, phase: 'encoding', encodeProgress: null });
+      await engine.encodeFiles(production, (encodeProgress) => {
+        if (stillActive()) set({ encodeProgress });
+      });
+      if (!stillActive()) return;
+      set({ phase: 'adapting' });
+      const staticAdapter = await engine.adapterFromFiles(production);
+      if (stillActive()) set({ staticAdapter, phase: 'ready' });
+    } catch (e) {
+      const engineError = describeError(e);
+      if (stillActive()) set({ engineError, phase: engineError.code === 'cancelled' ? 'cancelled' : 'failed' });
+    }
+  },
+
+  async cancelWork() {
+    await completerService().cancel();
+  },
+});
