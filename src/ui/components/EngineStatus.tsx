@@ -18,6 +18,7 @@ export function EngineStatus(): ReactElement {
   const encode = useAppStore((s) => s.encodeProgress);
   const error = useAppStore((s) => s.engineError);
   const adapter = useAppStore((s) => s.staticAdapter);
+  const adapterError = useAppStore((s) => s.adapterError);
   const production = useAppStore((s) => s.production);
   const cancelWork = useAppStore((s) => s.cancelWork);
   const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
@@ -33,6 +34,9 @@ export function EngineStatus(): ReactElement {
           <span role="status" aria-label="Adapter">
             Code2LoRA-Static adapter ready: {production.length} production files, generated in {adapter.ms.toFixed(1)} ms
           </span>
+        )}
+        {phase === 'ready' && !adapter && adapterError && (
+          <span role="status" aria-label="Adapter">No Static adapter: {adapterError.message}</span>
         )}
         {busy && (
           <button type="button" className="secondary" onClick={() => void cancelWork()}>Cancel</button>

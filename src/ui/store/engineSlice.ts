@@ -19,6 +19,8 @@ export interface EngineSlice {
   production: SourceFile[];
   testFiles: SourceFile[];
   staticAdapter: AdapterSummary | null;
+  /** Why there is no Static adapter (e.g. the hypernetwork is not in this build), when there is none. */
+  adapterError: UserError | null;
   /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
   adaptActiveRepo(): Promise<void>;
   cancelWork(): Promise<void>;
@@ -35,9 +37,10 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   production: [],
   testFiles: [],
   staticAdapter: null,
+  adapterError: null,
 
   resetEngineForRepo() {
-    set({ phase: 'idle', encodeProgress: null, engineError: null, production: [], testFiles: [], staticAdapter: null });
+    set({ phase: 'idle', encodeProgress: null, engineError: null, production: [], testFiles: [], staticAdapter: null, adapterError: null });
   },
 
   async adaptActiveRepo() {
@@ -66,8 +69,15 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       });
       if (!stillActive()) return;
       set({ phase: 'adapting' });
-      const staticAdapter = await engine.adapterFromFiles(production);
-      if (stillActive()) set({ staticAdapter, phase: 'ready' });
+      try {
+        const staticAdapter = await engine.adapterFromFiles(production);
+        if (stillActive()) set({ staticAdapter, phase: 'ready' });
+      } catch (e) {
+        // Without an adapter the base model and RAG still work; the reason is shown beside the mode switch.
+        const adapterError = describeError(e);
+        if (adapterError.code === 'cancelled') throw e;
+        if (stillActive()) set({ adapterError, phase: 'ready' });
+      }
     } catch (e) {
       const engineError = describeError(e);
       if (stillActive()) set({ engineError, phase: engineError.code === 'cancelled' ? 'cancelled' : 'failed' });
