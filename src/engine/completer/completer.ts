@@ -72,7 +72,6 @@ export class Completer implements CompleterApi {
       await this.host.load('lm', { gpuOutputs: presentNames(shape) });
       await this.host.load('encoder');
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
-      const encoderSha = manifest.files.encoder?.sha256 ?? 'encoder';
       const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
       this.prepared = {
         manifest,
@@ -80,7 +79,7 @@ export class Completer implements CompleterApi {
         shape,
         settings,
         stops: stopTokenIds(tokenizer),
-        encoder: new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, encoderSha, this.vectorCache),
+        encoder: new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, manifest.files.encoder?.sha256 ?? 'encoder', this.vectorCache),
         zeroLora: zeroLoraInputs(shape, settings.loraRank),
         loraAlpha: typeof lm.lora_alpha === 'number' ? lm.lora_alpha : 2 * settings.loraRank,
       };
@@ -100,6 +99,12 @@ export class Completer implements CompleterApi {
       const { tokens, cached } = await encoder.fileVectors(encoder.plan(files), onProgress, cancel);
       return { tokens, cachedFiles: cached };
     });
+  }
+
+  /** The prepared encoder over another vector cache (benchmarks time cold encoding with an empty one). */
+  encoderWithCache(cache: VectorCache): RepoEncoder {
+    const { tokenizer, settings, shape, manifest } = this.state;
+    return new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, manifest.files.encoder?.sha256 ?? 'encoder', cache);
   }
 
   /** The repository embedding e (encoding what the cache lacks). */
