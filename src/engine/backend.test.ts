@@ -7,8 +7,8 @@ const swiftShader: GpuAdapterLike = {
 const granting = (adapter: GpuAdapterLike | null): GpuLike => ({ requestAdapter: async () => adapter });
 
 describe('chooseBackend', () => {
-  it('takes WebGPU when an adapter is granted and describes it', async () => {
-    const { choice, adapter } = await chooseBackend('auto', granting(swiftShader));
+  it('takes WebGPU when an adapter is granted and WebGPU is wanted, and describes it', async () => {
+    const { choice, adapter } = await chooseBackend('webgpu', granting(swiftShader));
     expect(choice.backend).toBe('webgpu');
     expect(choice.reasonCode).toBe('adapter-granted');
     expect(choice.reason).toContain('swiftshader');
@@ -33,8 +33,19 @@ describe('chooseBackend', () => {
     expect(preferred.adapter).toBeUndefined();
   });
 
+  it('under auto, prefers WASM to a software adapter and says so; takes a hardware adapter', async () => {
+    const software = await chooseBackend('auto', granting(swiftShader));
+    expect(software.choice).toMatchObject({ backend: 'wasm', reasonCode: 'software-adapter' });
+    expect(software.choice.reason).toContain('slower than WASM');
+    expect(software.choice.adapter?.isFallbackAdapter).toBe(true);
+    const hardware: GpuAdapterLike = { info: { vendor: 'acme', architecture: 'rdna', device: '', description: 'GPU', isFallbackAdapter: false } };
+    const granted = await chooseBackend('auto', granting(hardware));
+    expect(granted.choice).toMatchObject({ backend: 'webgpu', reasonCode: 'adapter-granted' });
+    expect(granted.adapter).toBe(hardware);
+  });
+
   it('keeps the adapter facts when WebGPU fails later', async () => {
-    const { choice } = await chooseBackend('auto', granting(swiftShader));
+    const { choice } = await chooseBackend('webgpu', granting(swiftShader));
     const lost = fallBackToWasm(choice, 'device-lost', 'GPU process crashed');
     expect(lost).toMatchObject({ backend: 'wasm', reasonCode: 'device-lost' });
     expect(lost.reason).toContain('GPU process crashed');

@@ -63,7 +63,8 @@ function describeAdapter(summary: GpuAdapterSummary): string {
 }
 
 /**
- * WebGPU when the platform grants an adapter, else WASM; the reason is always stated. A preference for WASM skips
+ * WebGPU when the platform grants a hardware adapter, else WASM; the reason is always stated. Under 'auto' a
+ * software (fallback) adapter counts as none; a preference for WebGPU takes it. A preference for WASM skips
  * the probe; a preference for WebGPU that cannot be met still ends on WASM, saying why.
  */
 export async function chooseBackend(
@@ -98,6 +99,18 @@ export async function chooseBackend(
     };
   }
   const summary = summariseAdapter(adapter);
+  if (preference === 'auto' && summary.isFallbackAdapter) {
+    // A software adapter (SwiftShader) is 100-300x slower than WASM for these graphs; only an explicit
+    // preference uses it.
+    return {
+      choice: {
+        backend: 'wasm',
+        reasonCode: 'software-adapter',
+        reason: `only a software WebGPU adapter was granted (${describeAdapter(summary)}), which is slower than WASM: running on WASM (choose WebGPU in Settings to use it anyway)`,
+        adapter: summary,
+      },
+    };
+  }
   return {
     choice: {
       backend: 'webgpu',

@@ -8,6 +8,7 @@ export type BackendReasonCode =
   | 'adapter-granted'
   | 'no-navigator-gpu'
   | 'no-adapter'
+  | 'software-adapter'
   | 'device-request-failed'
   | 'user-preference'
   | 'session-failed'

@@ -5,6 +5,7 @@ import { RecentRepos } from './components/RecentRepos.tsx';
 import { DemoList } from './components/DemoList.tsx';
 import { Workspace } from './components/Workspace.tsx';
 import { ErrorNote } from './components/ErrorNote.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { BackendCheckPanel } from './diagnostics/index.ts';
 import { useHashView } from './useHashView.ts';
 import './styles.css';
@@ -28,12 +29,15 @@ export function App(): ReactElement {
         <p className="tagline">A repo-tuned code completer from any Python repository: no fine-tuning, no prompt stuffing.</p>
         <nav className="app-nav" aria-label="Pages">
           <a href="#" aria-current={view === 'main' ? 'page' : undefined}>Repository</a>
+          <a href="#settings" aria-current={view === 'settings' ? 'page' : undefined}>Settings</a>
           <a href="#diagnostics" aria-current={view === 'diagnostics' ? 'page' : undefined}>Backend check</a>
         </nav>
       </header>
       <main>
-        {view === 'diagnostics' ? (
-          <BackendCheckPanel preference={backendPreference} />
+        {view === 'settings' ? (
+          <SettingsPanel />
+        ) : view === 'diagnostics' ? (
+          <BackendCheckPanel preference={backendPreference === 'wasm' ? 'wasm' : 'webgpu'} />
         ) : !started ? (
           <p className="muted" role="status">Opening…</p>
         ) : activeRepo ? (

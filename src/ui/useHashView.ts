@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 
-export type View = 'main' | 'diagnostics';
+export type View = 'main' | 'diagnostics' | 'settings';
 
 function viewOf(hash: string): View {
-  return hash === '#diagnostics' ? 'diagnostics' : 'main';
+  if (hash === '#diagnostics') return 'diagnostics';
+  if (hash === '#settings') return 'settings';
+  return 'main';
 }
 
 /** The app's page, kept in the URL hash so a reload or a link lands on the same page. */
