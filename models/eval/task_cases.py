@@ -6,13 +6,17 @@ The command dumps every test file of the benchmark's repositories (models/.cache
 code (`node --import tsx scripts/task-parity.ts FILE`):
 
     /usr/bin/python3 -m models.eval.task_cases --out models/.cache/bench/task_cases.jsonl [--limit N] [--all-sources]
+    /usr/bin/python3 -m models.eval.task_cases --out FILE --deb models/.cache/debs/libpython3.11-testsuite_*.deb
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
+import subprocess
+import tarfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -51,13 +55,31 @@ def source_cases(limit: int | None) -> Iterator[dict[str, object]]:
                 yield case(download.package, path, text)
 
 
+def deb_cases(deb: Path) -> Iterator[dict[str, object]]:
+    """Test files inside a binary package (e.g. libpython3.11-testsuite: CPython's own tests)."""
+    data = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        for member in tar:
+            path = member.name.lstrip("./")
+            f = tar.extractfile(member) if member.isfile() and is_test_file(path) else None
+            if f is None:
+                continue
+            try:
+                text = f.read().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            yield case(deb.name.split("_")[0], path, text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None, help="only the first N repositories")
     parser.add_argument("--all-sources", action="store_true", help="every downloaded source package")
+    parser.add_argument("--deb", type=Path, default=None, help="the test files of one binary package instead")
     args = parser.parse_args()
-    cases = source_cases(args.limit) if args.all_sources else bench_cases(args.limit)
+    cases = (deb_cases(args.deb) if args.deb else source_cases(args.limit) if args.all_sources
+             else bench_cases(args.limit))
     print(f"wrote {write_cases(cases, args.out)} files to {args.out}")
 
 

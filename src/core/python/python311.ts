@@ -7,7 +7,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { indentationConsistent } from './indentation.ts';
 
-const REJECTED_NODE_TYPES = new Set(['print_statement', 'exec_statement']);
+const REJECTED_NODE_TYPES = new Set(['exec_statement']);
 // tree-sitter also uses type_parameter for `List[int]` in annotations; only PEP 695 parameters are new.
 const DEFINITIONS_WITH_TYPE_PARAMETERS = new Set(['function_definition', 'class_definition', 'type_alias_statement']);
 // tree-sitter misreads `type(x).attr = value` as a type alias; a real one names the alias right after `type`.
@@ -15,13 +15,35 @@ const REAL_TYPE_ALIAS = /^type[ \t\\]+[\p{L}_]/u;
 const PYTHON3_STRING_PREFIX = /^(?:[rRuUfFbB]|[fF][rR]|[rR][fF]|[bB][rR]|[rR][bB])?$/;
 const LEGACY_INTEGER = /^(?:0[0-9]*[1-9][0-9]*|[0-9][0-9_]*|0[xXoObB][0-9a-fA-F_]+)[lL]$|^0[0-9]*[1-9][0-9]*$/;
 
+const INTERPOLATION_END = new Set(['=', 'type_conversion', 'format_specifier', '}']);
+
+/**
+ * Python 3.11 lexes an f-string as one string token first (PEP 701 came in 3.12): the expression part of a
+ * replacement field cannot contain the string's own quotes or a backslash.
+ */
+function fStringFieldNot311(field: Node): boolean {
+  let string: Node | null = field.parent;
+  while (string && string.type !== 'string') string = string.parent;
+  const start = string?.children[0];
+  if (!start || start.type !== 'string_start') return false;
+  const delimiter = start.text.replace(/^[a-zA-Z]*/, '');
+  const open = field.children[0];
+  const close = field.children.find((child) => child !== null && INTERPOLATION_END.has(child.type));
+  if (!open || !close) return false;
+  const expression = field.text.slice(open.endIndex - field.startIndex, close.startIndex - field.startIndex);
+  return expression.includes(delimiter) || expression.includes('\\');
+}
+
 function rejected(node: Node): boolean {
   const type = node.type;
   if (REJECTED_NODE_TYPES.has(type)) return true;
   if (type === '<>') return true;
+  // `print >> f, x` is also Python 3 (a shift in a tuple); only the chevron-less form is Python 2 alone.
+  if (type === 'print_statement') return !node.children.some((child) => child?.type === 'chevron');
   if (type === 'type_alias_statement') return REAL_TYPE_ALIAS.test(node.text);
   if (type === 'type_parameter') return DEFINITIONS_WITH_TYPE_PARAMETERS.has(node.parent?.type ?? '');
   if (type === 'integer') return LEGACY_INTEGER.test(node.text);
+  if (type === 'interpolation' || type === 'format_expression') return fStringFieldNot311(node);
   if (type === 'string_start') {
     const prefix = node.text.replace(/(?:"""|'''|"|'|`)$/, '');
     return node.text.startsWith('`') || !PYTHON3_STRING_PREFIX.test(prefix);
