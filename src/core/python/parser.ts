@@ -23,7 +23,10 @@ function initRuntime(runtimeWasmUrl: string | undefined): Promise<void> {
   // Parser.init instantiates one Emscripten module per realm; doing it twice is wasteful and racy.
   runtimeReady ??= Parser.init(
     runtimeWasmUrl === undefined ? {} : { locateFile: (name: string) => (name.endsWith('.wasm') ? runtimeWasmUrl : name) },
-  );
+  ).catch((error: unknown) => {
+    runtimeReady = undefined; // a failed fetch (offline, say) may succeed on the next attempt
+    throw error;
+  });
   return runtimeReady;
 }
 
