@@ -23,7 +23,7 @@ from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
 from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
-from models.static.config import EvalConfig, StaticConfig, TrainConfig
+from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
 from models.static.hypernet import SharedLora
@@ -38,10 +38,6 @@ from .memory_floor import memory_predictions
 from .predict import Predictions, predict
 from .report import write_report
 from .scoring import summarize_split
-
-PER_REPO_TEST_TASKS = 30   # IR test tasks per sampled repository in the per-repository LoRA comparison
-PER_REPO_MIN_TRAIN = 40    # a repository needs this many train tasks to get its own LoRA
-
 
 def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
     return [t for repo in sorted(tasks) for t in tasks[repo]]
@@ -121,16 +117,17 @@ class Evaluator:
         return out
 
 
-def sample_per_repo(data: StaticData, bench_dir: Path, count: int, seed: int) -> dict[str, list[TaskRecord]]:
-    """A seeded sample of train repositories with enough train tasks, and up to PER_REPO_TEST_TASKS IR test tasks."""
-    eligible = [r for r in data.repos_with("train") if len(data.tasks["train"][r]) >= PER_REPO_MIN_TRAIN
+def sample_per_repo(data: StaticData, bench_dir: Path, cfg: PerRepoLoraConfig, seed: int) -> dict[str, list[TaskRecord]]:
+    """A seeded sample of train repositories with enough train tasks, and up to cfg.test_tasks IR test tasks each."""
+    count = cfg.repos
+    eligible = [r for r in data.repos_with("train") if len(data.tasks["train"][r]) >= cfg.min_train_tasks
                 and r in data.tasks["ir_test"]]
     rng = np.random.default_rng(seed)
     chosen = sorted(rng.choice(eligible, size=min(count, len(eligible)), replace=False).tolist()) if eligible else []
     out = {}
     for repo in chosen:
         ir_test = [t for t in bench.static_tasks(repo, bench_dir) if t["split"] == "ir_test"]
-        out[repo] = seeded_sample(ir_test, PER_REPO_TEST_TASKS, seed)
+        out[repo] = seeded_sample(ir_test, cfg.test_tasks, seed)
     return out
 
 
@@ -138,7 +135,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
              runs: dict[str, Path]) -> dict[str, Any]:
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
                                   "train": tcfg.train_tasks_per_repo}, ecfg.seed)
-    per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora.repos, ecfg.seed)
+    per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     embed_seconds = {}
     for name in names:

@@ -89,6 +89,8 @@ class PerRepoLoraConfig:
     steps: int = 60
     tasks_per_step: int = 8
     lr: float = 3e-3
+    min_train_tasks: int = 40         # a repository needs this many train tasks to get its own LoRA
+    test_tasks: int = 15              # IR test tasks per sampled repository in this comparison
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/<method>)")
     parser.add_argument("--minutes", type=float, default=None, help="fit the cosine schedule into this budget")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--embed-only", action="store_true",
+                        help="only fill the file-vector cache for every benchmark repository")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
     tcfg = TrainConfig.load(args.train_config)
+    if args.embed_only:
+        data = load_tasks(args.bench, {"train": 1, "cr_val": 1, "cr_test": 1, "ir_test": 1}, tcfg.seed)
+        seconds = embed_repositories(data, session.encoder, sorted(data.repos))
+        print(f"repository embeddings: {len(data.repos)} in {seconds:.0f}s", flush=True)
+        return
     data = prepare(session, args.bench, tcfg)
     run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes)
 

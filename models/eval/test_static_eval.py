@@ -1,0 +1,71 @@
+"""The static track's scoring end to end on a tiny world: runs, every system, the report; and the statistics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from models.static.config import EvalConfig, PerRepoLoraConfig, RagConfig, TrainConfig
+from models.static.dataset import load_tasks
+from models.static.fixtures import make_world
+from models.static.session import open_session
+from models.static.test_static import TINY
+from models.static.train import prepare, run
+
+from .bootstrap import mean_interval, paired_bootstrap
+from .memory_floor import memory_predictions
+from .report import write_report
+from .static_eval import evaluate, run_summary
+
+
+def test_bootstrap_interval_and_paired_test() -> None:
+    values = [1.0] * 30 + [0.0] * 70
+    interval = mean_interval(values, 1000, 0)
+    assert interval.low < 0.3 < interval.high and interval.mean == 0.3
+    better = paired_bootstrap([1.0] * 60 + [0.0] * 40, [1.0] * 20 + [0.0] * 80, 1000, 0)
+    assert better.difference == 0.4 and better.p_value < 0.01 and better.low > 0
+    same = paired_bootstrap(values, values, 1000, 0)
+    assert same.difference == 0 and same.p_value == 1.0
+
+
+def test_memory_floor_copies_the_closest_other_assertion() -> None:
+    def task(i: int, name: str, line: str, target: str) -> dict[str, object]:
+        return {"id": f"t{i}", "path": "tests/test_a.py", "line": i, "target": target,
+                "prefix": f"def {name}(self):\n    {line}"}
+    tasks = [task(1, "test_parse_version", "assert parse(v) == ", "Version(1)"),
+             task(2, "test_parse_version_again", "assert parse(w) == ", "Version(2)"),
+             task(3, "test_render", "assert render(x) == ", "'x'")]
+    out = memory_predictions(tasks, tasks)
+    assert out == {"t1": "Version(2)", "t2": "Version(1)", "t3": "Version(1)"} or out["t1"] == "Version(2)"
+    assert memory_predictions(tasks[:1], tasks[:1]) == {"t1": ""}   # leave-one-out: nothing else to copy
+
+
+def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    config_path = tmp_path / "static.json"
+    config_path.write_text(json.dumps(TINY.to_dict()))
+    session = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    tcfg = TrainConfig(steps=6, tasks_per_step=4, warmup_steps=2, eval_every=3, train_tasks_per_repo=50,
+                       val_tasks_per_repo=4, seed=0)
+    data = prepare(session, world.bench_dir, tcfg)
+    runs = {m: run(m, session, data, tcfg, tmp_path / "runs" / m, None) for m in ("single", "static")}
+    ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=200,
+                      seed=0, rag=RagConfig(k=2, window_lines=4, chunk_tokens=16, max_share_of_budget=0.5),
+                      per_repo_lora=PerRepoLoraConfig(repos=1, steps=2, tasks_per_step=4, lr=1e-3,
+                                                    min_train_tasks=5, test_tasks=3))
+    results = evaluate(session, world.bench_dir, ecfg, tcfg, runs)
+    results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
+    cr = results["splits"]["cr_test"]
+    assert cr["tasks"] == 5 and cr["repositories"] == 1
+    assert set(cr["systems"]) == {"pretrained", "rag", "single", "static", "memory"}
+    assert set(cr["paired_vs_static"]) == {"pretrained", "rag", "single", "memory"}
+    assert results["splits"]["ir_test"]["tasks"] == 4
+    sample = results["splits"]["ir_test_per_repo_sample"]
+    assert "per_repo" in sample["systems"] and sample["repositories"] == 1
+    assert results["costs"]["extra_prompt_tokens"]["rag"] > 0
+    md, js = tmp_path / "RESULTS.md", tmp_path / "results.json"
+    write_report(results, md, js)
+    text = md.read_text()
+    assert "| **Code2LoRA-Static** |" in text and "63.8" in text and "Per-repository LoRA" in text
+    assert json.loads(js.read_text())["splits"]["cr_test"]["tasks"] == 5
+    assert load_tasks(world.bench_dir, {"cr_test": 100}, 0).task_count("cr_test") == 12
