@@ -8,11 +8,12 @@ from typing import Callable, Optional
 
 from models.data.bench import TaskRecord
 from models.lm.lora import LoraWeights
-from models.static.generate import greedy_completion
+from models.static.generate import greedy_many
 from models.static.session import Session
 
 AdapterFor = Callable[[str], Optional[LoraWeights]]
 PromptFor = Callable[[TaskRecord], list[int]]
+BATCH = 16
 
 
 @dataclass
@@ -24,17 +25,20 @@ class Predictions:
     adapt_seconds: dict[str, float] = field(default_factory=dict)  # repository -> seconds to make its adapter
 
 
-def predict(system: str, session: Session, tasks: dict[str, list[TaskRecord]], adapter_for: AdapterFor,
+def predict(system: str, session: Session, tasks: dict[str, list[TaskRecord]], adapter_for: Optional[AdapterFor],
             prompt_for: PromptFor, max_new_tokens: int, stops: set[int]) -> Predictions:
+    """Without an adapter (adapter_for None) all tasks decode together; otherwise repository by repository."""
     out = Predictions(system)
     start = time.time()
-    for repo in sorted(tasks):
+    groups = {"": [t for r in sorted(tasks) for t in tasks[r]]} if adapter_for is None else tasks
+    for repo in sorted(groups):
         t0 = time.perf_counter()
-        lora = adapter_for(repo)
-        out.adapt_seconds[repo] = time.perf_counter() - t0
-        for task in tasks[repo]:
-            prompt = prompt_for(task)
-            ids = greedy_completion(session.lm, prompt, lora, max_new_tokens, stops)
+        lora = adapter_for(repo) if adapter_for is not None else None
+        if adapter_for is not None:
+            out.adapt_seconds[repo] = time.perf_counter() - t0
+        prompts = [prompt_for(t) for t in groups[repo]]
+        generated = greedy_many(session.lm, prompts, lora, max_new_tokens, stops, BATCH)
+        for task, prompt, ids in zip(groups[repo], prompts, generated):
             out.texts[str(task["id"])] = session.tokens.decode(ids)
             out.prompt_tokens[str(task["id"])] = len(prompt)
     out.generate_seconds = time.time() - start - sum(out.adapt_seconds.values())

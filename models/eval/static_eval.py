@@ -78,10 +78,10 @@ class Evaluator:
     def run(self, system: str, tasks: dict[str, list[TaskRecord]]) -> Predictions:
         start = time.time()
         if system == "pretrained":
-            out = predict(system, self.session, tasks, lambda r: None, self.prefix_prompt, self.ecfg.max_new_tokens,
+            out = predict(system, self.session, tasks, None, self.prefix_prompt, self.ecfg.max_new_tokens,
                           self.stops)
         elif system == "rag":
-            out = predict(system, self.session, tasks, lambda r: None, self.rag_prompt, self.ecfg.max_new_tokens,
+            out = predict(system, self.session, tasks, None, self.rag_prompt, self.ecfg.max_new_tokens,
                           self.stops)
         else:
             out = predict(system, self.session, tasks, self.adapter_for(system), self.prefix_prompt,

@@ -1,4 +1,8 @@
-"""Greedy decoding with the KV cache: at most `max_new_tokens`, stopping at the first newline (or end of text)."""
+"""Greedy decoding with the KV cache: at most `max_new_tokens`, stopping at the first newline (or end of text).
+
+Prompts of equal length decode together in one batch (the LM has no attention mask, so rows of different lengths
+cannot share a batch without changing what they attend to); the batch ends when every row has stopped.
+"""
 
 from __future__ import annotations
 
@@ -23,18 +27,44 @@ def stop_token_ids(tokens: TokenCache) -> set[int]:
 
 
 @torch.no_grad()
-def greedy_completion(lm: CodeLM, prompt: list[int], lora: Optional[LoraWeights], max_new_tokens: int,
-                      stops: set[int], use_bf16: bool = True) -> list[int]:
-    """The generated ids, including the stopping token when there was one."""
-    out: list[int] = []
-    ids = torch.tensor([prompt], dtype=torch.long)
+def greedy_batch(lm: CodeLM, prompts: list[list[int]], lora: Optional[LoraWeights], max_new_tokens: int,
+                 stops: set[int]) -> list[list[int]]:
+    """Generated ids per prompt (all prompts the same length), each ending at and including its stop token."""
+    if len({len(p) for p in prompts}) != 1:
+        raise ValueError("greedy_batch needs prompts of one length")
+    outs: list[list[int]] = [[] for _ in prompts]
+    done = [False] * len(prompts)
+    ids = torch.tensor(prompts, dtype=torch.long)
     past = None
-    with autocast() if use_bf16 else torch.autocast("cpu", enabled=False):
+    with autocast():
         for _ in range(max_new_tokens):
             logits, past = lm(ids, past=past, lora=lora)
-            nxt = int(logits[0, -1].float().argmax())
-            out.append(nxt)
-            if nxt in stops:
+            nxt = logits[:, -1].float().argmax(dim=-1).tolist()
+            for row, token in enumerate(nxt):
+                if not done[row]:
+                    outs[row].append(token)
+                    done[row] = token in stops
+            if all(done):
                 break
-            ids = torch.tensor([[nxt]], dtype=torch.long)
-    return out
+            ids = torch.tensor(nxt, dtype=torch.long).unsqueeze(1)
+    return outs
+
+
+def greedy_completion(lm: CodeLM, prompt: list[int], lora: Optional[LoraWeights], max_new_tokens: int,
+                      stops: set[int]) -> list[int]:
+    return greedy_batch(lm, [prompt], lora, max_new_tokens, stops)[0]
+
+
+def greedy_many(lm: CodeLM, prompts: list[list[int]], lora: Optional[LoraWeights], max_new_tokens: int,
+                stops: set[int], batch_size: int) -> list[list[int]]:
+    """greedy_batch over groups of equal-length prompts, results in the order of `prompts`."""
+    by_length: dict[int, list[int]] = {}
+    for i, p in enumerate(prompts):
+        by_length.setdefault(len(p), []).append(i)
+    results: list[list[int]] = [[] for _ in prompts]
+    for indices in by_length.values():
+        for start in range(0, len(indices), batch_size):
+            group = indices[start:start + batch_size]
+            for i, out in zip(group, greedy_batch(lm, [prompts[i] for i in group], lora, max_new_tokens, stops)):
+                results[i] = out
+    return results

@@ -164,3 +164,16 @@ def test_export_graph_and_parity_reference(tmp_path: Path) -> None:
     ref = parity_reference(net)
     assert len(ref["input"]["embedding"]) == 64
     assert ref["outputs"]["lora_A_q"]["shape"] == [4, 32] and ref["outputs"]["lora_B_down"]["shape"] == [32, 4]
+
+
+def test_batched_decoding_matches_one_at_a_time() -> None:
+    torch.manual_seed(1)
+    from models.lm.model import CodeLM
+    lm = CodeLM(LM).eval()
+    prompts = [[5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15], [1, 2, 3, 4]]
+    stops = {0, 1, 2}
+    lora = SharedLora(LM, 4)(torch.zeros(1))
+    from .generate import greedy_many
+    together = greedy_many(lm, prompts, lora, 8, stops, batch_size=3)
+    alone = [greedy_completion(lm, p, lora, 8, stops) for p in prompts]
+    assert together == alone and all(1 <= len(o) <= 8 for o in together)

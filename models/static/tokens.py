@@ -16,6 +16,16 @@ from .paths import FILES_CACHE_DIR, TOKENS_CACHE_DIR
 # The target is followed by a newline in training, so the model learns where an assertion's value ends (decoding
 # stops at the first newline).
 TARGET_END = "\n"
+# Version of the cached task tokenisation (bump when split_prompt changes).
+TASKS_FORMAT = "v2"
+
+
+def split_prompt(prefix: str, target: str) -> tuple[str, str]:
+    """(prompt text, continuation text). Trailing spaces of the prefix move to the continuation: byte-level BPE
+    glues a space to the next word (` expected` is one token), so a prompt ending in a space asks the LM for a
+    token sequence it never saw in training. The metric ignores the leading space of a prediction."""
+    prompt = prefix.rstrip(" ")
+    return prompt, prefix[len(prompt):] + target + TARGET_END
 
 
 def file_sha256(path: Path) -> str:
@@ -44,24 +54,25 @@ class TokenCache:
 
     def _repo_tasks(self, repo: str) -> dict[str, list[list[int]]]:
         if repo not in self._tasks:
-            path = self.dir / "tasks" / f"{repo}.json"
+            path = self.dir / f"tasks-{TASKS_FORMAT}" / f"{repo}.json"
             self._tasks[repo] = json.loads(path.read_text()) if path.exists() else {}
         return self._tasks[repo]
 
     def task(self, task: TaskRecord) -> tuple[list[int], list[int]]:
-        """(prefix ids, target ids + newline) of a task."""
+        """(prompt ids, continuation ids) of a task: split_prompt's two texts, tokenised."""
         repo, task_id = str(task["repo"]), str(task["id"])
         memo = self._repo_tasks(repo)
         if task_id not in memo:
-            memo[task_id] = [self.encode(str(task["prefix"])), self.encode(str(task["target"]) + TARGET_END)]
+            prompt, continuation = split_prompt(str(task["prefix"]), str(task["target"]))
+            memo[task_id] = [self.encode(prompt), self.encode(continuation)]
             self._dirty.add(repo)
         prefix, target = memo[task_id]
         return prefix, target
 
     def flush(self) -> None:
-        (self.dir / "tasks").mkdir(parents=True, exist_ok=True)
+        (self.dir / f"tasks-{TASKS_FORMAT}").mkdir(parents=True, exist_ok=True)
         for repo in sorted(self._dirty):
-            path = self.dir / "tasks" / f"{repo}.json"
+            path = self.dir / f"tasks-{TASKS_FORMAT}" / f"{repo}.json"
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self._tasks[repo]))
             tmp.replace(path)
