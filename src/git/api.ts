@@ -1,4 +1,5 @@
-import type { CloneOptions, CloneProgress, CommitInfo, FileChange, RepoRecord, TreeEntry } from './types.ts';
+import type { LocalImportSource } from './local-import.ts';
+import type { CloneOptions, CloneProgress, CommitInfo, FileChange, ImportProgress, RepoRecord, TreeEntry } from './types.ts';
 
 /**
  * What the git worker exposes (through comlink) to the UI. Every call runs off the main thread; progress
@@ -9,6 +10,11 @@ export interface GitApi {
   clone(opts: CloneOptions, onProgress: (p: CloneProgress) => void): Promise<RepoRecord>;
   /** Abort the clone or fetch in flight, if any (it rejects with code 'cancelled'; nothing half-written stays registered). */
   cancel(): Promise<void>;
+  /**
+   * Make a local folder or zip a one-commit repository (no history: Static only) and register it. The files
+   * arrive as Blobs, which cross to the worker as handles; cancel() stops it like a clone.
+   */
+  importLocal(source: LocalImportSource, onProgress: (p: ImportProgress) => void): Promise<RepoRecord>;
   /** Import the bundled demo repository (from the app's static files) unless it is already present. */
   openDemo(name: string): Promise<RepoRecord>;
   /** Repositories kept in the persistent fs, newest first. */

@@ -1,7 +1,8 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { GitApi } from './api.ts';
 import { installGitErrorTransfer } from './comlink-errors.ts';
-import type { CloneOptions, CloneProgress, RepoRecord } from './types.ts';
+import type { LocalImportSource } from './local-import.ts';
+import type { CloneOptions, CloneProgress, ImportProgress, RepoRecord } from './types.ts';
 
 export interface GitClient {
   api: Remote<GitApi>;
@@ -9,6 +10,8 @@ export interface GitClient {
   clone(opts: CloneOptions, onProgress: (p: CloneProgress) => void): Promise<RepoRecord>;
   /** deepen() with the same proxy handling. */
   deepen(repoId: string, depth: number, onProgress: (p: CloneProgress) => void): Promise<number>;
+  /** importLocal() with the same proxy handling; the Blobs in `source` are posted as handles, not bytes. */
+  importLocal(source: LocalImportSource, onProgress: (p: ImportProgress) => void): Promise<RepoRecord>;
   dispose(): void;
 }
 
@@ -26,6 +29,7 @@ export function createGitClient(): GitClient {
     api,
     clone: (opts, onProgress) => api.clone(opts, proxy(onProgress)),
     deepen: (repoId, depth, onProgress) => api.deepen(repoId, depth, proxy(onProgress)),
+    importLocal: (source, onProgress) => api.importLocal(source, proxy(onProgress)),
     dispose() {
       api[releaseProxy]();
       worker.terminate();

@@ -20,13 +20,20 @@ export function repoIdFor(url: string, ref: string | undefined): string {
   } catch {
     // keep the raw text; it is only used for readability
   }
-  const slug = readable
-    .replace(/\.git$/i, '')
+  return `${slugify(readable.replace(/\.git$/i, '')) || 'repo'}-${fnv1a(`${url}#${ref ?? ''}`)}`;
+}
+
+function slugify(text: string): string {
+  return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
-  return `${slug || 'repo'}-${fnv1a(`${url}#${ref ?? ''}`)}`;
+}
+
+/** A local folder or zip, by its name: importing the same name again replaces the older copy. */
+export function localRepoId(name: string): string {
+  return `local-${slugify(name) || 'folder'}-${fnv1a(name)}`;
 }
 
 export function demoRepoId(name: string): string {

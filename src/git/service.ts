@@ -6,13 +6,14 @@ import { findProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
 import { GitError, errorFromProxyRefusal, toGitError } from './errors.ts';
 import { flushFs, joinPath, makeDirs, pathExists, removeTree, type GitFs } from './fs.ts';
 import { guardHttp } from './guarded-http.ts';
+import { DEFAULT_IMPORT_LIMITS, checkImportable, collectImportFiles, type ImportLimits, type LocalImportSource, writeImportedRepo } from './local-import.ts';
 import { firstParentLog, readShallowBoundary, resolveCommit } from './history.ts';
 import { byteProgressReporter, isClientPhase, toCloneProgress } from './progress.ts';
 import { RepoRegistry } from './registry.ts';
-import { demoRepoId, repoIdFor } from './repo-id.ts';
+import { demoRepoId, localRepoId, repoIdFor } from './repo-id.ts';
 import type { RepoHandle } from './repo-handle.ts';
 import { listCommitFiles, readBlobText } from './tree.ts';
-import type { CloneOptions, CloneProgress, CommitInfo, FileChange, RepoRecord, TreeEntry } from './types.ts';
+import type { CloneOptions, CloneProgress, CommitInfo, FileChange, ImportProgress, RepoRecord, TreeEntry } from './types.ts';
 import { repoDisplayName } from './url.ts';
 
 export interface GitServiceDeps {
@@ -25,6 +26,8 @@ export interface GitServiceDeps {
   loadDemoFile(name: string): Promise<Uint8Array>;
   /** Download cap per clone or fetch (bytes). */
   maxBytes?: number;
+  /** Size rules of a local folder or zip import. */
+  importLimits?: ImportLimits;
   now?: () => number;
 }
 
@@ -218,6 +221,55 @@ export function createGitService(deps: GitServiceDeps): GitApi {
     });
   }
 
+  async function importLocal(source: LocalImportSource, onProgress: (p: ImportProgress) => void): Promise<RepoRecord> {
+    const report = (p: ImportProgress): void => {
+      try {
+        onProgress(p);
+      } catch {
+        // a closed progress channel must not break the import
+      }
+    };
+    await removeLeftovers();
+    return withAbort(async (signal) => {
+      report({ stage: 'reading', loaded: 0, total: 0, message: `Reading ${source.name}` });
+      let collected;
+      try {
+        collected = await collectImportFiles(source, deps.importLimits ?? DEFAULT_IMPORT_LIMITS);
+      } catch (err) {
+        throw toGitError(err);
+      }
+      // Refused before anything is written: empty, everything skipped, no Python files.
+      checkImportable(collected);
+      const id = localRepoId(collected.name);
+      const staging = newStagingDir(id);
+      try {
+        const gitdir = joinPath(staging, '.git');
+        const written = await writeImportedRepo(fs, gitdir, collected, {
+          timestamp: Math.floor(now() / 1000),
+          onProgress: report,
+          signal,
+        });
+        if (signal.aborted) throw new GitError('cancelled', 'Cancelled.');
+        const record = await install(staging, {
+          id,
+          url: `local://${collected.name}`,
+          name: collected.name,
+          head: written.head,
+          ref: 'main',
+          depth: null,
+          clonedAt: now(),
+          source: 'local',
+        });
+        report({ stage: 'done', loaded: written.written, total: collected.files.length, message: `Imported ${written.written} files of ${record.name}` });
+        return record;
+      } catch (err) {
+        await removeTree(fs, staging).catch(() => undefined);
+        await flushFs(fs).catch(() => undefined);
+        throw signal.aborted ? new GitError('cancelled', 'Cancelled.') : toGitError(err);
+      }
+    });
+  }
+
   async function openDemo(name: string): Promise<RepoRecord> {
     const id = demoRepoId(name);
     const existing = await registry.get(id);
@@ -271,6 +323,7 @@ export function createGitService(deps: GitServiceDeps): GitApi {
   return {
     clone,
     deepen,
+    importLocal,
     openDemo,
     async cancel(): Promise<void> {
       for (const controller of inFlight) controller.abort();

@@ -4,10 +4,14 @@ import type { TreeEntry } from './types.ts';
 
 const BINARY_SNIFF_BYTES = 8000;
 
-/** UTF-8 text of a blob, or null when it looks binary (a NUL byte near the start, as git itself decides). */
+/** A NUL byte near the start means binary, as git itself decides. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+
+/** UTF-8 text of a blob, or null when it looks binary. */
 export function decodeText(bytes: Uint8Array): string | null {
-  const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
-  if (sniff.includes(0)) return null;
+  if (looksBinary(bytes)) return null;
   return new TextDecoder('utf-8').decode(bytes);
 }
 

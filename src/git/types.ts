@@ -81,4 +81,21 @@ export type GitErrorCode =
   | 'too-large'
   | 'cancelled'
   | 'not-cloned'
+  /** Local import: nothing was given (an empty folder or zip). */
+  | 'empty'
+  /** Local import: every file was skipped (binary, too big, .git/, node_modules/, ...). */
+  | 'no-files'
+  /** Local import: files, but not one Python file. */
+  | 'no-python'
+  | 'not-a-zip'
   | 'unknown';
+
+export type ImportStage = 'reading' | 'writing' | 'committing' | 'done';
+
+/** Progress of a local folder or zip import: `loaded`/`total` count files. */
+export interface ImportProgress {
+  stage: ImportStage;
+  loaded: number;
+  total: number;
+  message: string;
+}

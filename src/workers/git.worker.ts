@@ -27,7 +27,7 @@ const service = createGitService({ fs: lfs, http, root: '/code2lora', loadDemoFi
 type ProgressCallback = Parameters<GitApi['clone']>[1];
 
 /** A progress callback arrives as a comlink proxy of a main-thread function; release its port when done. */
-async function releasingCallback<T>(cb: ProgressCallback, call: () => Promise<T>): Promise<T> {
+async function releasingCallback<T>(cb: ProgressCallback | Parameters<GitApi['importLocal']>[1], call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } finally {
@@ -39,5 +39,6 @@ const api: GitApi = {
   ...service,
   clone: (opts, onProgress) => releasingCallback(onProgress, () => service.clone(opts, onProgress)),
   deepen: (repoId, depth, onProgress) => releasingCallback(onProgress, () => service.deepen(repoId, depth, onProgress)),
+  importLocal: (source, onProgress) => releasingCallback(onProgress, () => service.importLocal(source, onProgress)),
 };
 expose(api);

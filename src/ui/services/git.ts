@@ -1,12 +1,14 @@
 import { createGitClient, type GitClient } from '../../git/client.ts';
 import { normaliseGitUrl } from '../../git/url.ts';
-import type { CloneProgress, CommitInfo, FileChange, RepoRecord, TreeEntry } from '../../git/types.ts';
+import type { LocalImportSource } from '../../git/local-import.ts';
+import type { CloneProgress, CommitInfo, FileChange, ImportProgress, RepoRecord, TreeEntry } from '../../git/types.ts';
 
 /** The UI's view of the git worker: one worker for the page's lifetime, started on first use. */
 export interface GitService {
   cloneUrl(input: string, opts: { corsProxy: string; depth: number }, onProgress: (p: CloneProgress) => void): Promise<RepoRecord>;
   cancel(): Promise<void>;
   openDemo(name: string): Promise<RepoRecord>;
+  importLocal(source: LocalImportSource, onProgress: (p: ImportProgress) => void): Promise<RepoRecord>;
   listRepos(): Promise<RepoRecord[]>;
   removeRepo(id: string): Promise<void>;
   listFiles(repoId: string, commit: string): Promise<TreeEntry[]>;
@@ -31,6 +33,7 @@ const service: GitService = {
   },
   cancel: () => getClient().api.cancel(),
   openDemo: (name) => getClient().api.openDemo(name),
+  importLocal: (source, onProgress) => getClient().importLocal(source, onProgress),
   listRepos: () => getClient().api.listRepos(),
   removeRepo: (id) => getClient().api.removeRepo(id),
   listFiles: (repoId, commit) => getClient().api.listFiles(repoId, commit),
