@@ -9,14 +9,11 @@
  * The repository defaults to the demo repository (`npm run demo` builds it). WebGPU in headless Chromium is
  * SwiftShader (software) here: it gets a smaller workload, and proves the path rather than measuring a GPU.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
-import { build } from 'vite';
 import { launchBrowser } from '../../e2e/support/browser.ts';
 import { isTestFile } from '../core/python/file-roles.ts';
 import { loadPythonParserNode } from '../core/python/parser-node.ts';
@@ -27,7 +24,7 @@ import { repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
 import { MemoryVectorCache } from '../engine/completer/vector-cache.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
-import type { BenchReply } from './bench-page/protocol.ts';
+import { startHarness } from './bench-page/harness.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -61,7 +58,7 @@ const input: BenchInput = {
 };
 /** SwiftShader WebGPU is 100-300x slower than WASM here: a few files, one prompt, a few tokens. */
 const smallInput: BenchInput = {
-  files: files.filter((f) => isTestFile(f.path) || files.indexOf(f) < 4).slice(0, 8),
+  files: [...files.filter((f) => !isTestFile(f.path)).slice(0, 3), ...files.filter((f) => isTestFile(f.path)).slice(0, 3)],
   prefixes: input.prefixes.slice(0, 1),
   adapterRepeats: 2,
   maxNewTokens: 4,
@@ -101,77 +98,28 @@ async function inNode(): Promise<TargetResult> {
   };
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
-
-/** The harness page (built into a temporary folder), the model files, and the workload, on 127.0.0.1. */
-async function serveHarness(pageDir: string, workloads: Record<string, BenchInput>): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    const [base, rest] = path.startsWith('/models/') ? [modelsDir, path.slice('/models/'.length)] : [pageDir, path.slice(1) || 'index.html'];
-    if (path.startsWith('/input-')) {
-      const workload = workloads[path.slice('/input-'.length).replace(/\.json$/, '')];
-      response.writeHead(workload ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(workload ?? null));
-      return;
-    }
-    const file = normalize(join(base, rest));
-    if (!file.startsWith(base) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no server address');
-  return { url: `http://127.0.0.1:${address.port}`, server };
-}
-
 async function inChromium(targets: string[]): Promise<TargetResult[]> {
-  const pageDir = mkdtempSync(join(tmpdir(), 'completer-bench-'));
+  const harness = await startHarness(modelsDir, { wasm: input, webgpu: smallInput });
+  const browser = await launchBrowser();
   const results: TargetResult[] = [];
   try {
-    await build({
-      configFile: false,
-      root: join(ROOT, 'src', 'cli', 'bench-page'),
-      base: './',
-      logLevel: 'warn',
-      worker: { format: 'es' },
-      build: { outDir: pageDir, emptyOutDir: true, target: 'es2022' },
-    });
-    const { url, server } = await serveHarness(pageDir, { wasm: input, webgpu: smallInput });
-    const browser = await launchBrowser();
-    try {
-      for (const target of targets) {
-        const workload = target === 'webgpu' ? smallInput : input;
-        const page = await browser.newPage();
-        await page.goto(`${url}/index.html?backend=${target}&input=${target}`);
-        await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout: 60 * 60_000, polling: 1000 });
-        const reply = (await page.evaluate(() => window.benchResult)) as BenchReply;
-        const userAgent = await page.evaluate(() => navigator.userAgent);
-        await page.close();
-        results.push({
-          target: `chromium-${target}`,
-          runtime: `headless ${userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, onnxruntime-web ${ort.env.versions.web ?? ''}`,
-          backend: reply.ok ? `${reply.backend.backend} (${reply.backend.reason})` : undefined,
-          prepareMs: reply.ok ? reply.prepareMs : NaN,
-          peakRssMb: null,
-          workload: { files: workload.files.length, prompts: workload.prefixes.length, maxNewTokens: workload.maxNewTokens },
-          figures: reply.ok ? reply.figures : undefined,
-          error: reply.ok ? undefined : reply.error,
-        });
-      }
-    } finally {
-      await browser.close();
-      server.close();
+    for (const target of targets as ('wasm' | 'webgpu')[]) {
+      const workload = target === 'webgpu' ? smallInput : input;
+      const reply = await harness.run(browser, { backend: target, mode: 'bench', input: target }, 60 * 60_000);
+      results.push({
+        target: `chromium-${target}`,
+        runtime: `headless ${reply.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, onnxruntime-web ${ort.env.versions.web ?? ''}`,
+        backend: reply.ok ? `${reply.backend.backend} (${reply.backend.reason})` : undefined,
+        prepareMs: reply.ok ? reply.prepareMs : NaN,
+        peakRssMb: null,
+        workload: { files: workload.files.length, prompts: workload.prefixes.length, maxNewTokens: workload.maxNewTokens },
+        figures: reply.ok ? reply.figures : undefined,
+        error: reply.ok ? undefined : reply.error,
+      });
     }
   } finally {
-    rmSync(pageDir, { recursive: true, force: true });
+    await browser.close();
+    await harness.close();
   }
   return results;
 }

@@ -1,6 +1,6 @@
 /**
- * The benchmark harness page (built only by `npm run bench`, never part of the app): runs the completer benchmark
- * in a module worker, as the app's model worker does, on the backend named in ?backend=.
+ * The benchmark harness page (built only by `npm run bench` and the completer e2e test, never part of the app):
+ * runs the completer in a module worker, as the app's model worker does, on the backend named in ?backend=.
  */
 import type { BenchReply, BenchRequest } from './protocol.ts';
 
@@ -10,8 +10,10 @@ declare global {
   }
 }
 
-const backend = new URLSearchParams(location.search).get('backend') === 'webgpu' ? 'webgpu' : 'wasm';
-const input = (await (await fetch(`./input-${backend}.json`)).json()) as BenchRequest['input'];
+const params = new URLSearchParams(location.search);
+const backend = params.get('backend') === 'webgpu' ? 'webgpu' : 'wasm';
+const mode = params.get('mode') === 'complete' ? 'complete' : 'bench';
+const input = (await (await fetch(`./input-${params.get('input') ?? backend}.json`)).json()) as BenchRequest['input'];
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<BenchReply>) => {
   window.benchResult = event.data;
@@ -20,5 +22,5 @@ worker.onmessage = (event: MessageEvent<BenchReply>) => {
 worker.onerror = (event) => {
   window.benchResult = { ok: false, error: event.message };
 };
-const request: BenchRequest = { backend, manifestUrl: new URL('./models/manifest.json', location.href).href, input };
+const request: BenchRequest = { mode, backend, manifestUrl: new URL('./models/manifest.json', location.href).href, input };
 worker.postMessage(request);

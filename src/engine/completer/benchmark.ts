@@ -13,6 +13,8 @@ export interface BenchInput {
   prefixes: string[];
   adapterRepeats: number;
   maxNewTokens: number;
+  /** For the harness's 'complete' mode: which methods to run (default: every one the model set has). */
+  methods?: Method[];
 }
 
 export interface PromptFigures {
