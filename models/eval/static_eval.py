@@ -54,7 +54,8 @@ class Evaluator:
 
     def prefix_prompt(self, task: TaskRecord) -> list[int]:
         prefix, _ = self.session.tokens.task(task)
-        return prefix_prompt(prefix, self.session.config.prompt.prompt_budget, self.session.tokens.eot)
+        cfg = self.session.config.prompt
+        return prefix_prompt(prefix, cfg.prompt_budget, self.session.tokens.eot, cfg.length_quantum)
 
     def rag_prompt(self, task: TaskRecord) -> list[int]:
         repo = str(task["repo"])
@@ -65,7 +66,8 @@ class Evaluator:
         chunks = [self.session.tokens.encode(w)[:self.ecfg.rag.chunk_tokens] for w in windows]
         prefix, _ = self.session.tokens.task(task)
         return retrieval_prompt(prefix, chunks, self.session.config.prompt.prompt_budget,
-                                self.ecfg.rag.max_share_of_budget, self.session.tokens.eot)
+                                self.ecfg.rag.max_share_of_budget, self.session.tokens.eot,
+                                self.session.config.prompt.length_quantum)
 
     def adapter_for(self, name: str):  # type: ignore[no-untyped-def]
         module = self.adapters[name]
@@ -135,6 +137,10 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
              runs: dict[str, Path]) -> dict[str, Any]:
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
                                   "train": tcfg.train_tasks_per_repo}, ecfg.seed)
+    ir_repos = sorted(data.tasks["ir_test"])
+    keep = set(np.random.default_rng(ecfg.seed).choice(ir_repos, size=min(ecfg.ir_test_repos, len(ir_repos)),
+                                                        replace=False).tolist()) if ir_repos else set()
+    data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
     per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     embed_seconds = {}

@@ -34,6 +34,7 @@ class HypernetConfig:
 class PromptConfig:
     prompt_budget: int = 384          # tokens of context the LM sees (prefix tail, or retrieved chunks + prefix tail)
     max_target_tokens: int = 48       # longer targets are cut in training (the metric keeps the first line anyway)
+    length_quantum: int = 32          # prompts are cut to a multiple of this length so that they batch (prompts.py)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class PerRepoLoraConfig:
 class EvalConfig:
     cr_test_tasks_per_repo: int = 40
     ir_test_tasks_per_repo: int = 3
+    ir_test_repos: int = 40           # a seeded sample of train repositories (adapters batch per repository)
     max_new_tokens: int = 64
     bootstrap_samples: int = 2000
     seed: int = 0

@@ -83,5 +83,5 @@ def examples(tasks: list[TaskRecord], tokens: TokenCache, prompt: PromptConfig) 
     out = []
     for t in tasks:
         prefix, target = tokens.task(t)
-        out.append(Example(t, prefix_prompt(prefix, prompt.prompt_budget, tokens.eot), target))
+        out.append(Example(t, prefix_prompt(prefix, prompt.prompt_budget, tokens.eot, prompt.length_quantum), target))
     return out

@@ -8,15 +8,25 @@ from torch import Tensor
 from models.lm.loss import IGNORE
 
 
-def prefix_prompt(prefix: list[int], budget: int, eot: int) -> list[int]:
+def quantized_cut(length: int, quantum: int) -> int:
+    """How many leading tokens to drop so that a prompt longer than one quantum has a multiple of it as length.
+
+    Prompts of equal length decode in one batch (the LM takes no attention mask); dropping at most quantum - 1 of
+    the oldest context tokens (usually imports) makes most prompts share a handful of lengths. Training uses the
+    same rule, so the models see what they are scored on."""
+    return length % quantum if quantum > 1 and length > quantum else 0
+
+
+def prefix_prompt(prefix: list[int], budget: int, eot: int, quantum: int = 1) -> list[int]:
     """The prefix's tail within the budget; a prefix that fits whole starts like a pretraining document (EOT)."""
-    if len(prefix) + 1 <= budget:
-        return [eot] + prefix
-    return prefix[len(prefix) - budget:]
+    full = [eot] + prefix if len(prefix) + 1 <= budget else prefix[len(prefix) - budget:]
+    return full[quantized_cut(len(full), quantum):]
 
 
-def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, max_share: float, eot: int) -> list[int]:
-    """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail in the rest."""
+def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, max_share: float, eot: int,
+                     quantum: int = 1) -> list[int]:
+    """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail in the rest
+    (shortened at its start to a quantized total length)."""
     room = int(budget * max_share)
     context: list[int] = []
     for chunk in chunks:
@@ -26,7 +36,8 @@ def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, ma
             break
     rest = budget - len(context) - 1
     tail = prefix[len(prefix) - rest:] if len(prefix) > rest else prefix
-    return [eot] + context + tail
+    cut = min(len(tail), quantized_cut(1 + len(context) + len(tail), quantum))
+    return [eot] + context + tail[cut:]
 
 
 def training_batch(examples: list[tuple[list[int], list[int]]], pad: int, max_target: int) -> tuple[Tensor, Tensor]:

@@ -177,3 +177,11 @@ def test_batched_decoding_matches_one_at_a_time() -> None:
     together = greedy_many(lm, prompts, lora, 8, stops, batch_size=3)
     alone = [greedy_completion(lm, p, lora, 8, stops) for p in prompts]
     assert together == alone and all(1 <= len(o) <= 8 for o in together)
+
+
+def test_prompts_are_cut_to_a_quantized_length() -> None:
+    assert len(prefix_prompt(list(range(10, 80)), 256, eot=0, quantum=32)) == 64       # 71 -> 64, EOT dropped
+    assert prefix_prompt(list(range(10, 80)), 256, eot=0, quantum=32)[-1] == 79
+    assert len(prefix_prompt(list(range(10, 30)), 256, eot=0, quantum=32)) == 21       # one quantum or less: whole
+    rag = retrieval_prompt(list(range(100, 200)), [[1] * 10], 64, 0.5, eot=0, quantum=32)
+    assert len(rag) == 64 and rag[:11] == [0] + [1] * 10 and rag[-1] == 199

@@ -13,6 +13,7 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from models.data.paths import BENCH_DIR
@@ -26,9 +27,13 @@ from .session import METHODS, Session, build_adapter, open_session
 from .trainer import jsonl_logger, train_adapter
 
 
-def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig) -> StaticData:
+def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig, embed: bool = True) -> StaticData:
+    """Tasks, and the repository embeddings unless `embed` is off (the single shared LoRA ignores them: zeros)."""
     data = load_tasks(bench_dir, {"train": tcfg.train_tasks_per_repo, "cr_val": tcfg.val_tasks_per_repo}, tcfg.seed)
     names = sorted(set(data.repos_with("train")) | set(data.repos_with("cr_val")))
+    if not embed:
+        data.embeddings = {n: np.zeros(session.embed_dim, dtype=np.float32) for n in names}
+        return data
     seconds = embed_repositories(data, session.encoder, names)
     print(f"repository embeddings: {len(names)} in {seconds:.0f}s", flush=True)
     return data
@@ -91,7 +96,7 @@ def main() -> None:
         seconds = embed_repositories(data, session.encoder, sorted(data.repos))
         print(f"repository embeddings: {len(data.repos)} in {seconds:.0f}s", flush=True)
         return
-    data = prepare(session, args.bench, tcfg)
+    data = prepare(session, args.bench, tcfg, embed=args.method == "static")
     run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes)
 
 
