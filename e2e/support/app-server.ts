@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The build to serve: dist/ unless CODE2LORA_E2E_DIST names another one (a private build while others use dist/). */
+const DIST = process.env.CODE2LORA_E2E_DIST ?? join(ROOT, 'dist');
 
 export interface AppServer {
   url: string;
@@ -16,8 +18,8 @@ export interface AppServer {
  * fixture git server on 127.0.0.1 is reachable; nothing else about the proxy changes.
  */
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
-    throw new Error('dist/ is missing: run `npx vite build` before the e2e tests');
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`${DIST} is missing: run \`npx vite build\` before the e2e tests`);
   }
   // The proxy middleware reads its settings from the environment when the server starts.
   Object.assign(process.env, { CODE2LORA_PROXY_ALLOW_LOOPBACK: '1' }, env);
@@ -25,6 +27,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     root: ROOT,
     configFile: join(ROOT, 'vite.config.ts'),
     preview: { port: 0, host: '127.0.0.1', strictPort: false, open: false },
+    build: { outDir: DIST },
     logLevel: 'warn',
   });
   const url = server.resolvedUrls?.local[0];

@@ -1,6 +1,7 @@
 import { useEffect, type ReactElement } from 'react';
 import { useAppStore } from './store/index.ts';
 import { CloneForm } from './components/CloneForm.tsx';
+import { LocalImport } from './components/LocalImport.tsx';
 import { RecentRepos } from './components/RecentRepos.tsx';
 import { DemoList } from './components/DemoList.tsx';
 import { Workspace } from './components/Workspace.tsx';
@@ -45,6 +46,7 @@ export function App(): ReactElement {
         ) : (
           <div className="start">
             <CloneForm />
+            <LocalImport />
             <DemoList />
             <RecentRepos />
             {repoError && <ErrorNote title="Could not open the repository" error={repoError} />}
