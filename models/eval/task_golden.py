@@ -1,7 +1,9 @@
 """The golden set of the task-extraction parity test (Python `ast` extractor vs. the TypeScript one).
 
 Inputs: the hand-written fixture files in src/core/tasks/golden/fixtures/ (every family and filter), a few
-variants made here (CRLF line ends, a byte-order mark), and every .py file of the demo repository at HEAD
+variants made here (CRLF line ends, a byte-order mark), one small file per snippet of
+src/core/tasks/golden/python311_snippets.json (syntax that Python 3.11 and tree-sitter may judge differently:
+the file gives tasks exactly when Python 3.11 parses it), and every .py file of the demo repository at HEAD
 (`npm run demo` builds it into .cache/demo/). Output: src/core/tasks/golden/golden_cases.jsonl, one object per
 file, {"repo", "path", "text", "tasks"} with the Python extractor's tasks; Vitest requires the TypeScript
 extractor to give the same, pytest (models/eval/test_task_golden.py) that the file is current.
@@ -21,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_DIR = ROOT / "src" / "core" / "tasks" / "golden"
 FIXTURES_DIR = GOLDEN_DIR / "fixtures"
 GOLDEN_PATH = GOLDEN_DIR / "golden_cases.jsonl"
+SNIPPETS_PATH = GOLDEN_DIR / "python311_snippets.json"
+SNIPPET_TEST = "\n\ndef test_snippet():\n    assert value() == 'kept'\n"
 DEMO_GIT_DIR = ROOT / ".cache" / "demo" / "served" / "unitkit.git"
 FIXTURES_REPO = "fixtures"
 DEMO_REPO = "unitkit"
@@ -40,6 +44,12 @@ def fixture_cases() -> list[dict[str, object]]:
         if path.name in BOM_VARIANTS:
             cases.append(case(FIXTURES_REPO, f"tests/bom_{path.name}", "\ufeff" + text))
     return cases
+
+
+def snippet_cases() -> list[dict[str, object]]:
+    snippets: list[str] = json.loads(SNIPPETS_PATH.read_text(encoding="utf-8"))
+    return [case(FIXTURES_REPO, f"tests/snippet_{i:02d}.py", snippet + SNIPPET_TEST)
+            for i, snippet in enumerate(snippets)]
 
 
 def demo_files() -> list[tuple[str, str]] | None:
@@ -68,7 +78,7 @@ def demo_cases() -> list[dict[str, object]]:
 
 
 def golden_cases() -> list[dict[str, object]]:
-    return fixture_cases() + demo_cases()
+    return fixture_cases() + snippet_cases() + demo_cases()
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 /**
  * Whether Python 3.11's parser (the Python extractor's `ast.parse`) accepts what tree-sitter parsed.
  * tree-sitter-python is lenient both ways: it keeps Python 2 forms (print/exec statements, `<>`, backticks,
- * `0777`, `10L`, `ur''`) and already knows Python 3.12 syntax (type parameters, `type X = ...`). Python's
+ * `0777`, `10L`, `ur''`, `except E, e`) and already knows Python 3.12 syntax (type parameters, `type X = ...`,
+ * PEP 701 f-strings). Python's
  * extractor gives no tasks for a file it cannot parse, so neither may we.
  */
 import type { Node, Tree } from 'web-tree-sitter';
@@ -34,9 +35,26 @@ function fStringFieldNot311(field: Node): boolean {
   return expression.includes(delimiter) || expression.includes('\\');
 }
 
+const PARAMETER_LISTS = new Set(['parameters', 'lambda_parameters']);
+const KEYWORDS_SINCE_PYTHON_37 = new Set(['async', 'await']);
+
+/** `b'a' 'b'`: Python refuses to concatenate bytes with str literals. */
+function mixesBytesAndText(concatenated: Node): boolean {
+  const bytes = concatenated.namedChildren
+    .filter((part): part is Node => part?.type === 'string')
+    .map((part) => /^[a-zA-Z]*[bB]/.test(part.children[0]?.text ?? ''));
+  return bytes.some((b) => b) && bytes.some((b) => !b);
+}
+
 function rejected(node: Node): boolean {
   const type = node.type;
   if (REJECTED_NODE_TYPES.has(type)) return true;
+  // Python 2 forms tree-sitter keeps: `except E, e:`, `raise E, V`, `def f((a, b)):`, `async` as a name.
+  if (type === 'except_clause') return node.children.some((child) => child?.type === ',');
+  if (type === 'raise_statement') return node.children.some((child) => child?.type === 'expression_list');
+  if (type === 'tuple_pattern') return PARAMETER_LISTS.has(node.parent?.type ?? '');
+  if (type === 'identifier') return KEYWORDS_SINCE_PYTHON_37.has(node.text);
+  if (type === 'concatenated_string') return mixesBytesAndText(node);
   if (type === '<>') return true;
   // `print >> f, x` is also Python 3 (a shift in a tuple); only the chevron-less form is Python 2 alone.
   if (type === 'print_statement') return !node.children.some((child) => child?.type === 'chevron');
