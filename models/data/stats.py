@@ -16,6 +16,7 @@ SPLITS = ("train", "ir_val", "ir_test", "cr_val", "cr_test")
 _LEXEME = re.compile(r"\w+|[^\w\s]")
 # The paper's RepoPeftBench (arXiv 2606.06492, abstract and DESIGN.md section 2); its other Table 7 cells were
 # not available on this machine.
+SUITES_ORDER = ["bookworm", "bullseye", "trixie", "sid"]
 PAPER = {"repositories": "604", "static_train": "40K", "static_test": "12K", "evolution_train": "215K",
          "evolution_test": "87K", "median_target_tokens": "~3 (BPE)"}
 
@@ -53,8 +54,14 @@ def _lengths(tasks: list[dict[str, object]]) -> list[str]:
 def acquisition_counts() -> dict[str, int]:
     statuses = [json.loads(p.read_text()) for p in SOURCES_CACHE.glob("*/*/status.json")]
     usable = [s for s in statuses if s.get("usable")]
-    return {"attempted_versions": len(statuses), "attempted_packages": len({s["package"] for s in statuses}),
-            "downloaded_versions": len(usable), "downloaded_packages": len({s["package"] for s in usable})}
+    counts = {"attempted_versions": len(statuses), "attempted_packages": len({s["package"] for s in statuses}),
+              "downloaded_versions": len(usable), "downloaded_packages": len({s["package"] for s in usable})}
+    # By the oldest suite that lists the version (the order in which acquire tries them).
+    for suite in SUITES_ORDER:
+        in_suite = [s for s in statuses if min(s["suites"], key=SUITES_ORDER.index) == suite]
+        counts[f"tried_{suite}"] = len(in_suite)
+        counts[f"usable_{suite}"] = sum(bool(s.get("usable")) for s in in_suite)
+    return counts
 
 
 def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
@@ -78,6 +85,9 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         f"- source package versions tried: {acq['attempted_versions']} ({acq['attempted_packages']} packages)",
         f"- downloaded and verified against their .dsc: {acq['downloaded_versions']} versions "
         f"({acq['downloaded_packages']} packages); the rest are not served by this machine's mirror",
+        "- by the oldest suite listing the version (tried -> downloaded): " + ", ".join(
+            f"{s} {acq['tried_' + s]} -> {acq['usable_' + s]}" for s in SUITES_ORDER)
+        + "; the archive here serves mostly the bookworm-era tarballs (measured, not chosen)",
         f"- repositories with at least 10 static tasks (the benchmark): {len(repos)}",
         "",
         "## Overview (paper figures beside ours)",
