@@ -23,7 +23,7 @@ import { CancelToken } from './cancel.ts';
 import { completerSettings, type CompleterSettings } from './config.ts';
 import { greedyGenerate } from './generate.ts';
 import { loraInputNames, presentNames, zeroLoraInputs } from './lm-inputs.ts';
-import { prefixPrompt, retrievalPrompt } from './prompts.ts';
+import { atCursor, prefixPrompt, promptText, retrievalPrompt } from './prompts.ts';
 import { RepoEncoder, productionFiles, type RepoEmbedding } from './repo-encoder.ts';
 import { Retriever } from './retriever.ts';
 import { firstLine, stopTokenIds } from './stop-rules.ts';
@@ -168,14 +168,14 @@ export class Completer implements CompleterApi {
         cancel,
         onToken: onText
           ? (ids) => {
-              const text = firstLine(tokenizer.decode(ids, true));
+              const text = atCursor(request.prefix, firstLine(tokenizer.decode(ids, true)));
               if (text !== shown) onText((shown = text));
             }
           : undefined,
       });
       const rawText = tokenizer.decode(result.ids, true);
       return {
-        text: firstLine(rawText),
+        text: atCursor(request.prefix, firstLine(rawText)),
         rawText,
         promptTokens: prompt.length,
         newTokens: result.ids.length,
@@ -189,13 +189,13 @@ export class Completer implements CompleterApi {
   /** The prompt token ids of a request (prefix tail, or retrieved windows + prefix tail for RAG). */
   prompt(request: CompletionRequest): number[] {
     const { tokenizer, settings } = this.state;
-    const prefix = tokenizer.encode(request.prefix);
-    const budget = settings.prompt.prompt_budget;
-    if (request.method !== 'rag') return prefixPrompt(prefix, budget, tokenizer.endOfTextId);
+    const prefix = tokenizer.encode(promptText(request.prefix));
+    const { prompt_budget: budget, length_quantum: quantum } = settings.prompt;
+    if (request.method !== 'rag') return prefixPrompt(prefix, budget, tokenizer.endOfTextId, quantum);
     const rag = settings.rag;
     const windows = this.retrieverFor(request.ragFiles ?? []).top(request.prefix, rag.k);
     const chunks = windows.map((w) => tokenizer.encode(w).slice(0, rag.chunk_tokens));
-    return retrievalPrompt(prefix, chunks, budget, rag.max_share_of_budget, tokenizer.endOfTextId);
+    return retrievalPrompt(prefix, chunks, budget, rag.max_share_of_budget, tokenizer.endOfTextId, quantum);
   }
 
   private retrieverFor(files: SourceFile[]): Retriever {

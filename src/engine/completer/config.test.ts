@@ -12,6 +12,7 @@ describe('completer settings', () => {
     const evaluation = read('static_eval.json');
     expect(DEFAULT_ENCODER).toEqual(statics.encoder);
     expect(DEFAULT_PROMPT.prompt_budget).toBe(statics.prompt?.prompt_budget);
+    expect(DEFAULT_PROMPT.length_quantum).toBe(statics.prompt?.length_quantum);
     expect(DEFAULT_RAG).toEqual(evaluation.rag);
     expect(DEFAULT_MAX_NEW_TOKENS).toBe(evaluation.max_new_tokens);
   });

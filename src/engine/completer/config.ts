@@ -17,6 +17,8 @@ export interface EncoderSettings {
 
 export interface PromptSettings {
   prompt_budget: number;
+  /** Prompts are cut to a multiple of this length (prompts.ts quantizedCut); 1 = no cut. */
+  length_quantum: number;
 }
 
 export interface RagSettings {
@@ -36,13 +38,13 @@ export interface CompleterSettings {
 
 export const DEFAULT_ENCODER: EncoderSettings = {
   chunk_tokens: 512,
-  repo_token_cap: 16384,
-  max_chunks_per_file: 4,
+  repo_token_cap: 2048,
+  max_chunks_per_file: 2,
   tau: 0.5,
   tiny_file_tokens: 64,
   batch_chunks: 8,
 };
-export const DEFAULT_PROMPT: PromptSettings = { prompt_budget: 384 };
+export const DEFAULT_PROMPT: PromptSettings = { prompt_budget: 256, length_quantum: 32 };
 export const DEFAULT_RAG: RagSettings = { k: 3, window_lines: 16, chunk_tokens: 96, max_share_of_budget: 0.5 };
 export const DEFAULT_MAX_NEW_TOKENS = 64;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codePointLength, compareCodePoints, leadingCodePoints, splitLinesKeepEnds } from './python-strings.ts';
-import { prefixPrompt, retrievalPrompt } from './prompts.ts';
+import { atCursor, prefixPrompt, promptText, retrievalPrompt } from './prompts.ts';
 import { Retriever, queryText } from './retriever.ts';
 
 describe('Python string semantics', () => {
@@ -23,6 +23,13 @@ describe('Python string semantics', () => {
 });
 
 describe('prompts', () => {
+  it('moves trailing spaces of the prefix to the continuation', () => {
+    expect(promptText('assert x == ')).toBe('assert x ==');
+    expect(promptText('x =\t')).toBe('x =\t');
+    expect(atCursor('assert x == ', ' Version(1)')).toBe('Version(1)');
+    expect(atCursor('assert x ==', ' Version(1)')).toBe(' Version(1)');
+  });
+
   it('keeps the prefix tail within the budget, EOT first when it fits', () => {
     expect(prefixPrompt([5, 6], 4, 0)).toEqual([0, 5, 6]);
     expect(prefixPrompt([1, 2, 3, 4, 5], 3, 0)).toEqual([3, 4, 5]);
@@ -30,6 +37,13 @@ describe('prompts', () => {
 
   it('puts retrieved chunks first, at most their share of the budget', () => {
     expect(retrievalPrompt([7, 8, 9], [[1, 2, 3], [4]], 6, 0.5, 0)).toEqual([0, 1, 2, 3, 8, 9]);
+  });
+
+  it('cuts the oldest tokens to a multiple of the length quantum', () => {
+    const prefix = Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(prefixPrompt(prefix, 20, 0, 4)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(prefixPrompt([5, 6], 20, 0, 4)).toEqual([0, 5, 6]);
+    expect(retrievalPrompt(prefix, [[91, 92]], 20, 0.5, 0, 4)).toEqual([0, 91, 92, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });
 
