@@ -1,12 +1,15 @@
 /**
  * Score any Python repository with the completer, in Node (onnxruntime-web, WASM):
  *
- *   npm run eval -- --repo <path or git dir> [--tasks file.jsonl] [--track static|evolution]
- *                   [--methods base,static,rag] [--commits N] [--limit N] [--models DIR] [--out file.json]
+ *   npm run eval -- --repo <path, git dir or source tarball> [--tasks file.jsonl [--name REPO] [--split S]]
+ *                   [--track static|evolution] [--methods base,static,rag] [--limit N] [--models DIR] [--out file.json]
  *
  * Without --tasks the tasks are extracted from the repository's test files at HEAD (the static track), so anyone
- * can score any repository. --tasks takes the benchmark's JSONL (DESIGN.md section 5; with --name, only that
- * repository's tasks). File vectors are cached in .cache/file-vectors (by git blob id). Prints an EM/EditSim table
+ * can score any repository. --tasks takes the benchmark's JSONL (DESIGN.md section 5; --name and --split select
+ * one repository's tasks of one split), e.g. a CR-test repository of the benchmark:
+ *
+ *   npm run eval -- --repo models/.cache/sources/<pkg>/<version>/<tarball> \
+ *     --tasks models/.cache/bench/static.jsonl --name <pkg> --split cr_test File vectors are cached in .cache/file-vectors (by git blob id). Prints an EM/EditSim table
  * and writes the scores and predictions as JSON.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     tasks: { type: 'string' },
     name: { type: 'string' },
+    split: { type: 'string' },
     track: { type: 'string', default: 'static' },
     methods: { type: 'string', default: 'base,static,rag' },
     commits: { type: 'string', default: '20' },
@@ -67,7 +71,7 @@ if (values.tasks) {
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as TaskRecord);
-  tasks = records.filter((t) => !values.name || t.repo === values.name);
+  tasks = records.filter((t) => (!values.name || t.repo === values.name) && (!values.split || t.split === values.split));
 } else {
   const parser = await loadPythonParserNode();
   const commit = isGitRepository(repo) ? execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim() : 'worktree';

@@ -1,11 +1,12 @@
 /**
  * Python files of a repository for the Node tools: a git repository (work tree or bare, at a commit, read through
- * the git command) or a plain directory. Like models/data/source_tree.py: .py files of at most 512 000 bytes that
+ * the git command), a source tarball, or a plain directory. Like models/data/source_tree.py: .py files of at most 512 000 bytes that
  * decode as UTF-8, paths relative to the root with '/'.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { SourceFile } from '../api.ts';
 
@@ -62,12 +63,12 @@ export function gitPythonFiles(path: string, commit = 'HEAD'): SourceFile[] {
   return files;
 }
 
-/** The .py files under a directory (hidden folders skipped). */
+/** The .py files under a directory (a .git folder is skipped). */
 export function directoryPythonFiles(root: string): SourceFile[] {
   const files: SourceFile[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name === '.git') continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.py') && statSync(full).size <= MAX_FILE_BYTES) {
@@ -81,6 +82,26 @@ export function directoryPythonFiles(root: string): SourceFile[] {
   return files;
 }
 
+const TARBALL = /\.(tar(\.(gz|xz|bz2))?|tgz)$/;
+
+/**
+ * The .py files of a source tarball (the benchmark's snapshots), paths relative to its single top-level folder
+ * when it has one (source_tree.py _common_top).
+ */
+export function tarballPythonFiles(tarball: string): SourceFile[] {
+  const dir = mkdtempSync(join(tmpdir(), 'repo-tarball-'));
+  try {
+    execFileSync('tar', ['-xf', tarball, '-C', dir], { stdio: 'pipe' });
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const only = entries.length === 1 && entries[0]?.isDirectory() ? entries[0].name : null;
+    return directoryPythonFiles(only ? join(dir, only) : dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A git repository (at `commit`, default HEAD), a source tarball, or a plain directory. */
 export function repositoryPythonFiles(path: string, commit?: string): SourceFile[] {
+  if (TARBALL.test(path)) return tarballPythonFiles(path);
   return isGitRepository(path) ? gitPythonFiles(path, commit) : directoryPythonFiles(path);
 }
