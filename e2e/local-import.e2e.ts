@@ -106,6 +106,22 @@ describe('local import', () => {
     await page.close();
   });
 
+  test('a zip dropped on the import card is imported', async () => {
+    const page = await context.newPage();
+    await openStartScreen(page);
+    const zipped = zipSync({ 'dropped/pkg/core.py': encoder.encode('def double(x):\n    return 2 * x\n') });
+    // A drop as the browser delivers it: a DataTransfer holding the file, dispatched on the card.
+    await page.evaluate((bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.zip', { type: 'application/zip' }));
+      const card = document.querySelector('.local-import');
+      card?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, Array.from(zipped));
+    const names = await fileTreeNames(page);
+    assert.deepEqual(names.filter((n) => n.endsWith('.py')), ['core.py']);
+    await page.close();
+  });
+
   test('what cannot be imported is refused with a clear error', async () => {
     const page = await context.newPage();
     await openStartScreen(page);
