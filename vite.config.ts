@@ -9,7 +9,7 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web', 'web-tree-sitter'] },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
