@@ -144,7 +144,7 @@ function hasZipSignature(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
 }
 
-async function collectZip(name: string, zip: Blob, limits: ImportLimits): Promise<CollectedFiles> {
+async function collectZip(name: string, repoName: string, zip: Blob, limits: ImportLimits): Promise<CollectedFiles> {
   if (zip.size > limits.maxZipBytes) {
     throw new GitError('too-large', `${name} is ${formatBytes(zip.size)}; the limit for a zip is ${formatBytes(limits.maxZipBytes)}.`);
   }
@@ -198,17 +198,14 @@ async function collectZip(name: string, zip: Blob, limits: ImportLimits): Promis
       },
     });
   }
-  return selectFiles(name, raw, skipped, limits);
+  return selectFiles(repoName, raw, skipped, limits);
 }
 
 /** Lists what a folder or zip holds that can go into the repository, before anything is written. */
 export async function collectImportFiles(source: LocalImportSource, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<CollectedFiles> {
-  const baseName = source.name.replace(/\.zip$/i, '') || 'folder';
-  const collected = source.kind === 'zip'
-    ? await collectZip(source.name, source.zip, limits)
-    : collectFolder(baseName, source.files, limits);
-  if (source.kind === 'zip' && collected.name === source.name) collected.name = baseName;
-  return collected;
+  if (source.kind === 'folder') return collectFolder(source.name || 'folder', source.files, limits);
+  // A zip without a single top-level folder is named after the file.
+  return collectZip(source.name, source.name.replace(/\.zip$/i, '') || 'zip', source.zip, limits);
 }
 
 export function describeSkips(skipped: SkipCounts): string {
