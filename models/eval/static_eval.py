@@ -27,7 +27,7 @@ from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, Tr
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
 from models.static.hypernet import SharedLora
-from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR
+from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR
 from models.static.prompts import prefix_prompt, retrieval_prompt
 from models.static.rag import Retriever
 from models.static.session import Session, load_adapter, open_session
@@ -134,7 +134,7 @@ def sample_per_repo(data: StaticData, bench_dir: Path, cfg: PerRepoLoraConfig, s
 
 
 def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
-             runs: dict[str, Path]) -> dict[str, Any]:
+             runs: dict[str, Path], predictions_dir: Path = PREDICTIONS_DIR) -> dict[str, Any]:
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
                                   "train": tcfg.train_tasks_per_repo}, ecfg.seed)
     ir_repos = sorted(data.tasks["ir_test"])
@@ -162,6 +162,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         for repo in sorted(tasks):
             floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
         texts = {s: p.texts for s, p in preds.items()} | {"memory": floor}
+        save_predictions(predictions_dir, split, texts, flat(tasks))
         results["splits"][split] = summarize_split(texts, flat(tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
         all_predictions[split] = preds
     if per_repo_tasks:
@@ -176,6 +177,16 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     session.tokens.flush()
     results["costs"] = costs(all_predictions, embed_seconds, adapters, session)
     return results
+
+
+def save_predictions(folder: Path, split: str, texts: dict[str, dict[str, str]], tasks: list[TaskRecord]) -> None:
+    """Every system's completion of every scored task, for reading (models/.cache/static/predictions)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{split}.jsonl").open("w") as f:
+        for t in tasks:
+            row = {"id": t["id"], "kind": t["kind"], "target": t["target"]}
+            row |= {name: texts[name].get(str(t["id"])) for name in texts}
+            f.write(json.dumps(row) + "\n")
 
 
 def costs(predictions: dict[str, dict[str, Predictions]], embed_seconds: dict[str, float],

@@ -53,7 +53,8 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
                       seed=0, rag=RagConfig(k=2, window_lines=4, chunk_tokens=16, max_share_of_budget=0.5),
                       per_repo_lora=PerRepoLoraConfig(repos=1, steps=2, tasks_per_step=4, lr=1e-3,
                                                     min_train_tasks=5, test_tasks=3))
-    results = evaluate(session, world.bench_dir, ecfg, tcfg, runs)
+    results = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions")
+    assert (tmp_path / "predictions" / "cr_test.jsonl").exists()
     results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
     cr = results["splits"]["cr_test"]
     assert cr["tasks"] == 5 and cr["repositories"] == 1

@@ -13,9 +13,10 @@ export LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:
 PY=/usr/bin/python3
 LOGS=models/.cache/static/logs
 mkdir -p "$LOGS"
-$PY -m models.static.train --method static --lm "$LM" --threads "$THREADS" --embed-only 2>&1 | tail -2
+# The single shared LoRA needs no repository embeddings: it trains while the encoder fills the cache.
 $PY -m models.static.train --method single --lm "$LM" --threads 1 --minutes "$MINUTES" > "$LOGS/train_single.log" 2>&1 &
 single=$!
+$PY -m models.static.train --method static --lm "$LM" --threads "$THREADS" --embed-only 2>&1 | tail -2
 $PY -m models.static.train --method static --lm "$LM" --threads 1 --minutes "$MINUTES" > "$LOGS/train_static.log" 2>&1 &
 static=$!
 wait "$single" "$static"
