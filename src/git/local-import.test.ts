@@ -136,6 +136,23 @@ describe('local import', () => {
     expect(leftovers(root)).toEqual([rec.id]);
   });
 
+  it("writes one pack that real git accepts, with git's tree order and each distinct object once", async () => {
+    const { root, git } = freshService();
+    const same = 'X = 1\n';
+    const files = { 't/a-c.py': same, 't/a.b/x.py': same, 't/a/y.py': 'Y = 2\n', 't/A.py': same, 't/a/z/a.py': same };
+    const rec = await git.importLocal(folder('t', files), () => undefined);
+    const gitdir = join(root, 'repos', rec.id, '.git');
+    runGit(tmp, ['--git-dir', gitdir, 'fsck', '--strict', '--no-dangling']);
+    expect(runGit(tmp, ['--git-dir', gitdir, 'ls-tree', '--name-only', 'HEAD']).split('\n')).toEqual(['A.py', 'a-c.py', 'a.b', 'a']);
+    const objectDirs = readdirSync(join(gitdir, 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d));
+    expect(objectDirs).toEqual([]); // no loose objects
+    const packs = readdirSync(join(gitdir, 'objects', 'pack'));
+    expect(packs.filter((f) => f.endsWith('.pack'))).toHaveLength(1);
+    // 2 distinct blobs, 4 trees (root, a, a/z, a.b), 1 commit.
+    const counted = runGit(tmp, ['--git-dir', gitdir, 'count-objects', '-v']);
+    expect(counted).toMatch(/in-pack: 7/);
+  });
+
   it('imports a zip, strips its single top-level folder, and gives the same commit as the folder', async () => {
     const fromFolder = await freshService(SMALL_LIMITS).git.importLocal(folder('proj', PROJECT), () => undefined);
     const { git } = freshService(SMALL_LIMITS);

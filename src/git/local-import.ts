@@ -1,7 +1,8 @@
 import git from 'isomorphic-git';
 import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { GitError } from './errors.ts';
-import { joinPath, type GitFs } from './fs.ts';
+import { joinPath, writeFileDeep, type GitFs } from './fs.ts';
+import { buildPack, commitBody, gitObject, treeBody, type GitObject, type TreeItem } from './pack-writer.ts';
 import { formatBytes } from './progress.ts';
 import { looksBinary } from './tree.ts';
 import type { ImportProgress } from './types.ts';
@@ -231,16 +232,16 @@ export function checkImportable(collected: CollectedFiles): void {
 
 type TreeNode = Map<string, { oid: string } | TreeNode>;
 
-async function writeTrees(fs: GitFs, gitdir: string, node: TreeNode): Promise<string> {
-  const tree = [];
+/** Builds the tree objects bottom-up into `objects` (each distinct object once); returns the root tree's id. */
+async function buildTrees(node: TreeNode, objects: Map<string, GitObject>): Promise<string> {
+  const items: TreeItem[] = [];
   for (const [name, child] of node) {
-    if (child instanceof Map) {
-      tree.push({ mode: '040000', path: name, type: 'tree' as const, oid: await writeTrees(fs, gitdir, child) });
-    } else {
-      tree.push({ mode: '100644', path: name, type: 'blob' as const, oid: child.oid });
-    }
+    if (child instanceof Map) items.push({ name, kind: 'dir', oid: await buildTrees(child, objects) });
+    else items.push({ name, kind: 'file', oid: child.oid });
   }
-  return git.writeTree({ fs, gitdir, tree });
+  const tree = await gitObject('tree', treeBody(items));
+  objects.set(tree.oid, tree);
+  return tree.oid;
 }
 
 /** Puts a blob at `path` in the tree being built; false when a file and a folder would share a name. */
@@ -276,14 +277,15 @@ export interface WrittenRepo {
 }
 
 /**
- * Writes the files as blobs into a new repository at `gitdir` (no working tree, like our clones), builds the
- * trees and makes one commit on `main` by IMPORT_AUTHOR. Binary files are skipped here, once their first bytes
- * are known.
+ * Makes a new repository at `gitdir` (no working tree, like our clones) whose `main` holds one commit of the
+ * files, by IMPORT_AUTHOR. Binary files are skipped here, once their first bytes are known. Every object goes
+ * into one packfile (see pack-writer.ts), indexed by isomorphic-git.
  */
 export async function writeImportedRepo(fs: GitFs, gitdir: string, collected: CollectedFiles, opts: WriteImportOptions): Promise<WrittenRepo> {
   const skipped = { ...collected.skipped };
   const total = collected.files.length;
   await git.init({ fs, gitdir, bare: true, defaultBranch: 'main' });
+  const objects = new Map<string, GitObject>();
   const root: TreeNode = new Map();
   let written = 0;
   let done = 0;
@@ -293,28 +295,29 @@ export async function writeImportedRepo(fs: GitFs, gitdir: string, collected: Co
     if (looksBinary(bytes)) {
       skipped.binary++;
     } else {
-      const oid = await git.writeBlob({ fs, gitdir, blob: bytes });
-      if (placeBlob(root, file.path, oid)) written++;
-      else skipped.badPath++;
+      const blob = await gitObject('blob', bytes);
+      if (placeBlob(root, file.path, blob.oid)) {
+        objects.set(blob.oid, blob);
+        written++;
+      } else {
+        skipped.badPath++;
+      }
     }
     done++;
-    opts.onProgress({ stage: 'writing', loaded: done, total, message: `Writing ${file.path}` });
+    opts.onProgress({ stage: 'writing', loaded: done, total, message: `Reading ${file.path}` });
   }
   if (written === 0) {
     throw new GitError('no-files', `Nothing in ${collected.name} can be imported (${describeSkips(skipped)}).`);
   }
   opts.onProgress({ stage: 'committing', loaded: total, total, message: 'Committing' });
-  const tree = await writeTrees(fs, gitdir, root);
-  const author = { ...IMPORT_AUTHOR, timestamp: opts.timestamp, timezoneOffset: 0 };
-  const head = await git.commit({
-    fs,
-    gitdir,
-    tree,
-    parent: [],
-    ref: 'refs/heads/main',
-    author,
-    committer: author,
-    message: `Import ${collected.name} (${written} files; ${describeSkips(skipped)})\n`,
-  });
-  return { head, written, skipped };
+  const tree = await buildTrees(root, objects);
+  const author = { ...IMPORT_AUTHOR, timestamp: opts.timestamp };
+  const commit = await gitObject('commit', commitBody(tree, [], author, `Import ${collected.name} (${written} files; ${describeSkips(skipped)})\n`));
+  objects.set(commit.oid, commit);
+  const { pack, checksum } = await buildPack([...objects.values()]);
+  const packPath = `objects/pack/pack-${checksum}.pack`;
+  await writeFileDeep(fs, joinPath(gitdir, packPath), pack);
+  await git.indexPack({ fs, dir: gitdir, gitdir, filepath: packPath });
+  await git.writeRef({ fs, gitdir, ref: 'refs/heads/main', value: commit.oid, force: true });
+  return { head: commit.oid, written, skipped };
 }
