@@ -2,9 +2,10 @@
 
     /usr/bin/python3 -m models.lm.score_pretrained --checkpoint models/.cache/lm/runs/base/final.pt --out FILE.json
 
-Uses the static track's own protocol so the row is comparable with the adapter rows: its seeded per-repository
-task caps (models/configs/static_eval.json), its prompts (prefix tail within the prompt budget), its greedy decoding
-(KV cache, at most max_new_tokens, stop at a newline) and the project's metric (models/eval/metric.py).
+A thin driver over the static track's evaluator (models/eval/static_eval.py), so the row is the same measurement
+as in RESULTS.md: its seeded task samples (models/configs/static_eval.json, including the seeded sample of IR
+repositories), its prompts, greedy decoding and scoring (models/eval/metric.py, bootstrap intervals). It only
+skips the systems that need adapters, retrieval or per-repository training.
 """
 
 from __future__ import annotations
@@ -14,63 +15,57 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from models.data.paths import BENCH_DIR
-from models.eval.metric import score
-from models.static.config import StaticConfig
+from models.eval.scoring import summarize_split
+from models.eval.static_eval import Evaluator, flat
+from models.static.config import EvalConfig, StaticConfig
 from models.static.dataset import load_tasks
-from models.static.frozen_lm import load_frozen_lm
-from models.static.generate import greedy_completion, stop_token_ids
-from models.static.prompts import prefix_prompt
-from models.static.tokens import TokenCache
+from models.static.session import open_session
 
-from .paths import MODELS_DIR, REPO_DIR
+from .paths import REPO_DIR
 from .runtime import setup_cpu
-
-SPLITS = ("cr_test", "ir_test")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--checkpoint", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--eval-config", type=Path, default=MODELS_DIR / "configs" / "static_eval.json")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     setup_cpu(args.threads)
 
-    eval_config = json.loads(args.eval_config.read_text())
-    caps = {"cr_test": eval_config["cr_test_tasks_per_repo"], "ir_test": eval_config["ir_test_tasks_per_repo"]}
-    data = load_tasks(BENCH_DIR, caps, eval_config["seed"])
-    lm, lm_id = load_frozen_lm(args.checkpoint)
-    tokens = TokenCache()
-    stops = stop_token_ids(tokens)
-    budget = StaticConfig.load().prompt.prompt_budget
-    results: dict[str, object] = {
-        "protocol": f"static track, seeded caps {caps} per repository, prompt budget {budget}, greedy, "
-                    f"at most {eval_config['max_new_tokens']} new tokens, stop at newline",
-        "lm_id": lm_id,
-    }
-    for split in SPLITS:
+    ecfg = EvalConfig.load()
+    session = open_session(args.checkpoint, StaticConfig.load())
+    data = load_tasks(BENCH_DIR, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo},
+                      ecfg.seed)
+    # The same seeded sample of IR repositories as static_eval.evaluate.
+    ir_repos = sorted(data.tasks["ir_test"])
+    keep = set(np.random.default_rng(ecfg.seed).choice(ir_repos, size=min(ecfg.ir_test_repos, len(ir_repos)),
+                                                        replace=False).tolist()) if ir_repos else set()
+    data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
+    evaluator = Evaluator(session, data, ecfg, {})
+    results: dict[str, object] = {"protocol": "models/eval/static_eval.py (pretrained system), "
+                                              "models/configs/static_eval.json", "lm_id": session.lm_id,
+                                  "bench": BENCH_DIR.relative_to(REPO_DIR).as_posix()}
+    for split in ("cr_test", "ir_test"):
         start = time.time()
-        matches, sims, repos = [], [], 0
-        for repo, tasks in sorted(data.tasks.get(split, {}).items()):
-            repos += 1
-            for task in tasks:
-                prefix, _ = tokens.task(task)
-                prompt = prefix_prompt(prefix, budget, tokens.eot)
-                generated = greedy_completion(lm, prompt, None, eval_config["max_new_tokens"], stops)
-                s = score(tokens.decode(generated), str(task["target"]))
-                matches.append(s.exact_match)
-                sims.append(s.edit_sim)
-        tokens.flush()
-        n = max(1, len(matches))
-        results[f"static_{split}"] = {"exact_match": round(100 * sum(matches) / n, 2),
-                                      "edit_sim": round(100 * sum(sims) / n, 2), "tasks": len(matches),
-                                      "repos": repos, "seconds": round(time.time() - start)}
+        tasks = data.tasks[split]
+        predictions = evaluator.run("pretrained", tasks)
+        summary = summarize_split({"pretrained": predictions.texts}, flat(tasks), "pretrained",
+                                  ecfg.bootstrap_samples, ecfg.seed)
+        system = summary["systems"]["pretrained"]
+        results[f"static_{split}"] = {"exact_match": round(100 * system["exact_match"]["mean"], 2),
+                                      "exact_match_ci95": [round(100 * system["exact_match"]["low"], 2),
+                                                           round(100 * system["exact_match"]["high"], 2)],
+                                      "edit_sim": round(100 * system["edit_sim"]["mean"], 2),
+                                      "tasks": summary["tasks"], "repos": summary["repositories"],
+                                      "seconds": round(time.time() - start)}
         print(json.dumps({split: results[f"static_{split}"]}), flush=True)
-    results["bench"] = BENCH_DIR.relative_to(REPO_DIR).as_posix()
+    session.tokens.flush()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
+    args.out.write_text(json.dumps({"pretrained": results}, indent=2))
 
 
 if __name__ == "__main__":
