@@ -35,8 +35,13 @@ test('the demo repository opens and the engine prepares it', async () => {
   await backend.filter({ hasText: /WASM|WebGPU/ }).waitFor({ timeout: 120_000 });
   // Under 'auto' the software WebGPU adapter of headless Chromium is passed over for WASM, with the reason.
   assert.match((await backend.textContent()) ?? '', /WASM/);
-  await page.getByRole('status', { name: 'Adapter' }).waitFor({ timeout: 300_000 });
+  // Ready (with an adapter, or with the reason there is none) or failed with an alert: either ends the wait.
+  const adapter = page.getByRole('status', { name: 'Adapter' });
+  const failure = page.locator('.engine-status [role="alert"]');
+  await adapter.or(failure).first().waitFor({ timeout: 600_000 }).catch(() => undefined);
   await screenshot(page, 'demo-ready');
+  assert.equal(await failure.count(), 0, `the engine failed: ${await failure.allInnerTexts()}`);
+  assert.ok(await adapter.isVisible(), `the engine did not become ready: ${await page.locator('.engine-status').innerText()}`);
 });
 
 test('picking an assertion completes it as ghost text, and Tab accepts it', async () => {
