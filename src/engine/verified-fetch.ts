@@ -34,6 +34,28 @@ export async function fetchVerified(
   onProgress: ProgressFn,
   fetchFn: FetchFn,
 ): Promise<Uint8Array> {
+  // A connection dropped mid-file (a service worker taking control, a flaky network) is retried; a wrong answer
+  // (HTTP error, wrong size or hash) is not.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetchVerifiedOnce(name, url, expected, onProgress, fetchFn);
+    } catch (error) {
+      const transient = error instanceof ModelError && error.code === 'missing-file' && !/answered HTTP/.test(error.message);
+      if (!transient || attempt >= DOWNLOAD_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+const DOWNLOAD_ATTEMPTS = 3;
+
+async function fetchVerifiedOnce(
+  name: string,
+  url: string,
+  expected: ManifestFile,
+  onProgress: ProgressFn,
+  fetchFn: FetchFn,
+): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetchFn(url, { cache: 'no-cache' });
