@@ -1,9 +1,11 @@
 /**
  * The completer's settings: the encoder and prompt settings the hypernetwork was trained with (the manifest's
  * config.hypernet_static, written by models/static/export_onnx.py), else models/configs/static.json's values;
- * RAG and decoding settings from models/configs/static_eval.json. config.test.ts keeps these defaults equal to
- * those files.
+ * RAG and decoding settings from models/configs/static_eval.json. The Python configs are imported, not copied,
+ * so the two sides cannot drift apart.
  */
+import staticConfig from '../../../models/configs/static.json';
+import staticEvalConfig from '../../../models/configs/static_eval.json';
 import type { Manifest } from '../types.ts';
 
 export interface EncoderSettings {
@@ -36,17 +38,13 @@ export interface CompleterSettings {
   loraRank: number;
 }
 
-export const DEFAULT_ENCODER: EncoderSettings = {
-  chunk_tokens: 512,
-  repo_token_cap: 2048,
-  max_chunks_per_file: 2,
-  tau: 0.5,
-  tiny_file_tokens: 64,
-  batch_chunks: 8,
-};
-export const DEFAULT_PROMPT: PromptSettings = { prompt_budget: 256, length_quantum: 32 };
-export const DEFAULT_RAG: RagSettings = { k: 3, window_lines: 16, chunk_tokens: 96, max_share_of_budget: 0.5 };
-export const DEFAULT_MAX_NEW_TOKENS = 64;
+const statics = staticConfig as { encoder: EncoderSettings; prompt: PromptSettings };
+const evaluation = staticEvalConfig as { rag: RagSettings; max_new_tokens: number };
+
+export const DEFAULT_ENCODER: EncoderSettings = statics.encoder;
+export const DEFAULT_PROMPT: PromptSettings = statics.prompt;
+export const DEFAULT_RAG: RagSettings = evaluation.rag;
+export const DEFAULT_MAX_NEW_TOKENS: number = evaluation.max_new_tokens;
 
 function section(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
