@@ -55,15 +55,12 @@ test('picking an assertion completes it as ghost text, and Tab accepts it', asyn
   const ghost = page.locator('.cm-ghost-text');
   const suggestion = (await ghost.count()) > 0 ? ((await ghost.textContent()) ?? '') : '';
   await screenshot(page, 'ghost-text');
-  if (suggestion) {
-    await page.locator('.cm-content').click({ position: { x: 1, y: 1 } }).catch(() => undefined);
-    // Clicking moves the cursor and so dismisses the ghost; pick the assertion again and accept with Tab.
-    await assertions.getByRole('button').first().click();
-    await ghost.waitFor({ timeout: 600_000 });
-    await page.locator('.cm-content').focus();
-    await page.keyboard.press('Tab');
-    assert.ok((await page.locator('.cm-content').textContent())?.includes(suggestion.trim()), 'the suggestion was inserted');
-  }
+  assert.ok(suggestion.length > 0, 'a ghost-text suggestion is shown at the gap');
+  // Focusing the editor keeps the cursor at the gap, so the suggestion stays; Tab inserts it.
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Tab');
+  await ghost.waitFor({ state: 'detached' });
+  assert.ok((await page.locator('.cm-content').textContent())?.includes(suggestion.trim()), 'the suggestion was inserted');
 });
 
 test('the compare panel runs every method with latency and prompt size', async () => {

@@ -52,8 +52,9 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
     set({ tasks });
   },
 
-  pickTask(activeTask) {
-    set({ activeTask, completions: {} });
+  pickTask(task) {
+    // A fresh object, so picking the same assertion again completes it again.
+    set({ activeTask: task ? { ...task } : null, completions: {} });
   },
 
   adapterFor(method) {
