@@ -68,11 +68,12 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
     for (const method of methods) {
       const adapterId = get().adapterFor(method);
       if (adapterId === null) {
+        const message =
+          method === 'evo'
+            ? 'Code2LoRA-Evo needs the Evo graphs, which this model set does not include yet.'
+            : get().adapterError?.message ?? 'The adapter is not ready yet.';
         set((s) => ({
-          completions: {
-            ...s.completions,
-            [method]: { status: 'failed', text: '', result: null, error: { code: 'no-adapter', message: 'No adapter yet for this method.' } },
-          },
+          completions: { ...s.completions, [method]: { status: 'failed', text: '', result: null, error: { code: 'no-adapter', message } } },
         }));
         continue;
       }
