@@ -10,7 +10,6 @@ Run alone: /usr/bin/python3 -m models.data.acquire [--jobs 6] [--from-lock]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 from .apt_index import SUITES, checksums, ensure_deb_src, parse_deb822
 from .candidates import Candidate, candidates_by_suite
 from .paths import SOURCES_CACHE, SOURCES_LOCK
+from models.hashing import sha256_of
 
 SUITE_ORDER = {s: i for i, s in enumerate(SUITES)}
 
@@ -40,14 +40,6 @@ class Attempt:
     @property
     def folder(self) -> Path:
         return SOURCES_CACHE / self.package / self.version.replace(":", "%3a")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def plan_attempts(by_suite: dict[str, list[Candidate]]) -> list[Attempt]:

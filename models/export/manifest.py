@@ -6,21 +6,13 @@ for its config / metrics / data; entries written by other stages are kept.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Optional
+from models.hashing import sha256_of
 
 MANIFEST_VERSION = 1
 SECTIONS = ("config", "metrics", "data")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_manifest(manifest_path: Path) -> dict[str, Any]:

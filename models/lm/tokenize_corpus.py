@@ -23,6 +23,7 @@ from models.tokenizer.corpus_text import iter_texts
 from models.tokenizer.special_tokens import END_OF_TEXT
 
 from .paths import CORPUS_DIR, TOKENIZER_JSON, TOKENS_DIR
+from models.hashing import sha256_of as sha256_file
 
 VAL_SEED = "code2lora-lm-val-v1"
 
@@ -47,14 +48,6 @@ def cr_val_documents() -> list[tuple[str, str]] | None:
     for repo in bench.repositories(split="cr_val"):
         docs.extend((repo.name, text) for _, text in bench.production_files(repo))
     return docs
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class TokenWriter:

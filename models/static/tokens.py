@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from models.tokenizer.bpe_encode import BpeTokenizer
 from models.tokenizer.special_tokens import END_OF_TEXT, PAD
 
 from .paths import FILES_CACHE_DIR, TOKENS_CACHE_DIR
+from models.hashing import sha256_of as file_sha256
 
 # The target is followed by a newline in training, so the model learns where an assertion's value ends (decoding
 # stops at the first newline).
@@ -26,14 +26,6 @@ def split_prompt(prefix: str, target: str) -> tuple[str, str]:
     token sequence it never saw in training. The metric ignores the leading space of a prediction."""
     prompt = prefix.rstrip(" ")
     return prompt, prefix[len(prompt):] + target + TARGET_END
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class TokenCache:
