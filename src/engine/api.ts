@@ -11,6 +11,7 @@ import type {
   PlainTensor,
   RunOptions,
 } from './types.ts';
+import type { CompleterApi } from './completer/api.ts';
 
 /**
  * What the model worker exposes (through comlink). It owns every onnxruntime-web session and every GPU tensor.
@@ -41,3 +42,6 @@ export interface ModelWorkerApi {
   /** Releases every session and tensor; the worker can then be terminated. */
   dispose(): Promise<void>;
 }
+
+/** The app's model worker: the raw engine and, on the same model host, the completer. */
+export type ModelWorkerFullApi = ModelWorkerApi & CompleterApi;

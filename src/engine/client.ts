@@ -1,5 +1,5 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type { ModelWorkerApi } from './api.ts';
+import type { ModelWorkerFullApi } from './api.ts';
 import { installModelErrorTransfer } from './comlink-errors.ts';
 import { buffersOf } from './tensors-transfer.ts';
 import type {
@@ -23,13 +23,13 @@ import type {
  */
 export class ModelClient {
   private readonly worker: Worker;
-  private readonly remote: Remote<ModelWorkerApi>;
+  protected readonly remote: Remote<ModelWorkerFullApi>;
   private disposed = false;
 
   constructor() {
     installModelErrorTransfer();
     this.worker = new Worker(new URL('../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'model' });
-    this.remote = wrap<ModelWorkerApi>(this.worker);
+    this.remote = wrap<ModelWorkerFullApi>(this.worker);
   }
 
   init(preference: BackendPreference = 'auto'): Promise<BackendChoice> {

@@ -6,9 +6,8 @@
  * outputs go back as transferred buffers.
  */
 import { expose, transfer } from 'comlink';
-import type { ModelWorkerApi } from '../engine/api.ts';
+import type { ModelWorkerFullApi } from '../engine/api.ts';
 import { installModelErrorTransfer } from '../engine/comlink-errors.ts';
-import type { CompleterApi } from '../engine/completer/api.ts';
 import { Completer } from '../engine/completer/completer.ts';
 import { IdbVectorCache } from '../engine/completer/vector-cache-idb.ts';
 import { ModelHost } from '../engine/model-host.ts';
@@ -20,8 +19,6 @@ configureOrtForBrowser();
 
 const host = new ModelHost();
 const completer = new Completer(host, new IdbVectorCache());
-
-export type ModelWorkerFullApi = ModelWorkerApi & CompleterApi;
 
 const api: ModelWorkerFullApi = {
   init: (preference) => host.init(preference),

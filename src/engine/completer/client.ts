@@ -1,7 +1,6 @@
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import type { ModelWorkerFullApi } from '../../workers/model.worker.ts';
-import { installModelErrorTransfer } from '../comlink-errors.ts';
-import type { BackendChoice, BackendPreference, EngineEvent, LoadProgress } from '../types.ts';
+import { proxy } from 'comlink';
+import { ModelClient } from '../client.ts';
+import type { LoadProgress } from '../types.ts';
 import type {
   AdapterSummary,
   CompleterApi,
@@ -24,34 +23,7 @@ import type {
  *   const adapter = await completer.adapterFromFiles(files);
  *   const result = await completer.complete({ prefix, method: 'static', adapterId: adapter.id }, (text) => ...);
  */
-export class CompleterClient implements CompleterApi {
-  private readonly worker: Worker;
-  private readonly remote: Remote<ModelWorkerFullApi>;
-  private disposed = false;
-
-  constructor() {
-    installModelErrorTransfer();
-    this.worker = new Worker(new URL('../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'model' });
-    this.remote = wrap<ModelWorkerFullApi>(this.worker);
-  }
-
-  init(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
-    return this.remote.init(preference);
-  }
-
-  backend(): Promise<BackendChoice> {
-    return this.remote.backend();
-  }
-
-  subscribe(listener: (event: EngineEvent) => void): Promise<void> {
-    return this.remote.subscribe(proxy(listener));
-  }
-
-  /** Where each resident tensor lives ('gpu-buffer' under WebGPU): adapters and KV caches stay in the worker. */
-  residentLocations(): Promise<Record<string, string>> {
-    return this.remote.residentLocations();
-  }
-
+export class CompleterClient extends ModelClient implements CompleterApi {
   prepare(manifestUrl: string, onProgress?: (p: LoadProgress) => void): Promise<void> {
     return this.remote.prepare(manifestUrl, onProgress ? proxy(onProgress) : undefined);
   }
@@ -78,17 +50,6 @@ export class CompleterClient implements CompleterApi {
 
   cancel(): Promise<void> {
     return this.remote.cancel();
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    try {
-      await this.remote.dispose();
-    } finally {
-      this.remote[releaseProxy]();
-      this.worker.terminate();
-    }
   }
 }
 
