@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitError } from './errors.ts';
 import { commonTopFolder, pathSegments, type ImportLimits, type LocalFileEntry, type LocalImportSource } from './local-import.ts';
 import { createGitService } from './service.ts';
 import { runGit } from './testing/fixture-repos.ts';
 import { nodeGitDeps } from './testing/node-deps.ts';
 import type { GitErrorCode, ImportProgress } from './types.ts';
+import { codeOf } from './testing/error-code.ts';
 
 let tmp: string;
 const IMPORT_TIME_MS = Date.UTC(2025, 5, 1);
@@ -42,16 +42,6 @@ function zip(name: string, files: Record<string, Content>): LocalImportSource {
   const zippable: Zippable = {};
   for (const [path, content] of Object.entries(files)) zippable[path] = typeof content === 'string' ? encoder.encode(content) : content;
   return { kind: 'zip', name, zip: new Blob([zipSync(zippable)]) };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<GitErrorCode | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    expect(err).toBeInstanceOf(GitError);
-    return (err as GitError).code;
-  }
 }
 
 function leftovers(root: string): string[] {

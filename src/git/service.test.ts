@@ -13,7 +13,8 @@ import { zipBareRepo } from '../../scripts/demo-repo/build.ts';
 import type { DemoIndex } from './demo-bundle.ts';
 import { incompressibleBytes, makeBareRepo, runGit } from './testing/fixture-repos.ts';
 import { nodeGitDeps } from './testing/node-deps.ts';
-import type { CloneProgress, GitErrorCode } from './types.ts';
+import type { CloneProgress } from './types.ts';
+import { codeOf } from './testing/error-code.ts';
 
 let tmp: string;
 let server: GitServer;
@@ -24,16 +25,6 @@ const noProgress = (): void => undefined;
 function freshService(extra: Parameters<typeof nodeGitDeps>[2] = {}) {
   const root = mkdtempSync(join(tmp, 'fs-'));
   return { root, git: createGitService(nodeGitDeps(root, join(tmp, 'no-demo'), extra)) };
-}
-
-async function codeOf(p: Promise<unknown>): Promise<GitErrorCode | 'resolved'> {
-  try {
-    await p;
-    return 'resolved';
-  } catch (err) {
-    expect(err).toBeInstanceOf(GitError);
-    return (err as GitError).code;
-  }
 }
 
 function stagingLeftovers(root: string): string[] {
