@@ -28,6 +28,9 @@ class HypernetConfig:
     log_scale_init: float = -3.5
     scale_min: float = 1e-5
     scale_max: float = 0.3
+    # A learned shared (A, B) that the generated matrices are added to: the hypernetwork then only has to learn what
+    # is particular to a repository, and it can start from a trained single shared LoRA (train --init-base).
+    shared_base: bool = False
 
 
 @dataclass(frozen=True)

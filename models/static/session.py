@@ -52,6 +52,14 @@ def build_adapter(method: str, session: Session) -> nn.Module:
     raise ValueError(f"unknown method {method!r} (one of {METHODS})")
 
 
+def load_shared_lora(checkpoint: Path, session: Session) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """The (A, B) pairs of a trained single-shared-LoRA run."""
+    adapter = load_adapter(checkpoint, session)
+    if not isinstance(adapter, SharedLora):
+        raise ValueError(f"{checkpoint} is not a single shared LoRA run")
+    return {m: (a.detach().clone(), b.detach().clone()) for m, (a, b) in adapter(torch.zeros(1)).items()}
+
+
 def load_adapter(checkpoint: Path, session: Session) -> nn.Module:
     state = torch.load(checkpoint, map_location="cpu")
     if state["lm_id"] != session.lm_id:

@@ -72,8 +72,8 @@ def test_hypernet_shapes_scales_and_hidden_norm() -> None:
         assert tuple(a.shape) == (ra, ca) and tuple(b.shape) == (rb, cb)
         assert float(a.abs().max()) <= math.exp(-3.5) + 1e-7       # tanh * exp(s), s initialised to -3.5
     with torch.no_grad():
-        net.log_scale_a["q"].fill_(5.0)
-        net.log_scale_b["q"].fill_(-50.0)
+        net.heads.log_scale_a["q"].fill_(5.0)
+        net.heads.log_scale_b["q"].fill_(-50.0)
     a, b = net(e)["q"]
     assert float(a.abs().max()) <= 0.3 + 1e-7 and float(b.abs().max()) >= 0 and float(b.abs().max()) <= 1e-5
 

@@ -23,7 +23,7 @@ from .config import StaticConfig, TrainConfig
 from .dataset import StaticData, embed_repositories, examples, load_tasks
 from .hypernet import StaticHypernet
 from .paths import CONFIGS_DIR, RUNS_DIR
-from .session import METHODS, Session, build_adapter, open_session
+from .session import METHODS, Session, build_adapter, load_shared_lora, open_session
 from .trainer import jsonl_logger, train_adapter
 
 
@@ -40,7 +40,7 @@ def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig, embed: bool = 
 
 
 def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_dir: Path,
-        minutes: float | None) -> Path:
+        minutes: float | None, init_base: Path | None = None, lr: float | None = None) -> Path:
     dist = setup_distributed()
     prompt = session.config.prompt
     train = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["train"].items()}
@@ -50,6 +50,8 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
     adapter = build_adapter(method, session)
     if isinstance(adapter, StaticHypernet):
         adapter.set_input_statistics(torch.stack([embeddings[r] for r in sorted(train)]))
+        if init_base:
+            adapter.heads.load_base(load_shared_lora(init_base, session))
     torch.manual_seed(tcfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path = out_dir / "log.jsonl"
@@ -57,7 +59,7 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
     print(f"{method}: {sum(p.numel() for p in adapter.parameters()):,} parameters; "
           f"{sum(map(len, train.values()))} train tasks in {len(train)} repositories; "
           f"{sum(map(len, val.values()))} CR val tasks", flush=True)
-    result = train_adapter(adapter, session.lm, train, embeddings, tcfg, tcfg.lr[method], session.tokens.pad,
+    result = train_adapter(adapter, session.lm, train, embeddings, tcfg, lr or tcfg.lr[method], session.tokens.pad,
                            prompt.max_target_tokens, dist, val=val, minutes=minutes, log=jsonl_logger(log_path))
     checkpoint = out_dir / "best.pt"
     if dist.is_main:
@@ -85,6 +87,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/<method>)")
     parser.add_argument("--minutes", type=float, default=None, help="fit the cosine schedule into this budget")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the train config's)")
+    parser.add_argument("--init-base", type=Path, default=None,
+                        help="a single-shared-LoRA run whose (A, B) the hypernetwork's shared base starts from")
     parser.add_argument("--embed-only", action="store_true",
                         help="only fill the file-vector cache for every benchmark repository")
     args = parser.parse_args()
@@ -97,7 +102,7 @@ def main() -> None:
         print(f"repository embeddings: {len(data.repos)} in {seconds:.0f}s", flush=True)
         return
     data = prepare(session, args.bench, tcfg, embed=args.method == "static")
-    run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes)
+    run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes, args.init_base, args.lr)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""Build, save and load Code2LoRA-Evo models (the frozen LM and the encoder come from the static session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.static.config import HypernetConfig
+from models.static.session import Session
+
+from .config import EvoConfig
+from .model import EvoHypernet
+
+
+def build_evo(session: Session, config: EvoConfig) -> EvoHypernet:
+    return EvoHypernet(session.embed_dim, session.lm.config, session.config.hypernet, config)
+
+
+def zero_heads(model: EvoHypernet) -> None:
+    """Heads that output exactly zero (so the adapter starts at the shared base) yet still learn: the gradient of a
+    head's weight is the upstream gradient times h, which is not zero."""
+    with torch.no_grad():
+        for linear in [*model.heads.head_a.values(), *model.heads.head_b.values()]:
+            linear.weight.zero_()
+            linear.bias.zero_()
+
+
+def save_evo(path: Path, model_state: dict[str, torch.Tensor], session: Session, config: EvoConfig,
+             extra: dict[str, Any]) -> None:
+    torch.save({"method": "evo", "state": model_state, "lm_id": session.lm_id, "evo_config": config.to_dict(),
+                "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(), **extra}, path)
+
+
+def load_evo(checkpoint: Path, session: Session | None = None) -> tuple[EvoHypernet, dict[str, Any]]:
+    from models.lm.config import LMConfig
+
+    state = torch.load(checkpoint, map_location="cpu")
+    if state.get("method") != "evo":
+        raise ValueError(f"{checkpoint} is not a Code2LoRA-Evo run")
+    if session is not None and state["lm_id"] != session.lm_id:
+        raise ValueError(f"{checkpoint} was trained on LM {state['lm_id']}, not on {session.lm_id}")
+    lm_config = LMConfig.from_dict(state["lm_config"])
+    heads = HypernetConfig(**state["static_config"]["hypernet"])
+    model = EvoHypernet(2 * lm_config.d_model, lm_config, heads, EvoConfig(**state["evo_config"]))
+    model.load_state_dict(state["state"])
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model, state

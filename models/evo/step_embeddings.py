@@ -1,0 +1,92 @@
+"""Embed every evolution sequence once with the frozen encoder: the starting snapshot (e_0) and each production step's
+diff (e_t), pooled like a snapshot (importance-weighted mean ; max over the step's changed files). Test-file steps
+change no production code and get no e_t: the Evo state does not move there.
+
+    /usr/bin/python3 -m models.evo.step_embeddings --lm models/.cache/lm/runs/base/final.pt
+
+Writes models/.cache/evo/steps/<encoder id>/<repo>.<provenance>.npz (init [E], steps [n, E], has_diff [n]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.data import bench
+from models.data.bench import SequenceInfo
+from models.data.paths import BENCH_DIR
+from models.lm.runtime import setup_cpu
+from models.static.config import StaticConfig
+from models.static.repo_encoder import RepoEncoder
+from models.static.session import open_session
+
+from .diff_text import step_text
+from .paths import CONFIGS_DIR, STEP_EMBEDDINGS_DIR
+
+SPLIT_ORDER = {"cr_val": 0, "cr_test": 1, "train": 2}
+
+
+@dataclass
+class SequenceEmbeddings:
+    init: np.ndarray        # [E] embedding of the starting snapshot (zeros: an empty repository)
+    steps: np.ndarray       # [n, E] e_t of each step (zeros where has_diff is False)
+    has_diff: np.ndarray    # [n] bool: the step changes production code, so the state moves
+
+
+def cache_path(folder: Path, encoder_id: str, seq: SequenceInfo) -> Path:
+    return folder / encoder_id / f"{seq.repo}.{seq.provenance}.npz"
+
+
+def load(folder: Path, encoder_id: str, seq: SequenceInfo) -> SequenceEmbeddings:
+    with np.load(cache_path(folder, encoder_id, seq)) as z:
+        return SequenceEmbeddings(z["init"], z["steps"], z["has_diff"].astype(bool))
+
+
+def embed_sequence(encoder: RepoEncoder, seq: SequenceInfo, bench_dir: Path) -> SequenceEmbeddings:
+    dim = 2 * encoder.lm.config.d_model
+    init = encoder.embed(bench.start_files(seq)).vector
+    steps = bench.steps(seq, bench_dir)
+    out = np.zeros((len(steps), dim), dtype=np.float32)
+    has_diff = np.zeros(len(steps), dtype=bool)
+    for i, step in enumerate(steps):
+        if step.change == "tests":
+            continue
+        out[i] = encoder.embed([(step.path, step_text(step.path, step.change, step.diff))]).vector
+        has_diff[i] = True
+    return SequenceEmbeddings(init, out, has_diff)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, required=True)
+    parser.add_argument("--bench", type=Path, default=BENCH_DIR)
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--out", type=Path, default=STEP_EMBEDDINGS_DIR)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--splits", default="cr_val,cr_test,train")
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    wanted = set(args.splits.split(","))
+    seqs = sorted((s for s in bench.sequences(args.bench) if s.split in wanted),
+                  key=lambda s: (SPLIT_ORDER.get(s.split, 9), s.steps, s.repo))
+    start = time.time()
+    for i, seq in enumerate(seqs):
+        path = cache_path(args.out, session.lm_id, seq)
+        if path.exists():
+            continue
+        emb = embed_sequence(session.encoder, seq, args.bench)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, init=emb.init, steps=emb.steps, has_diff=emb.has_diff)
+        tmp.replace(path)
+        print(f"{i + 1}/{len(seqs)} {seq.split} {seq.repo}.{seq.provenance}: {len(emb.steps)} steps "
+              f"({time.time() - start:.0f}s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Code2LoRA-Evo: the spelled-out GRU cell, the state's start and steps, zero heads, BPTT windows, diff text, export."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from models.data.bench import SequenceInfo
+from models.data.evolution import unified_diff
+from models.lm.config import LORA_TARGETS, LMConfig
+from models.lm.model import CodeLM
+from models.static.config import HypernetConfig
+from models.static.dataset import Example
+
+from .config import EvoConfig, EvoTrainConfig
+from .data import EvoSequence
+from .diff_text import change_text, deleted_file_text, new_side_text, step_text
+from .export_onnx import GRAPHS, export_evo, parity_reference
+from .model import EvoHypernet, GruCell
+from .session import zero_heads
+from .step_embeddings import SequenceEmbeddings
+from .trainer import states_along, validation_loss, window_loss
+
+LM = LMConfig(vocab_size=64, d_model=16, n_layers=1, n_heads=2, d_ff=32, max_seq_len=64)
+HEADS = HypernetConfig(trunk_hidden=16, hidden=8, rank=2, shared_base=True)
+EVO = EvoConfig(state=8, init_hidden=16, step_input=12)
+E = 2 * LM.d_model
+
+
+def model() -> EvoHypernet:
+    torch.manual_seed(0)
+    return EvoHypernet(E, LM, HEADS, EVO)
+
+
+def test_gru_cell_matches_torch() -> None:
+    torch.manual_seed(1)
+    ours, ref = GruCell(5, 7), torch.nn.GRUCell(5, 7)
+    with torch.no_grad():
+        ours.x.weight.copy_(ref.weight_ih)
+        ours.x.bias.copy_(ref.bias_ih)
+        ours.z.weight.copy_(ref.weight_hh)
+        ours.z.bias.copy_(ref.bias_hh)
+    x, z = torch.randn(5), torch.randn(7)
+    assert torch.allclose(ours(x, z), ref(x[None], z[None])[0], atol=1e-6)
+
+
+def test_zero_heads_start_at_the_shared_base_and_still_learn() -> None:
+    m = model()
+    with torch.no_grad():
+        for p in m.heads.base.parameters():
+            p.normal_()
+    zero_heads(m)
+    z = m.start(torch.randn(E))
+    lora = m.adapter(z)
+    for t in LORA_TARGETS:
+        assert torch.equal(lora[t][0], m.heads.base.a[t])
+    loss = sum((a.sum() + b.sum()) for a, b in lora.values())
+    loss.backward()
+    assert m.heads.head_a["q"].weight.grad is not None and m.heads.head_a["q"].weight.grad.abs().sum() > 0
+
+
+def sequence(n: int, task_steps: list[int], diff_steps: set[int]) -> EvoSequence:
+    rng = np.random.default_rng(0)
+    steps = rng.normal(size=(n, E)).astype(np.float32)
+    has = np.array([i in diff_steps for i in range(n)])
+    steps[~has] = 0
+    emb = SequenceEmbeddings(rng.normal(size=E).astype(np.float32), steps, has)
+    info = SequenceInfo("r", "replay", "", "1", "train", n, len(task_steps), Path("x"), None)
+    ex = {i: [Example({"id": f"{i}"}, [1, 2, 3, 4], [5, 6])] for i in task_steps}
+    return EvoSequence(info, emb, {i: [{"id": f"{i}"}] for i in task_steps}, ex)
+
+
+def test_state_moves_only_on_production_steps() -> None:
+    m = model()
+    seq = sequence(6, [2, 5], {0, 1, 3})
+    with torch.no_grad():
+        states = states_along(m, seq, 5)
+    assert torch.equal(states[1], states[2])           # a test step leaves the state alone
+    assert not torch.equal(states[0], states[1])
+    assert torch.equal(states[3], states[5])
+    # starting mid-way from a carried state gives the same states as running from the start
+    with torch.no_grad():
+        resumed = states_along(m, seq, 5, states[1], 2)
+    assert torch.allclose(resumed[5], states[5])
+
+
+def test_bptt_window_reaches_the_initialiser_only_when_short() -> None:
+    torch.manual_seed(0)
+    lm = CodeLM(LM)
+    for p in lm.parameters():
+        p.requires_grad_(False)
+    m = model()
+    cfg = EvoTrainConfig(bptt=2, tasks_per_step=2, adapters_per_step=2)
+    long_seq = sequence(8, [7], {0, 1, 2, 3, 4, 5, 6})
+    window_loss(m, lm, long_seq, cfg, np.random.default_rng(0), 0, 4).backward()
+    assert m.init[0].weight.grad is None or float(m.init[0].weight.grad.abs().sum()) == 0.0
+    assert float(m.cell.x.weight.grad.abs().sum()) > 0
+    m.zero_grad(set_to_none=True)
+    short = sequence(3, [2], {0, 1})
+    window_loss(m, lm, short, cfg, np.random.default_rng(0), 0, 4).backward()
+    assert float(m.init[0].weight.grad.abs().sum()) > 0
+    assert np.isfinite(validation_loss(m, lm, [long_seq, short], 0, 4))
+
+
+def test_diff_text_from_the_stored_diff_equals_the_text_from_two_versions() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        old = [f"l{rng.randint(0, 20)}\n" for _ in range(rng.randint(0, 30))]
+        new = list(old)
+        for _ in range(rng.randint(0, 5)):
+            if rng.random() < 0.5 and new:
+                new[rng.randrange(len(new))] = f"x{rng.randint(0, 9)}\n"
+            else:
+                new.insert(rng.randint(0, len(new)), f"n{rng.randint(0, 9)}\n")
+        o, n = "".join(old), "".join(new)
+        if rng.random() < 0.3 and n:
+            n = n.rstrip("\n")
+        assert new_side_text(unified_diff("p.py", o, n)) == change_text("p.py", o, n)
+    added = "import os\n\nX = 1\n"
+    assert step_text("a.py", "add", unified_diff("a.py", "", added)) == added
+    assert step_text("a.py", "delete", unified_diff("a.py", added, "")) == deleted_file_text("a.py")
+
+
+def test_export_writes_three_graphs_with_the_contract(tmp_path: Path) -> None:
+    m = model()
+    m.eval()
+    paths = export_evo(m, tmp_path)
+    assert sorted(paths) == sorted(GRAPHS)
+    step = onnx.load(str(paths["evo_step"]))
+    assert [i.name for i in step.graph.input] == ["state", "embedding"]
+    assert {n.op_type for n in step.graph.node}.isdisjoint({"GRU"})
+    heads = onnx.load(str(paths["evo_heads"]))
+    assert len(heads.graph.output) == 2 * len(LORA_TARGETS)
+    ref = parity_reference(m)
+    assert len(ref["states"]) == 4 and len(ref["states"][0]) == EVO.state

@@ -1,0 +1,79 @@
+"""Train Code2LoRA-Evo on the evolution track's training sequences (best checkpoint by CR val loss).
+
+    /usr/bin/python3 -m models.evo.train --lm models/.cache/lm/runs/base/final.pt \
+        --init-base models/.cache/static/runs/single/best.pt [--minutes 25]
+
+Needs the step embeddings (models.evo.step_embeddings). Writes models/.cache/evo/runs/evo/best.pt and log.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import torch
+
+from models.data.paths import BENCH_DIR
+from models.lm.runtime import setup_cpu
+from models.static.config import StaticConfig
+from models.static.session import load_shared_lora, open_session
+from models.static.trainer import jsonl_logger
+
+from .config import EvoConfig, EvoTrainConfig
+from .data import fit_standardisers, load_sequences
+from .paths import CONFIGS_DIR, RUNS_DIR, STEP_EMBEDDINGS_DIR
+from .session import build_evo, save_evo, zero_heads
+from .trainer import train_evo
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, required=True)
+    parser.add_argument("--bench", type=Path, default=BENCH_DIR)
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--evo-config", type=Path, default=CONFIGS_DIR / "evo.json")
+    parser.add_argument("--train-config", type=Path, default=CONFIGS_DIR / "evo_train.json")
+    parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
+    parser.add_argument("--init-base", type=Path, default=None,
+                        help="a single-shared-LoRA run whose (A, B) the heads' shared base starts from")
+    parser.add_argument("--out", type=Path, default=RUNS_DIR / "evo")
+    parser.add_argument("--minutes", type=float, default=None)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    config, tcfg = EvoConfig.load(args.evo_config), EvoTrainConfig.load(args.train_config)
+    prompt = session.config.prompt
+    train = load_sequences(args.bench, args.vectors, session.lm_id, "train", {"train"}, session.tokens, prompt)
+    val = load_sequences(args.bench, args.vectors, session.lm_id, "cr_val", {"cr_val"}, session.tokens, prompt,
+                         cap_per_sequence=tcfg.val_tasks_per_sequence, seed=tcfg.seed)
+    session.tokens.flush()
+    torch.manual_seed(tcfg.seed)
+    model = build_evo(session, config)
+    fit_standardisers(model, train)
+    if args.init_base:
+        model.heads.load_base(load_shared_lora(args.init_base, session))
+        zero_heads(model)
+    args.out.mkdir(parents=True, exist_ok=True)
+    log_path = args.out / "log.jsonl"
+    log_path.unlink(missing_ok=True)
+    print(f"evo: {sum(p.numel() for p in model.parameters()):,} parameters; {len(train)} train sequences with "
+          f"{sum(len(ts) for s in train for ts in s.tasks.values())} tasks; {len(val)} CR val sequences with "
+          f"{sum(len(ts) for s in val for ts in s.tasks.values())} tasks", flush=True)
+    result = train_evo(model, session.lm, train, val, tcfg, session.tokens.pad, prompt.max_target_tokens,
+                       args.minutes, jsonl_logger(log_path))
+    save_evo(args.out / "best.pt", result.best_state, session, config, {
+        "best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
+        "seconds": result.seconds, "history": result.history, "train_config": tcfg.__dict__,
+        "init_base": str(args.init_base.name) if args.init_base else None,
+        "train_sequences": len(train), "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    summary = {"method": "evo", "best_step": result.best_step, "best_val_loss": result.best_val_loss,
+               "steps": result.steps, "seconds": round(result.seconds, 1)}
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary), flush=True)
+
+
+if __name__ == "__main__":
+    main()
