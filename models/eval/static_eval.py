@@ -146,7 +146,8 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     embed_seconds = {}
     for name in names:
         t0 = time.perf_counter()
-        embed_repositories(data, session.encoder, [name], log=False)
+        embed_repositories(data, session.encoder, [name], log=False,
+                           histogram_tokens=session.config.hypernet.histogram_tokens)
         embed_seconds[name] = time.perf_counter() - t0
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     evaluator = Evaluator(session, data, ecfg, adapters)

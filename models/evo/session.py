@@ -19,12 +19,7 @@ def build_evo(session: Session, config: EvoConfig) -> EvoHypernet:
 
 
 def zero_heads(model: EvoHypernet) -> None:
-    """Heads that output exactly zero (so the adapter starts at the shared base) yet still learn: the gradient of a
-    head's weight is the upstream gradient times h, which is not zero."""
-    with torch.no_grad():
-        for linear in [*model.heads.head_a.values(), *model.heads.head_b.values()]:
-            linear.weight.zero_()
-            linear.bias.zero_()
+    model.heads.zero_()
 
 
 def save_evo(path: Path, model_state: dict[str, torch.Tensor], session: Session, config: EvoConfig,

@@ -31,6 +31,9 @@ class HypernetConfig:
     # A learned shared (A, B) that the generated matrices are added to: the hypernetwork then only has to learn what
     # is particular to a repository, and it can start from a trained single shared LoRA (train --init-base).
     shared_base: bool = False
+    # > 0: the hypernetwork also reads a TF-IDF histogram of this many leading production tokens (histogram.py);
+    # its input is then [e ; raw token counts [vocab]].
+    histogram_tokens: int = 0
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from models.data.bench import Repository, TaskRecord
 
 from .config import PromptConfig
 from .prompts import prefix_prompt
+from .histogram import token_histogram
 from .repo_encoder import RepoEmbedding, RepoEncoder
 from .tokens import TokenCache, repository_files
 
@@ -65,14 +66,23 @@ def load_tasks(bench_dir: Path, caps: dict[str, int], seed: int) -> StaticData:
     return StaticData(repos=repos, tasks=tasks)
 
 
-def embed_repositories(data: StaticData, encoder: RepoEncoder, names: list[str], log: bool = True) -> float:
+def hypernet_input(encoder: RepoEncoder, files: list[tuple[str, str]], histogram_tokens: int = 0) -> tuple[np.ndarray, RepoEmbedding]:
+    """What the hypernetwork reads of a repository: e, followed by the token counts when the histogram is on."""
+    emb = encoder.embed(files)
+    if histogram_tokens <= 0:
+        return emb.vector, emb
+    counts = token_histogram(files, encoder.tokens, encoder.config, histogram_tokens, encoder.lm.config.vocab_size)
+    return np.concatenate([emb.vector, counts]), emb
+
+
+def embed_repositories(data: StaticData, encoder: RepoEncoder, names: list[str], log: bool = True,
+                       histogram_tokens: int = 0) -> float:
     """Fill data.embeddings for `names`; returns the seconds it took (file vectors come from the cache if there)."""
     start = time.time()
     for i, name in enumerate(names):
         if name in data.embeddings:
             continue
-        emb = encoder.embed(repository_files(data.repos[name]))
-        data.embeddings[name] = emb.vector
+        data.embeddings[name], emb = hypernet_input(encoder, repository_files(data.repos[name]), histogram_tokens)
         data.embedding_stats[name] = emb
         if log and (i + 1) % 20 == 0:
             print(f"embedded {i + 1}/{len(names)} repositories ({time.time() - start:.0f}s)", flush=True)

@@ -77,7 +77,10 @@ def parity_reference(hypernet: StaticHypernet, seed: int = 0) -> dict[str, Any]:
     """A deterministic input in the training embeddings' range, and the PyTorch outputs' shapes, leading values and
     sums (small enough to commit)."""
     generator = torch.Generator().manual_seed(seed)
-    embedding = hypernet.input_mean + hypernet.input_std * torch.randn(hypernet.embed_dim, generator=generator)
+    embedding = hypernet.input_mean + hypernet.input_std * torch.randn(hypernet.vector_dim, generator=generator)
+    if hypernet.vocab:
+        counts = torch.poisson(torch.full((hypernet.vocab,), 0.5), generator=generator)
+        embedding = torch.cat([embedding, counts])
     with torch.no_grad():
         outputs = HypernetGraph(hypernet)(embedding)
     return {

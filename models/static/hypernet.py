@@ -60,6 +60,14 @@ class LoraHeads(nn.Module):
     def _scale(self, s: Tensor) -> Tensor:
         return s.exp().clamp(self.config.scale_min, self.config.scale_max)
 
+    def zero_(self) -> None:
+        """Heads that output exactly zero, so the adapter starts at the shared base, yet still learn: a head
+        weight's gradient is the upstream gradient times h, which is not zero."""
+        with torch.no_grad():
+            for linear in [*self.head_a.values(), *self.head_b.values()]:
+                linear.weight.zero_()
+                linear.bias.zero_()
+
     def load_base(self, shared: LoraWeightsT) -> None:
         """Start the shared base at a trained single shared LoRA's (A, B)."""
         if self.base is None:
@@ -85,22 +93,38 @@ class StaticHypernet(nn.Module):
     def __init__(self, embed_dim: int, lm_config: LMConfig, config: HypernetConfig) -> None:
         super().__init__()
         self.config = config
-        self.embed_dim = embed_dim
+        self.vector_dim = embed_dim
+        self.vocab = lm_config.vocab_size if config.histogram_tokens > 0 else 0
+        self.embed_dim = embed_dim + self.vocab  # the graph's input: [e ; token counts] with the histogram
         self.shapes = lm_config.lora_shapes(config.rank)
         self.register_buffer("input_mean", torch.zeros(embed_dim))
         self.register_buffer("input_std", torch.ones(embed_dim))
-        self.trunk = nn.Sequential(nn.Linear(embed_dim, config.trunk_hidden), nn.GELU(),
+        if self.vocab:
+            self.register_buffer("idf", torch.ones(self.vocab))
+        self.trunk = nn.Sequential(nn.Linear(self.embed_dim, config.trunk_hidden), nn.GELU(),
                                    nn.Linear(config.trunk_hidden, config.hidden))
         self.heads = LoraHeads(lm_config, config)
 
     def set_input_statistics(self, embeddings: Tensor) -> None:
-        """Standardise e with the statistics of the training repositories' embeddings [repos, embed_dim]."""
-        self.input_mean.copy_(embeddings.mean(dim=0))
-        self.input_std.copy_(embeddings.std(dim=0).clamp(min=1e-4) if len(embeddings) > 1 else torch.ones(self.embed_dim))
+        """Standardise e with the statistics of the training repositories' inputs [repos, embed_dim] (and, with the
+        histogram, take the IDF of their token counts)."""
+        vectors = embeddings[:, :self.vector_dim]
+        self.input_mean.copy_(vectors.mean(dim=0))
+        self.input_std.copy_(vectors.std(dim=0).clamp(min=1e-4) if len(vectors) > 1 else torch.ones(self.vector_dim))
+        if self.vocab:
+            from .histogram import inverse_document_frequency
+            self.idf.copy_(torch.from_numpy(inverse_document_frequency(embeddings[:, self.vector_dim:].numpy())))
+
+    def features(self, embedding: Tensor) -> Tensor:
+        if not self.vocab:
+            return (embedding - self.input_mean) / self.input_std
+        x = (embedding[..., :self.vector_dim] - self.input_mean) / self.input_std
+        # The TF-IDF vector at the norm a standardised e has (sqrt of its width), so neither part drowns the other.
+        tfidf = F.normalize(embedding[..., self.vector_dim:] * self.idf, dim=-1) * math.sqrt(self.vector_dim)
+        return torch.cat([x, tfidf], dim=-1)
 
     def hidden(self, embedding: Tensor) -> Tensor:
-        x = (embedding - self.input_mean) / self.input_std
-        return math.sqrt(self.config.hidden) * F.normalize(self.trunk(x), dim=-1)
+        return math.sqrt(self.config.hidden) * F.normalize(self.trunk(self.features(embedding)), dim=-1)
 
     def forward(self, embedding: Tensor) -> LoraWeightsT:
         """embedding [embed_dim] -> {m: (A [r, d_in], B [d_out, r])}."""

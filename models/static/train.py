@@ -34,7 +34,8 @@ def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig, embed: bool = 
     if not embed:
         data.embeddings = {n: np.zeros(session.embed_dim, dtype=np.float32) for n in names}
         return data
-    seconds = embed_repositories(data, session.encoder, names)
+    seconds = embed_repositories(data, session.encoder, names,
+                                 histogram_tokens=session.config.hypernet.histogram_tokens)
     print(f"repository embeddings: {len(names)} in {seconds:.0f}s", flush=True)
     return data
 
@@ -52,6 +53,7 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
         adapter.set_input_statistics(torch.stack([embeddings[r] for r in sorted(train)]))
         if init_base:
             adapter.heads.load_base(load_shared_lora(init_base, session))
+            adapter.heads.zero_()
     torch.manual_seed(tcfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path = out_dir / "log.jsonl"
