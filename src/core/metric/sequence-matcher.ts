@@ -1,11 +1,14 @@
 /**
- * difflib.SequenceMatcher(None, a, b).ratio() of CPython 3.11, reproduced exactly, autojunk heuristic included,
- * so EditSim figures from the browser and the Python pipeline agree bit for bit.
+ * difflib.SequenceMatcher(None, a, b) of CPython 3.11 on sequences of strings, reproduced exactly, autojunk
+ * heuristic included: its matching blocks (for get_opcodes, src/core/diff) and ratio(), so EditSim figures and
+ * Evo's diff texts from the browser and the Python pipeline agree bit for bit.
  *
- * Sequences are code points (what a Python `str` is made of), not UTF-16 units: `Array.from(text)`.
+ * For ratio() on text the items are code points (what a Python `str` is made of), not UTF-16 units:
+ * `Array.from(text)`; for line diffs they are lines.
  */
 
-interface Match {
+/** a[i:i+size] == b[j:j+size]: difflib's Match triple. */
+export interface Match {
   readonly i: number;
   readonly j: number;
   readonly size: number;
@@ -71,20 +74,38 @@ function findLongestMatch(
   return { i: besti, j: bestj, size: bestsize };
 }
 
-/** Total size of difflib's matching blocks (the order blocks are found in does not change the sum). */
-function matchingCharacters(a: readonly string[], b: readonly string[]): number {
+/**
+ * get_matching_blocks(): the matches in ascending order, adjacent ones merged, ending with the sentinel
+ * (len(a), len(b), 0).
+ */
+export function matchingBlocks(a: readonly string[], b: readonly string[]): Match[] {
   const b2j = indexOfB(b);
   const queue: Array<[number, number, number, number]> = [[0, a.length, 0, b.length]];
-  let matches = 0;
+  const found: Match[] = [];
   for (let range = queue.pop(); range; range = queue.pop()) {
     const [alo, ahi, blo, bhi] = range;
-    const { i, j, size } = findLongestMatch(a, b, b2j, alo, ahi, blo, bhi);
+    const match = findLongestMatch(a, b, b2j, alo, ahi, blo, bhi);
+    const { i, j, size } = match;
     if (size === 0) continue;
-    matches += size;
+    found.push(match);
     if (alo < i && blo < j) queue.push([alo, i, blo, j]);
     if (i + size < ahi && j + size < bhi) queue.push([i + size, ahi, j + size, bhi]);
   }
-  return matches;
+  // Blocks never overlap in a or in b, so sorting by (i, j) is Python's tuple sort.
+  found.sort((x, y) => x.i - y.i || x.j - y.j);
+  const blocks: Match[] = [];
+  let current: Match = { i: 0, j: 0, size: 0 };
+  for (const next of found) {
+    if (current.i + current.size === next.i && current.j + current.size === next.j) {
+      current = { i: current.i, j: current.j, size: current.size + next.size };
+    } else {
+      if (current.size > 0) blocks.push(current);
+      current = next;
+    }
+  }
+  if (current.size > 0) blocks.push(current);
+  blocks.push({ i: a.length, j: b.length, size: 0 });
+  return blocks;
 }
 
 /** difflib.SequenceMatcher(None, a, b).ratio() on two strings. */
@@ -93,5 +114,6 @@ export function sequenceRatio(a: string, b: string): number {
   const codePointsB = Array.from(b);
   const total = codePointsA.length + codePointsB.length;
   if (total === 0) return 1.0;
-  return (2.0 * matchingCharacters(codePointsA, codePointsB)) / total;
+  const matches = matchingBlocks(codePointsA, codePointsB).reduce((sum, block) => sum + block.size, 0);
+  return (2.0 * matches) / total;
 }
