@@ -11,7 +11,7 @@ NOTES = Path(__file__).resolve().parent / "NOTES.md"   # hand-written account of
 
 LABELS = {"memory": "Repository memory (non-neural floor)", "pretrained": "Pretrained (no adapter)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
-          "static": "**Code2LoRA-Static**"}
+          "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**"}
 ORDER = ("memory", "pretrained", "rag", "single", "per_repo", "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
@@ -105,6 +105,53 @@ def run_rows(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+# Code2LoRA paper, evolution track (Table 3), exact match % (CR, IR).
+PAPER_EVOLUTION = {"pretrained": (31.5, 29.3), "single": (55.1, 61.3), "per_repo": (None, 64.2),
+                   "static": (55.7, 60.6), "evo": (60.3, 64.5)}
+EVOLUTION_ORDER = ("memory", "pretrained", "single", "static", "evo")
+EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all"), ("ir_test_replay", "IR test, replay"),
+                    ("ir_test_release", "IR test, release chains"))
+
+
+def evolution_lines(evolution: dict[str, Any]) -> list[str]:
+    splits = evolution["splits"]
+    present = [(k, label) for k, label in EVOLUTION_SPLITS if k in splits]
+    head = "| System | " + " | ".join(f"{label} ({splits[k]['tasks']} tasks)" for k, label in present)
+    lines = ["## Evolution track, exact match (%)", "",
+             "Written by `/usr/bin/python3 -m models.eval.evo_eval`. Each task is scored with the adapter that has "
+             "consumed its step's diff; Static reads the snapshot of the production files at that step. Sequences: "
+             "CR test = held-out repositories replayed as growth (no release chain is held out); IR test = the later "
+             "tasks of training repositories, replayed and real Debian release chains. Seeded per-sequence caps "
+             "(models/configs/evo_eval.json).", "",
+             head + " | paper CR | paper IR |", "|---|" + "---|" * (len(present) + 2)]
+    for name in EVOLUTION_ORDER:
+        cells = [cell(splits[k]["systems"].get(name)) for k, _ in present]
+        cr, ir = PAPER_EVOLUTION.get(name, (None, None))
+        lines.append(f"| {LABELS[name]} | " + " | ".join(cells) + f" | {paper(cr)} | {paper(ir)} |")
+    lines += ["", "EditSim (%):", "", head + " |", "|---|" + "---|" * len(present)]
+    for name in EVOLUTION_ORDER:
+        lines.append(f"| {LABELS[name]} | " + " | ".join(cell(splits[k]["systems"].get(name), "edit_sim")
+                                                        for k, _ in present) + " |")
+    for k, label in present:
+        lines += ["", f"Paired bootstrap, {label}: Evo minus each system", "",
+                  "| Evo minus | EM difference (points) [95% CI] | one-sided p (Evo not better) |", "|---|---|---|"]
+        for name in EVOLUTION_ORDER:
+            comp = splits[k].get("paired_vs_evo", {}).get(name)
+            if comp:
+                em = comp["exact_match"]
+                lines.append(f"| {LABELS[name]} | {pct(em['difference'])} [{pct(em['low'])}, {pct(em['high'])}] | "
+                             f"{em['p_value']:.4f} |")
+    run = evolution.get("run") or {}
+    costs = evolution.get("costs", {})
+    if run:
+        lines += ["", f"Evo run: {run.get('steps')} steps in {float(run.get('seconds') or 0) / 60:.1f} minutes on "
+                  f"{run.get('train_sequences')} training sequences; best CR val loss {float(run.get('best_val_loss') or 0):.4f} "
+                  f"at step {run.get('best_step')}. One Evo state update: {1000 * costs.get('evo', 0.0):.2f} ms (median, "
+                  f"PyTorch CPU); Static at a step: {1000 * costs.get('encode', 0.0):.0f} ms encoding (cached file "
+                  f"vectors count) + {1000 * costs.get('static', 0.0):.1f} ms hypernetwork."]
+    return lines + [""]
+
+
 def render(results: dict[str, Any]) -> str:
     splits = results["splits"]
     lines = ["# Results: Code2LoRA-Static and baselines on RepoPeftBench-Deb", "",
@@ -136,6 +183,8 @@ def render(results: dict[str, Any]) -> str:
                 lines.append(f"| {LABELS[name]} | {cell(s)} | {cell(s, 'edit_sim')} |")
         lines += ["", *paired_rows(sample), ""]
     lines += ["## Cost", "", *cost_rows(results), "", "## Training runs scored here", "", *run_rows(results), ""]
+    if results.get("evolution"):
+        lines += evolution_lines(results["evolution"])
     if NOTES.exists():
         lines += [NOTES.read_text().strip(), ""]
     return "\n".join(lines)

@@ -233,6 +233,11 @@ def main() -> None:
     results["lm_id"] = session.lm_id
     results["runs"] = {m: run_summary(p) for m, p in runs.items()}
     results["seconds"] = round(time.time() - start, 1)
+    if args.results_json.exists():
+        # The evolution rows come from models.eval.evo_eval on the same LM; keep them when the static rows change.
+        previous = json.loads(args.results_json.read_text())
+        if previous.get("lm_id") == session.lm_id and "evolution" in previous:
+            results["evolution"] = previous["evolution"]
     write_report(results, args.results_md, args.results_json)
 
 

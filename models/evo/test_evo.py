@@ -137,3 +137,34 @@ def test_export_writes_three_graphs_with_the_contract(tmp_path: Path) -> None:
     assert len(heads.graph.output) == 2 * len(LORA_TARGETS)
     ref = parity_reference(m)
     assert len(ref["states"]) == 4 and len(ref["states"][0]) == EVO.state
+
+
+def test_release_diffs_apply_back_to_the_new_version() -> None:
+    from models.data.bench import Step
+    from .snapshots import apply_unified_diff, snapshots
+
+    rng = random.Random(5)
+    for _ in range(300):
+        old = [f"l{rng.randint(0, 20)}\n" for _ in range(rng.randint(0, 30))]
+        new = list(old)
+        for _ in range(rng.randint(0, 6)):
+            r = rng.random()
+            if r < 0.4 and new:
+                new[rng.randrange(len(new))] = f"x{rng.randint(0, 9)}\n"
+            elif r < 0.7:
+                new.insert(rng.randint(0, len(new)), f"-- {rng.randint(0, 9)}\n")
+            elif new:
+                del new[rng.randrange(len(new))]
+        o, n = "".join(old), "".join(new)
+        if rng.random() < 0.3 and n:
+            n = n.rstrip("\n")
+        if o != n:
+            assert apply_unified_diff(o, unified_diff("p.py", o, n)) == n
+    steps = [Step("c0", "a.py", "add", unified_diff("a.py", "", "x = 1\n"), []),
+             Step("c1", "a.py", "modify", unified_diff("a.py", "x = 1\n", "x = 2\n"), []),
+             Step("c2", "t.py", "tests", "", []),
+             Step("c3", "b.py", "delete", unified_diff("b.py", "y\n", ""), [])]
+    seen = [(i, dict(files)) for i, files in snapshots([("b.py", "y\n")], steps)]
+    assert seen[0][1] == {"a.py": "x = 1\n", "b.py": "y\n"}
+    assert seen[1][1]["a.py"] == "x = 2\n" and seen[2][1] == seen[1][1]
+    assert seen[3][1] == {"a.py": "x = 2\n"}

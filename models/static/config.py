@@ -34,6 +34,10 @@ class HypernetConfig:
     # > 0: the hypernetwork also reads a TF-IDF histogram of this many leading production tokens (histogram.py);
     # its input is then [e ; raw token counts [vocab]].
     histogram_tokens: int = 0
+    # Training only: keep the shared base fixed (the heads learn what is particular to a repository), and drop
+    # input features at this rate, so the trunk cannot just memorise which training repository it sees.
+    freeze_base: bool = False
+    input_dropout: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,9 @@ class StaticHypernet(nn.Module):
         self.trunk = nn.Sequential(nn.Linear(self.embed_dim, config.trunk_hidden), nn.GELU(),
                                    nn.Linear(config.trunk_hidden, config.hidden))
         self.heads = LoraHeads(lm_config, config)
+        self.dropout = nn.Dropout(config.input_dropout)
+        if self.heads.base is not None and config.freeze_base:
+            self.heads.base.requires_grad_(False)
 
     def set_input_statistics(self, embeddings: Tensor) -> None:
         """Standardise e with the statistics of the training repositories' inputs [repos, embed_dim] (and, with the
@@ -124,7 +127,7 @@ class StaticHypernet(nn.Module):
         return torch.cat([x, tfidf], dim=-1)
 
     def hidden(self, embedding: Tensor) -> Tensor:
-        return math.sqrt(self.config.hidden) * F.normalize(self.trunk(self.features(embedding)), dim=-1)
+        return math.sqrt(self.config.hidden) * F.normalize(self.trunk(self.dropout(self.features(embedding))), dim=-1)
 
     def forward(self, embedding: Tensor) -> LoraWeightsT:
         """embedding [embed_dim] -> {m: (A [r, d_in], B [d_out, r])}."""

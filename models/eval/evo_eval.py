@@ -1,0 +1,218 @@
+"""Score Code2LoRA-Evo and its baselines on the evolution track, and add the rows to RESULTS.md and results.json.
+
+    /usr/bin/python3 -m models.eval.evo_eval --lm models/.cache/lm/runs/base/final.pt
+
+Systems, each at the step that brings the task (the adapter has consumed that step's diff): pretrained, single shared
+LoRA, Code2LoRA-Static (adapter from the snapshot of the production files at that step), Code2LoRA-Evo (the GRU state
+after that step), and the repository-memory floor (pool: the sequence's assertions brought up to that step).
+CR test: held-out repositories (replay sequences only: no release chain is held out). IR test: the chronologically
+later tasks of training repositories, replay and release chains reported apart and together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+import torch
+
+from models.data import bench
+from models.data.bench import SequenceInfo, Step, TaskRecord
+from models.data.paths import BENCH_DIR
+from models.evo.paths import PREDICTIONS_DIR, RUNS_DIR as EVO_RUNS, STEP_EMBEDDINGS_DIR
+from models.evo.session import load_evo
+from models.evo.snapshots import snapshots
+from models.evo.step_embeddings import load as load_step_embeddings
+from models.evo.trainer import states_along
+from models.evo.data import EvoSequence
+from models.lm.lora import LoraWeights
+from models.lm.runtime import setup_cpu
+from models.static.config import StaticConfig
+from models.static.dataset import hypernet_input, seeded_sample
+from models.static.generate import stop_token_ids
+from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR as STATIC_RUNS
+from models.static.prompts import prefix_prompt
+from models.static.session import Session, load_adapter, open_session
+
+from .memory_floor import memory_predictions
+from .predict import predict
+from .report import write_report
+from .scoring import summarize_split
+
+
+@dataclass(frozen=True)
+class EvoEvalConfig:
+    cr_test_tasks_per_sequence: int = 6
+    ir_test_tasks_per_sequence: int = 5
+    ir_test_replay_sequences: int = 30
+    max_new_tokens: int = 64
+    bootstrap_samples: int = 2000
+    seed: int = 0
+
+    @classmethod
+    def load(cls, path: Path) -> "EvoEvalConfig":
+        return cls(**json.loads(path.read_text()))
+
+
+@dataclass
+class Sample:
+    seq: SequenceInfo
+    steps: list[Step]
+    tasks: dict[int, list[TaskRecord]]      # step index -> sampled tasks
+
+    @property
+    def name(self) -> str:
+        return f"{self.seq.repo}.{self.seq.provenance}"
+
+
+def sample(seq: SequenceInfo, split: str, cap: int, seed: int, bench_dir: Path) -> Optional[Sample]:
+    steps = bench.steps(seq, bench_dir)
+    chosen = {str(t["id"]) for t in seeded_sample([t for s in steps for t in s.tasks if t["split"] == split],
+                                                  cap, seed)}
+    by_step = {i: [t for t in s.tasks if str(t["id"]) in chosen] for i, s in enumerate(steps)}
+    by_step = {i: ts for i, ts in by_step.items() if ts}
+    return Sample(seq, steps, by_step) if by_step else None
+
+
+def samples(bench_dir: Path, cfg: EvoEvalConfig) -> dict[str, list[Sample]]:
+    seqs = bench.sequences(bench_dir)
+    cr = [s for s in (sample(q, "cr_test", cfg.cr_test_tasks_per_sequence, cfg.seed, bench_dir)
+                      for q in seqs if q.split == "cr_test") if s]
+    replay = sorted(q.repo for q in seqs if q.split == "train" and q.provenance == "replay")
+    rng = np.random.default_rng(cfg.seed)
+    keep = set(rng.choice(replay, size=min(cfg.ir_test_replay_sequences, len(replay)), replace=False).tolist())
+    ir = [s for s in (sample(q, "ir_test", cfg.ir_test_tasks_per_sequence, cfg.seed, bench_dir) for q in seqs
+                      if q.split == "train" and (q.provenance == "release" or q.repo in keep)) if s]
+    return {"cr_test": cr, "ir_test": ir}
+
+
+def group(s: Sample, step: int) -> str:
+    return f"{s.name}#{step:05d}"
+
+
+class Adapters:
+    """Every system's adapter at every task-bearing step of the sampled sequences."""
+
+    def __init__(self, session: Session, single: torch.nn.Module, static: torch.nn.Module, evo: torch.nn.Module,
+                 vectors: Path) -> None:
+        self.session, self.single, self.static, self.evo, self.vectors = session, single, static, evo, vectors
+        self.by_system: dict[str, dict[str, LoraWeights]] = {"single": {}, "static": {}, "evo": {}}
+        self.seconds: dict[str, list[float]] = {"static": [], "evo": [], "encode": []}
+
+    @torch.no_grad()
+    def add(self, s: Sample) -> None:
+        shared = self.single(torch.zeros(1))
+        emb = load_step_embeddings(self.vectors, self.session.lm_id, s.seq)
+        last = max(s.tasks)
+        t0 = time.perf_counter()
+        states = states_along(self.evo, EvoSequence(s.seq, emb, {}, {}), last)  # type: ignore[arg-type]
+        self.seconds["evo"].append((time.perf_counter() - t0) / max(1, int(emb.has_diff[:last + 1].sum())))
+        histogram = self.session.config.hypernet.histogram_tokens
+        for i, files in snapshots(bench.start_files(s.seq), s.steps[:last + 1]):
+            if i not in s.tasks:
+                continue
+            key = group(s, i)
+            self.by_system["single"][key] = shared
+            self.by_system["evo"][key] = self.evo.adapter(states[i])
+            t0 = time.perf_counter()
+            vector, _ = hypernet_input(self.session.encoder, sorted(files.items()), histogram)
+            t1 = time.perf_counter()
+            self.by_system["static"][key] = self.static(torch.from_numpy(vector))
+            self.seconds["encode"].append(t1 - t0)
+            self.seconds["static"].append(time.perf_counter() - t1)
+
+
+def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[str, Path], vectors: Path,
+             predictions_dir: Path) -> dict[str, Any]:
+    single, static = load_adapter(runs["single"], session), load_adapter(runs["static"], session)
+    evo, _ = load_evo(runs["evo"], session)
+    adapters = Adapters(session, single, static, evo, vectors)
+    stops = stop_token_ids(session.tokens)
+    prompt_cfg = session.config.prompt
+
+    def prompt_for(task: TaskRecord) -> list[int]:
+        prefix, _ = session.tokens.task(task)
+        return prefix_prompt(prefix, prompt_cfg.prompt_budget, session.tokens.eot, prompt_cfg.length_quantum)
+
+    out: dict[str, Any] = {"splits": {}, "config": cfg.__dict__}
+    for split, chosen in samples(bench_dir, cfg).items():
+        for s in chosen:
+            adapters.add(s)
+        grouped = {group(s, i): ts for s in chosen for i, ts in s.tasks.items()}
+        tasks = [t for k in sorted(grouped) for t in grouped[k]]
+        print(f"{split}: {len(tasks)} tasks in {len(chosen)} sequences", flush=True)
+        texts: dict[str, dict[str, str]] = {}
+        start = time.time()
+        texts["pretrained"] = predict("pretrained", session, grouped, None, prompt_for, cfg.max_new_tokens,
+                                      stops).texts
+        for system in ("single", "static", "evo"):
+            table = adapters.by_system[system]
+            texts[system] = predict(system, session, grouped, lambda k, t=table: t[k], prompt_for,
+                                    cfg.max_new_tokens, stops).texts
+        print(f"  decoded 4 systems in {time.time() - start:.0f}s", flush=True)
+        texts["memory"] = {}
+        for s in chosen:
+            seen: list[TaskRecord] = []
+            for i, step in enumerate(s.steps[:max(s.tasks) + 1]):
+                seen.extend(step.tasks)
+                if i in s.tasks:
+                    texts["memory"].update(memory_predictions(s.tasks[i], list(seen)))
+        save_predictions(predictions_dir, split, texts, tasks)
+        out["splits"][split] = summarize_split(texts, tasks, "evo", cfg.bootstrap_samples, cfg.seed)
+        for provenance in ("replay", "release"):
+            mine = [t for t in tasks if str(t["commit"]).startswith(provenance + ":")]
+            if mine and len(mine) < len(tasks):
+                out["splits"][f"{split}_{provenance}"] = summarize_split(texts, mine, "evo", cfg.bootstrap_samples,
+                                                                         cfg.seed)
+    session.tokens.flush()
+    out["costs"] = {name: float(np.median(v)) if v else 0.0 for name, v in adapters.seconds.items()}
+    return out
+
+
+def save_predictions(folder: Path, split: str, texts: dict[str, dict[str, str]], tasks: list[TaskRecord]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{split}.jsonl").open("w") as f:
+        for t in tasks:
+            row = {"id": t["id"], "commit": t["commit"], "kind": t["kind"], "target": t["target"]}
+            row |= {name: texts[name].get(str(t["id"])) for name in texts}
+            f.write(json.dumps(row) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, required=True)
+    parser.add_argument("--bench", type=Path, default=BENCH_DIR)
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "evo_eval.json")
+    parser.add_argument("--static-runs", type=Path, default=STATIC_RUNS)
+    parser.add_argument("--evo-run", type=Path, default=EVO_RUNS / "evo" / "best.pt")
+    parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
+    parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
+    parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    runs = {"single": args.static_runs / "single" / "best.pt", "static": args.static_runs / "static" / "best.pt",
+            "evo": args.evo_run}
+    start = time.time()
+    evolution = evaluate(session, args.bench, EvoEvalConfig.load(args.eval_config), runs, args.vectors,
+                         PREDICTIONS_DIR)
+    evo_state = torch.load(runs["evo"], map_location="cpu")
+    evolution["run"] = {k: evo_state.get(k) for k in ("best_step", "best_val_loss", "steps", "seconds",
+                                                      "train_sequences", "finished", "train_config", "evo_config")}
+    evolution["seconds"] = round(time.time() - start, 1)
+    results = json.loads(args.results_json.read_text())
+    if results.get("lm_id") != session.lm_id:
+        raise SystemExit(f"{args.results_json} was made with LM {results.get('lm_id')}: run models.eval.static_eval first")
+    results["evolution"] = evolution
+    write_report(results, args.results_md, args.results_json)
+
+
+if __name__ == "__main__":
+    main()
