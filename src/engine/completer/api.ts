@@ -34,8 +34,14 @@ export interface AdapterSummary {
 
 export interface EvoStepInput {
   commit: string;
-  /** The commit's production-code diff text (as the Python pipeline builds it). */
-  diffText: string;
+  /**
+   * The commit's changed production files, each as the encoder reads a change: `text` is
+   * changeText(path, oldText, newText) from src/core/diff (the new side of the file's diff with 3 lines of context;
+   * a deleted file is one line naming it), `oid` a cache key of that text (e.g. old blob id + ':' + new blob id).
+   * Pooled like a snapshot (importance weights, token cap). Empty: the commit changed no production code, and the
+   * state does not move (the returned adapter is the previous one's state under a new id).
+   */
+  files: SourceFile[];
 }
 
 export interface CompletionRequest {
@@ -68,7 +74,8 @@ export interface CompleterApi {
   encodeFiles(files: SourceFile[], onProgress?: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
   /** Static adapter from a snapshot's production files (which must have been encoded). */
   adapterFromFiles(files: SourceFile[]): Promise<AdapterSummary>;
-  /** Evo: initial state from a snapshot's production files; then one step per commit diff. */
+  /** Evo: initial state z_0 from a snapshot's production files (which must have been encoded); then one step per
+   * commit. States are kept per adapter id, so stepping back to a visited commit needs no recomputation. */
   evoStart(files: SourceFile[]): Promise<AdapterSummary>;
   evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary>;
   /** Greedy completion, streamed token by token (text so far), cancellable with cancel(). */

@@ -1,14 +1,18 @@
 /**
- * The completer engine (CompleterApi) on top of one ModelHost: repository encoding, Static adapters, greedy
+ * The completer engine (CompleterApi) on top of one ModelHost: repository encoding, Static and Evo adapters, greedy
  * completion for every method. The model worker runs it for the UI; the Node CLI and benchmark run it in-process.
  * Operations run one at a time (they share the KV-cache residents); cancel() stops the ones in flight.
+ *
+ * Adapters' LoRA tensors stay resident (on the GPU under WebGPU), at most MAX_ADAPTERS of them. An Evo adapter is
+ * also its GRU state z (a few hundred bytes), which is never evicted: stepping on from, or completing with, an
+ * adapter whose tensors were evicted runs evo_heads on its state again.
  */
 import { CodeTokenizer } from '../../core/tokenizer/code-tokenizer.ts';
 import { lmShapeFromConfig, type LmShape } from '../../cli/lm-feeds.ts';
 import { ModelError } from '../errors.ts';
 import type { ModelHost } from '../model-host.ts';
 import { SerialQueue } from '../serial-queue.ts';
-import type { FeedValue, LoadProgress, Manifest } from '../types.ts';
+import type { FeedValue, LoadProgress, Manifest, PlainTensor } from '../types.ts';
 import { adapterCosine, adapterNorms, type LoraValues } from './adapter-summary.ts';
 import type {
   AdapterSummary,
@@ -21,6 +25,7 @@ import type {
 } from './api.ts';
 import { CancelToken } from './cancel.ts';
 import { completerSettings, type CompleterSettings } from './config.ts';
+import { headsFeeds, initialState, loadEvoGraphs, missingEvoGraphs, nextState, requireEvoGraphs } from './evo-graphs.ts';
 import { greedyGenerate } from './generate.ts';
 import { loraInputNames, presentNames, zeroLoraInputs } from './lm-inputs.ts';
 import { atCursor, prefixPrompt, promptText, retrievalPrompt } from './prompts.ts';
@@ -46,14 +51,22 @@ interface Prepared {
 interface StoredAdapter {
   residents: Record<string, string>;
   values: LoraValues;
-  summary: AdapterSummary;
 }
+
+/** What is kept of every Evo adapter for the completer's life (until the next prepare()). */
+interface EvoRecord {
+  state: Float32Array;
+  norms: AdapterSummary['norms'];
+}
+
+type Norms = AdapterSummary['norms'];
 
 export class Completer implements CompleterApi {
   private prepared: Prepared | null = null;
   private readonly queue = new SerialQueue();
   private readonly active = new Set<CancelToken>();
   private readonly adapters = new Map<string, StoredAdapter>();
+  private readonly evo = new Map<string, EvoRecord>();
   private retriever: { key: string; retriever: Retriever } | null = null;
   private adapterCount = 0;
 
@@ -69,9 +82,11 @@ export class Completer implements CompleterApi {
       const shape = lmShapeFromConfig(manifest.config);
       const settings = completerSettings(manifest);
       await this.releaseAdapters([...this.adapters.keys()]);
+      this.evo.clear(); // states of another model set mean nothing to this one
       await this.host.load('lm', { gpuOutputs: presentNames(shape) });
       await this.host.load('encoder');
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
+      if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
       const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
       this.prepared = {
         manifest,
@@ -125,40 +140,148 @@ export class Completer implements CompleterApi {
   }
 
   private async staticAdapter(vector: Float32Array): Promise<AdapterSummary> {
-    const { manifest, settings, loraAlpha } = this.state;
+    const { manifest } = this.state;
     if (!manifest.files.hypernet_static) {
       throw new ModelError('unknown-model', 'this model set has no hypernet_static graph (Static adapters unavailable)');
     }
     const id = `static-${++this.adapterCount}`;
-    const residents = Object.fromEntries(loraInputNames().map((name) => [name, `completer/adapter/${id}/${name}`]));
     const embedding = () => ({ embedding: { type: 'float32' as const, data: vector.slice(), dims: [vector.length] } });
-    const start = performance.now();
-    await this.host.run('hypernet_static', embedding(), { keep: residents });
-    const ms = performance.now() - start;
-    // A second run for the values the summary needs: the kept outputs never leave the GPU.
-    const values = await this.host.run('hypernet_static', embedding());
-    const summary: AdapterSummary = { id, norms: adapterNorms(values, settings.loraRank, loraAlpha), cosineToPrevious: null, ms };
-    this.adapters.set(id, { residents, values, summary });
-    await this.evictAdapters();
+    const { adapter, ms } = await this.residentAdapter(id, 'hypernet_static', embedding);
+    const summary: AdapterSummary = { id, norms: this.norms(adapter.values), cosineToPrevious: null, ms };
+    await this.storeAdapter(id, adapter);
     return summary;
   }
 
-  async evoStart(files: SourceFile[]): Promise<AdapterSummary> {
-    void files;
-    throw new ModelError('unknown-model', 'this model set has no Evo graphs yet (evo_init, evo_step, evo_head)');
+  /**
+   * Runs a graph whose outputs are the 14 LoRA tensors twice: once keeping them resident for the LM, once for the
+   * values the summary needs (the kept outputs never leave the GPU). `ms` times the first run.
+   */
+  private async residentAdapter(
+    id: string,
+    graph: string,
+    feeds: () => Record<string, PlainTensor>,
+  ): Promise<{ adapter: StoredAdapter; ms: number }> {
+    const residents = Object.fromEntries(loraInputNames().map((name) => [name, `completer/adapter/${id}/${name}`]));
+    const start = performance.now();
+    await this.host.run(graph, feeds(), { keep: residents });
+    const ms = performance.now() - start;
+    const values = await this.host.run(graph, feeds());
+    return { adapter: { residents, values }, ms };
   }
 
-  async evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary> {
-    void fromAdapterId;
-    void step;
-    throw new ModelError('unknown-model', 'this model set has no Evo graphs yet (evo_init, evo_step, evo_head)');
+  private async storeAdapter(id: string, adapter: StoredAdapter): Promise<void> {
+    this.adapters.set(id, adapter);
+    await this.evictAdapters();
+  }
+
+  private norms(values: LoraValues): Norms {
+    const { settings, loraAlpha } = this.state;
+    return adapterNorms(values, settings.loraRank, loraAlpha);
+  }
+
+  evoStart(files: SourceFile[]): Promise<AdapterSummary> {
+    return this.exclusive(async (cancel) => {
+      requireEvoGraphs(this.state.manifest);
+      const embedding = await this.state.encoder.embed(files, cancel);
+      return this.startEvo(embedding.vector);
+    });
+  }
+
+  evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary> {
+    return this.exclusive(async (cancel) => {
+      requireEvoGraphs(this.state.manifest);
+      const from = this.evoRecord(fromAdapterId);
+      const changed = productionFiles(step.files);
+      if (changed.length === 0) return this.unmovedEvo(from);
+      const embedding = await this.state.encoder.embed(changed, cancel);
+      return this.stepEvo(fromAdapterId, from, embedding.vector);
+    });
+  }
+
+  /** Evo's z_0 and adapter from a snapshot embedding (the parity test and benchmarks feed embeddings directly). */
+  evoStartFromEmbedding(vector: Float32Array): Promise<AdapterSummary> {
+    return this.exclusive(async () => {
+      requireEvoGraphs(this.state.manifest);
+      return this.startEvo(vector);
+    });
+  }
+
+  /** One Evo step from an adapter with a commit's embedding e_t. */
+  evoStepFromEmbedding(fromAdapterId: string, vector: Float32Array): Promise<AdapterSummary> {
+    return this.exclusive(async () => {
+      requireEvoGraphs(this.state.manifest);
+      return this.stepEvo(fromAdapterId, this.evoRecord(fromAdapterId), vector);
+    });
+  }
+
+  /** A copy of an Evo adapter's state z. */
+  evoState(id: string): Float32Array {
+    return this.evoRecord(id).state.slice();
+  }
+
+  private evoRecord(id: string): EvoRecord {
+    const record = this.evo.get(id);
+    if (!record) throw new ModelError('not-loaded', `no Evo adapter "${id}": start one with evoStart()`);
+    return record;
+  }
+
+  private async startEvo(vector: Float32Array): Promise<AdapterSummary> {
+    const start = performance.now();
+    const state = await initialState(this.host, vector);
+    return this.evoAdapter(state, null, performance.now() - start);
+  }
+
+  private async stepEvo(fromId: string, from: EvoRecord, vector: Float32Array): Promise<AdapterSummary> {
+    const start = performance.now();
+    const state = await nextState(this.host, from.state, vector);
+    return this.evoAdapter(state, fromId, performance.now() - start);
+  }
+
+  /** A commit without production changes: the same state under a new id (its tensors are made when used). */
+  private unmovedEvo(from: EvoRecord): AdapterSummary {
+    const id = `evo-${++this.adapterCount}`;
+    this.evo.set(id, { state: from.state, norms: from.norms });
+    return { id, norms: from.norms, cosineToPrevious: 1, ms: 0 };
+  }
+
+  private async evoAdapter(state: Float32Array, fromId: string | null, stateMs: number): Promise<AdapterSummary> {
+    const id = `evo-${++this.adapterCount}`;
+    const { adapter, ms } = await this.residentAdapter(id, 'evo_heads', () => headsFeeds(state));
+    const norms = this.norms(adapter.values);
+    const cosineToPrevious = fromId === null ? null : adapterCosine(adapter.values, await this.valuesOf(fromId));
+    this.evo.set(id, { state, norms });
+    await this.storeAdapter(id, adapter);
+    return { id, norms, cosineToPrevious, ms: stateMs + ms };
+  }
+
+  /** An adapter's tensor values: kept ones as they are, an Evo adapter's recomputed from its state. */
+  private async valuesOf(id: string): Promise<LoraValues> {
+    const stored = this.adapters.get(id);
+    if (stored) return stored.values;
+    return this.host.run('evo_heads', headsFeeds(this.evoRecord(id).state));
+  }
+
+  /** The adapter's resident tensors for a completion, made again from its state if an Evo adapter was evicted. */
+  private async residentFor(id: string): Promise<StoredAdapter> {
+    const stored = this.adapters.get(id);
+    if (stored) {
+      // Most recently used last, so eviction drops the adapter unused for longest.
+      this.adapters.delete(id);
+      this.adapters.set(id, stored);
+      return stored;
+    }
+    const record = this.evo.get(id);
+    if (!record) throw new ModelError('not-loaded', `no adapter "${id}": make one first`);
+    const { adapter } = await this.residentAdapter(id, 'evo_heads', () => headsFeeds(record.state));
+    await this.storeAdapter(id, adapter);
+    return adapter;
   }
 
   complete(request: CompletionRequest, onText?: (textSoFar: string) => void): Promise<CompletionResult> {
     return this.exclusive(async (cancel) => {
       const { tokenizer, settings, shape, stops } = this.state;
       const prompt = this.prompt(request);
-      const lora = this.loraFeeds(request);
+      const lora = await this.loraFeeds(request);
       let shown = '';
       const result = await greedyGenerate(this.host, shape, {
         prompt,
@@ -205,25 +328,32 @@ export class Completer implements CompleterApi {
     return this.retriever.retriever;
   }
 
-  private loraFeeds(request: CompletionRequest): Record<string, FeedValue> {
+  private async loraFeeds(request: CompletionRequest): Promise<Record<string, FeedValue>> {
     if (request.method === 'base' || request.method === 'rag') return this.state.zeroLora;
-    const adapter = request.adapterId ? this.adapters.get(request.adapterId) : undefined;
-    if (!adapter) throw new ModelError('not-loaded', `no adapter "${request.adapterId ?? ''}": make one first`);
-    // Most recently used last, so eviction drops the adapter unused for longest.
-    this.adapters.delete(request.adapterId as string);
-    this.adapters.set(request.adapterId as string, adapter);
+    if (!request.adapterId) throw new ModelError('not-loaded', 'no adapter given: make one first');
+    const adapter = await this.residentFor(request.adapterId);
     return Object.fromEntries(Object.entries(adapter.residents).map(([input, resident]) => [input, { resident }]));
   }
 
-  /** The values of an adapter's 14 tensors (plain copies; the resident ones stay where they are). */
+  /** The values of a resident adapter's 14 tensors (plain copies; the resident ones stay where they are). */
   adapterValues(id: string): LoraValues {
     const adapter = this.adapters.get(id);
-    if (!adapter) throw new ModelError('not-loaded', `no adapter "${id}"`);
+    if (!adapter) throw new ModelError('not-loaded', `no resident adapter "${id}"`);
     return adapter.values;
+  }
+
+  /** The values of any adapter's 14 tensors, an evicted Evo adapter's computed again from its state. */
+  loraValues(id: string): Promise<LoraValues> {
+    return this.exclusive(() => this.valuesOf(id));
   }
 
   cosine(a: string, b: string): number {
     return adapterCosine(this.adapterValues(a), this.adapterValues(b));
+  }
+
+  /** Ids of the adapters whose tensors are resident now, least recently used first. */
+  residentAdapterIds(): string[] {
+    return [...this.adapters.keys()];
   }
 
   async cancel(): Promise<void> {
