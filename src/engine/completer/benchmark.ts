@@ -5,6 +5,7 @@
  */
 import type { Method, SourceFile } from './api.ts';
 import type { Completer } from './completer.ts';
+import { missingEvoGraphs } from './evo-graphs.ts';
 import { MemoryVectorCache } from './vector-cache.ts';
 
 export interface BenchInput {
@@ -34,6 +35,7 @@ export interface BenchFigures {
   /** Adapted time to first token over the base model's (the adapter adds no prompt tokens). */
   adaptedOverBaseFirstToken: number | null;
   ragOverBaseFirstToken: number | null;
+  /** One Evo step (evo_step, then evo_heads kept resident), median; the changed files' encoding is not in it. */
   evoStepMs: number | null;
 }
 
@@ -56,8 +58,8 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
 
   let adapterId: string | undefined;
   let adapterMs: number | null = null;
+  const embedding = await completer.embed(input.files);
   if (completer.state.manifest.files.hypernet_static) {
-    const embedding = await completer.embed(input.files);
     const times: number[] = [];
     for (let i = 0; i < input.adapterRepeats; i++) {
       const summary = await completer.adapterFromEmbedding(embedding.vector);
@@ -66,6 +68,7 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     }
     adapterMs = median(times);
   }
+  const evoStepMs = missingEvoGraphs(completer.state.manifest).length === 0 ? await evoSteps(completer, embedding.vector, input.adapterRepeats) : null;
 
   const methods: Method[] = adapterId ? ['base', 'static', 'rag'] : ['base', 'rag'];
   // One warm-up run, so session start-up costs are not in the first method's figures.
@@ -109,6 +112,18 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     prompts,
     adaptedOverBaseFirstToken: ratio('static'),
     ragOverBaseFirstToken: ratio('rag'),
-    evoStepMs: null,
+    evoStepMs,
   };
+}
+
+/** Median ms of Evo steps from the snapshot's state (the snapshot embedding stands in for a commit's). */
+async function evoSteps(completer: Completer, embedding: Float32Array, repeats: number): Promise<number> {
+  let from = (await completer.evoStartFromEmbedding(embedding)).id;
+  const times: number[] = [];
+  for (let i = 0; i < Math.max(repeats, 1); i++) {
+    const step = await completer.evoStepFromEmbedding(from, embedding);
+    times.push(step.ms);
+    from = step.id;
+  }
+  return median(times);
 }
