@@ -1,18 +1,38 @@
 import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import { METHODS, METHOD_LABEL } from '../store/completionSlice.ts';
+import { evoBlockReason } from '../store/evoAvailability.ts';
+
+/** Which Evo adapter completions use now, in words. */
+function useEvoSource(): string {
+  const timelineRan = useAppStore((s) => s.timeline.some((t) => t.evo));
+  const index = useAppStore((s) => s.timelineIndex);
+  const length = useAppStore((s) => s.timeline.length);
+  const commit = useAppStore((s) => s.timeline[s.timelineIndex]?.commit.oid);
+  if (!timelineRan) return 'Evo uses the state of the snapshot at HEAD until the Timeline has run.';
+  return `Evo uses the adapter of the Timeline's commit ${index + 1} / ${length} (${commit?.slice(0, 10) ?? ''}).`;
+}
 
 export function ModeSwitch(): ReactElement {
   const method = useAppStore((s) => s.method);
   const setMethod = useAppStore((s) => s.setMethod);
+  const evoBlocked = useAppStore(evoBlockReason);
+  const evoSource = useEvoSource();
   return (
-    <div className="mode-switch" role="radiogroup" aria-label="Completion mode">
-      {METHODS.map((m) => (
-        <label key={m} className={m === method ? 'mode selected' : 'mode'}>
-          <input type="radio" name="mode" value={m} checked={m === method} onChange={() => setMethod(m)} />
-          {METHOD_LABEL[m]}
-        </label>
-      ))}
+    <div className="mode-block">
+      <div className="mode-switch" role="radiogroup" aria-label="Completion mode">
+        {METHODS.map((m) => {
+          const disabled = m === 'evo' && evoBlocked !== null;
+          return (
+            <label key={m} className={`mode${m === method ? ' selected' : ''}${disabled ? ' disabled' : ''}`}>
+              <input type="radio" name="mode" value={m} checked={m === method} disabled={disabled}
+                aria-describedby={m === 'evo' ? 'evo-mode-note' : undefined} onChange={() => setMethod(m)} />
+              {METHOD_LABEL[m]}
+            </label>
+          );
+        })}
+      </div>
+      <p id="evo-mode-note" className="muted mode-note">{evoBlocked ?? evoSource}</p>
     </div>
   );
 }

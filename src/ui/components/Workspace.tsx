@@ -29,6 +29,8 @@ export function Workspace(): ReactElement | null {
   const loadTasks = useAppStore((s) => s.loadTasks);
   const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
   const resetEngineForRepo = useAppStore((s) => s.resetEngineForRepo);
+  const resetTimeline = useAppStore((s) => s.resetTimeline);
+  const clearPins = useAppStore((s) => s.clearPins);
   const [tab, setTab] = useState<Tab>('code');
   const [prefix, setPrefix] = useState<string | null>(null);
   const onPrefix = useCallback((p: string | null) => setPrefix(p), []);
@@ -37,8 +39,10 @@ export function Workspace(): ReactElement | null {
   useEffect(() => {
     if (!repoId) return;
     resetEngineForRepo();
+    resetTimeline();
+    clearPins();
     void adaptActiveRepo();
-  }, [repoId, resetEngineForRepo, adaptActiveRepo]);
+  }, [repoId, resetEngineForRepo, resetTimeline, clearPins, adaptActiveRepo]);
 
   useEffect(() => {
     void loadTasks();

@@ -4,6 +4,7 @@ import type { CompletionResult, Method } from '../../engine/completer/api.ts';
 import { completerService } from '../services/completer.ts';
 import { tasksOfFiles } from '../services/tasks.ts';
 import { describeError, type UserError } from '../errors.ts';
+import { evoAdapterId, evoBlockReason } from './evoAvailability.ts';
 import type { AppState } from './index.ts';
 
 export const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
@@ -59,7 +60,7 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
 
   adapterFor(method) {
     if (method === 'static') return get().staticAdapter?.id ?? null;
-    if (method === 'evo') return get().evoAdapterId;
+    if (method === 'evo') return evoBlockReason(get()) ? null : evoAdapterId(get());
     return undefined;
   },
 
@@ -70,7 +71,7 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
       if (adapterId === null) {
         const message =
           method === 'evo'
-            ? 'Code2LoRA-Evo needs the Evo graphs, which this model set does not include yet.'
+            ? evoBlockReason(get()) ?? 'The Evo adapter of the timeline\'s current commit is still being computed.'
             : get().adapterError?.message ?? 'The adapter is not ready yet.';
         set((s) => ({
           completions: { ...s.completions, [method]: { status: 'failed', text: '', result: null, error: { code: 'no-adapter', message } } },

@@ -21,10 +21,25 @@ export interface EngineSlice {
   staticAdapter: AdapterSummary | null;
   /** Why there is no Static adapter (e.g. the hypernetwork is not in this build), when there is none. */
   adapterError: UserError | null;
+  /** The Evo state of the snapshot at HEAD: what Code2LoRA-Evo completes with until the timeline has run. */
+  evoHead: AdapterSummary | null;
+  /** Why there is no Evo adapter (e.g. this model set has no Evo graphs), when there is none. */
+  evoError: UserError | null;
   /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
   adaptActiveRepo(): Promise<void>;
   cancelWork(): Promise<void>;
   resetEngineForRepo(): void;
+}
+
+/** An adapter, or why there is none; a cancellation is not a reason and goes on up. */
+async function adapterOrError(make: () => Promise<AdapterSummary>): Promise<{ adapter: AdapterSummary } | { error: UserError }> {
+  try {
+    return { adapter: await make() };
+  } catch (e) {
+    const error = describeError(e);
+    if (error.code === 'cancelled') throw e;
+    return { error };
+  }
 }
 
 export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
@@ -38,9 +53,21 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   testFiles: [],
   staticAdapter: null,
   adapterError: null,
+  evoHead: null,
+  evoError: null,
 
   resetEngineForRepo() {
-    set({ phase: 'idle', encodeProgress: null, engineError: null, production: [], testFiles: [], staticAdapter: null, adapterError: null });
+    set({
+      phase: 'idle',
+      encodeProgress: null,
+      engineError: null,
+      production: [],
+      testFiles: [],
+      staticAdapter: null,
+      adapterError: null,
+      evoHead: null,
+      evoError: null,
+    });
   },
 
   async adaptActiveRepo() {
@@ -56,7 +83,7 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
         await engine.prepare((modelProgress) => set({ modelProgress }));
         set({ modelsReady: true, modelProgress: null });
       }
-      set({ phase: 'reading', engineError: null });
+      set({ phase: 'reading', engineError: null, adapterError: null, evoError: null });
       const { production, tests } = await readPythonFiles(repo.id, repo.head, {
         ...DEFAULT_LIMITS,
         maxPythonFiles: get().settings.maxPythonFiles,
@@ -69,15 +96,17 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       });
       if (!stillActive()) return;
       set({ phase: 'adapting' });
-      try {
-        const staticAdapter = await engine.adapterFromFiles(production);
-        if (stillActive()) set({ staticAdapter, phase: 'ready' });
-      } catch (e) {
-        // Without an adapter the base model and RAG still work; the reason is shown beside the mode switch.
-        const adapterError = describeError(e);
-        if (adapterError.code === 'cancelled') throw e;
-        if (stillActive()) set({ adapterError, phase: 'ready' });
+      // Without an adapter the base model and RAG still work; the reason is shown beside the mode switch.
+      const staticAdapter = await adapterOrError(() => engine.adapterFromFiles(production));
+      if (!stillActive()) return;
+      set('adapter' in staticAdapter ? { staticAdapter: staticAdapter.adapter } : { adapterError: staticAdapter.error });
+      // A local import has no history to evolve through: Evo is disabled there (see evoAvailability.ts).
+      if (repo.source !== 'local') {
+        const evoHead = await adapterOrError(() => engine.evoStart(production));
+        if (!stillActive()) return;
+        set('adapter' in evoHead ? { evoHead: evoHead.adapter } : { evoError: evoHead.error });
       }
+      set({ phase: 'ready' });
     } catch (e) {
       const engineError = describeError(e);
       if (stillActive()) set({ engineError, phase: engineError.code === 'cancelled' ? 'cancelled' : 'failed' });

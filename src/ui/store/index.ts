@@ -5,9 +5,10 @@ import { createEngineSlice, type EngineSlice } from './engineSlice.ts';
 import { createCompletionSlice, type CompletionSlice } from './completionSlice.ts';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice.ts';
 import { createScoreSlice, type ScoreSlice } from './scoreSlice.ts';
+import { createPinSlice, type PinSlice } from './pinSlice.ts';
 
 /** One store made of slices; each slice owns one concern of the app. */
-export type AppState = SettingsSlice & RepoSlice & EngineSlice & CompletionSlice & TimelineSlice & ScoreSlice;
+export type AppState = SettingsSlice & RepoSlice & EngineSlice & CompletionSlice & TimelineSlice & ScoreSlice & PinSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
@@ -16,4 +17,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createCompletionSlice(...a),
   ...createTimelineSlice(...a),
   ...createScoreSlice(...a),
+  ...createPinSlice(...a),
 }));

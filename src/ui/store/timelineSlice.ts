@@ -1,81 +1,174 @@
 import type { StateCreator } from 'zustand';
 import type { CommitInfo, FileChange } from '../../git/types.ts';
-import type { AdapterSummary } from '../../engine/completer/api.ts';
-import { isProductionFile } from '../../core/python/file-roles.ts';
+import type { AdapterSummary, EncodeProgress } from '../../engine/completer/api.ts';
 import { completerService } from '../services/completer.ts';
 import { gitService } from '../services/git.ts';
-import { DEFAULT_LIMITS, readPythonFiles } from '../services/repoFiles.ts';
 import { describeError, type UserError } from '../errors.ts';
+import { productionChanges } from './evoStepInput.ts';
+import { evoBlockReason } from './evoAvailability.ts';
+import { pinKey } from './pins.ts';
+import { nextTimelineJob, type PinCompletion, type TimelineJob } from './timelinePlan.ts';
+import { runTimelineJob, type JobContext } from './timelineJobs.ts';
 import type { AppState } from './index.ts';
 
 export interface TimelineStep {
   commit: CommitInfo;
-  /** Production .py files this commit changed (vs its first parent). */
+  /** Production .py files this commit changed (vs its first parent; for the oldest commit, its whole snapshot). */
   productionChanges: FileChange[];
-  /** The Static adapter of this commit's snapshot (computed when the step is visited). */
-  adapter: AdapterSummary | null;
+  /** The Evo adapter after this commit (kept once computed, so going back is instant). */
+  evo: AdapterSummary | null;
 }
+
+/** How long Play shows each step before moving on. */
+export const PLAY_STEP_MS = 700;
 
 export interface TimelineSlice {
+  /** The first-parent history, oldest first. */
   timeline: TimelineStep[];
   timelineIndex: number;
-  timelineBusy: boolean;
+  timelineLoading: boolean;
   timelineError: UserError | null;
-  /** The Evo adapter of the current step, when the Evo graphs are available. */
-  evoAdapterId: string | null;
+  /** What the model worker is doing for the timeline now, if anything. */
+  timelineJob: TimelineJob | null;
+  timelineEncode: EncodeProgress | null;
+  timelinePlaying: boolean;
+  /** The user stopped the timeline's work; stepping again carries on. */
+  timelineStopped: boolean;
+  /** Evo completions of pinned assertions, per step (see pins.ts pinResultKey). */
+  pinResults: Record<string, PinCompletion>;
+  /** Reads the first-parent history (newest `limit` commits) and starts at the oldest: z_0. */
   loadTimeline(limit: number): Promise<void>;
-  /** Moves to a step and computes its adapter if not yet known (cached per commit, so going back is instant). */
+  /** Shows a step (at once: what is known is kept) and computes what it still needs; stops Play. */
   stepTo(index: number): Promise<void>;
+  togglePlay(): void;
+  /** Stops the work in flight (the model worker's current run is cancelled). */
+  stopTimeline(): Promise<void>;
+  /** Does the work the step shown needs (idempotent: one run at a time). */
+  runTimeline(): Promise<void>;
+  resetTimeline(): void;
 }
 
-export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => ({
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const initial = {
   timeline: [],
   timelineIndex: -1,
-  timelineBusy: false,
+  timelineLoading: false,
   timelineError: null,
-  evoAdapterId: null,
+  timelineJob: null,
+  timelineEncode: null,
+  timelinePlaying: false,
+  timelineStopped: false,
+  pinResults: {},
+} satisfies Partial<TimelineSlice>;
 
-  async loadTimeline(limit) {
-    const repo = get().activeRepo;
-    if (!repo) return;
-    set({ timelineBusy: true, timelineError: null });
-    try {
-      const commits = (await gitService().log(repo.id, limit)).reverse();
-      const steps: TimelineStep[] = [];
-      for (let i = 0; i < commits.length; i++) {
-        const commit = commits[i]!;
-        const parent = i > 0 ? commits[i - 1]!.oid : null;
-        const changes = await gitService().diff(repo.id, parent, commit.oid);
-        steps.push({ commit, productionChanges: changes.filter((c) => isProductionFile(c.path)), adapter: null });
+export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => {
+  // A new timeline (another repository, or a reload) bumps the generation: work of an older one writes nothing.
+  let generation = 0;
+  let run: { generation: number; done: Promise<void> } | null = null;
+
+  const blocked = (s: AppState): boolean => s.timelineStopped || s.timelineError !== null || s.phase !== 'ready' || evoBlockReason(s) !== null;
+
+  async function loop(gen: number, repoId: string): Promise<void> {
+    const current = (): boolean => gen === generation && get().activeRepo?.id === repoId;
+    const ctx: JobContext = { repoId, get, update: (u) => current() && set(u(get())) };
+    while (current()) {
+      const s = get();
+      if (blocked(s)) break;
+      const job = nextTimelineJob({ steps: s.timeline, index: s.timelineIndex, pins: s.pins.map(pinKey), pinResults: s.pinResults });
+      if (!job) {
+        if (!s.timelinePlaying) break;
+        if (s.timelineIndex >= s.timeline.length - 1) {
+          set({ timelinePlaying: false });
+          break;
+        }
+        set({ timelineJob: null, timelineEncode: null });
+        await sleep(PLAY_STEP_MS);
+        if (current() && get().timelinePlaying) set({ timelineIndex: get().timelineIndex + 1 });
+        continue;
       }
-      set({ timeline: steps, timelineIndex: steps.length - 1 });
-    } catch (e) {
-      set({ timelineError: describeError(e) });
-    } finally {
-      set({ timelineBusy: false });
+      set({ timelineJob: job });
+      try {
+        await runTimelineJob(job, ctx);
+      } catch (e) {
+        if (!current()) break;
+        const error = describeError(e);
+        if (error.code === 'cancelled') set({ timelineStopped: true, timelinePlaying: false });
+        // Evo missing from the model set: the mode switch says so too.
+        else if (error.code === 'unknown-model') set({ evoError: error, timelinePlaying: false });
+        else set({ timelineError: error, timelinePlaying: false });
+      }
     }
-  },
+    if (current()) set({ timelineJob: null, timelineEncode: null });
+  }
 
-  async stepTo(index) {
-    const repo = get().activeRepo;
-    const step = get().timeline[index];
-    if (!repo || !step) return;
-    set({ timelineIndex: index, timelineError: null });
-    if (step.adapter) return;
-    set({ timelineBusy: true });
-    try {
-      const { production } = await readPythonFiles(repo.id, step.commit.oid, {
-        ...DEFAULT_LIMITS,
-        maxPythonFiles: get().settings.maxPythonFiles,
-        maxPythonBytes: get().settings.maxPythonBytes,
-      });
-      await completerService().encodeFiles(production, () => undefined);
-      const adapter = await completerService().adapterFromFiles(production);
-      set((s) => ({ timeline: s.timeline.map((t, i) => (i === index ? { ...t, adapter } : t)) }));
-    } catch (e) {
-      set({ timelineError: describeError(e) });
-    } finally {
-      set({ timelineBusy: false });
-    }
-  },
-});
+  return {
+    ...initial,
+
+    resetTimeline() {
+      generation++;
+      set({ ...initial });
+    },
+
+    async loadTimeline(limit) {
+      const repo = get().activeRepo;
+      if (!repo || get().timelineLoading) return;
+      const gen = generation;
+      set({ timelineLoading: true, timelineError: null });
+      try {
+        const commits = (await gitService().log(repo.id, limit)).reverse();
+        const steps: TimelineStep[] = [];
+        for (let i = 0; i < commits.length; i++) {
+          const commit = commits[i]!;
+          const parent = i > 0 ? commits[i - 1]!.oid : null;
+          steps.push({ commit, productionChanges: productionChanges(await gitService().diff(repo.id, parent, commit.oid)), evo: null });
+        }
+        if (gen !== generation) return;
+        set({ timeline: steps, timelineIndex: steps.length > 0 ? 0 : -1 });
+      } catch (e) {
+        if (gen === generation) set({ timelineError: describeError(e) });
+      } finally {
+        if (gen === generation) set({ timelineLoading: false });
+      }
+      if (gen === generation) await get().runTimeline();
+    },
+
+    async stepTo(index) {
+      const { timeline } = get();
+      if (timeline.length === 0) return;
+      const timelineIndex = Math.max(0, Math.min(timeline.length - 1, index));
+      set({ timelineIndex, timelinePlaying: false, timelineStopped: false, timelineError: null });
+      await get().runTimeline();
+    },
+
+    togglePlay() {
+      const s = get();
+      if (s.timelinePlaying) {
+        set({ timelinePlaying: false });
+        return;
+      }
+      // Play from the start when the last step is shown.
+      const atEnd = s.timelineIndex >= s.timeline.length - 1;
+      set({ timelinePlaying: true, timelineStopped: false, timelineError: null, ...(atEnd ? { timelineIndex: 0 } : {}) });
+      void get().runTimeline();
+    },
+
+    async stopTimeline() {
+      set({ timelineStopped: true, timelinePlaying: false });
+      if (get().timelineJob) await completerService().cancel();
+    },
+
+    runTimeline() {
+      const repoId = get().activeRepo?.id;
+      if (!repoId) return Promise.resolve();
+      if (!run || run.generation !== generation) {
+        const mine = { generation, done: Promise.resolve() };
+        mine.done = loop(generation, repoId).finally(() => {
+          if (run === mine) run = null;
+        });
+        run = mine;
+      }
+      return run.done;
+    },
+  };
+};
