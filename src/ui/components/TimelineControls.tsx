@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 
 /** Step back, play/pause, step forward, scrub; the position; the keys. */
-export function TimelineControls({ disabled }: { disabled: boolean }): ReactElement {
+export function TimelineControls({ disabled, canPlay }: { disabled: boolean; canPlay: boolean }): ReactElement {
   const length = useAppStore((s) => s.timeline.length);
   const index = useAppStore((s) => s.timelineIndex);
   const playing = useAppStore((s) => s.timelinePlaying);
@@ -13,7 +13,7 @@ export function TimelineControls({ disabled }: { disabled: boolean }): ReactElem
       <div className="row">
         <button type="button" aria-label="Previous commit" aria-keyshortcuts="ArrowLeft" disabled={disabled || index <= 0}
           onClick={() => void stepTo(index - 1)}>◀</button>
-        <button type="button" aria-label={playing ? 'Pause' : 'Play'} aria-keyshortcuts="Space" disabled={disabled || length < 2}
+        <button type="button" aria-label={playing ? 'Pause' : 'Play'} aria-keyshortcuts="Space" disabled={disabled || !canPlay || length < 2}
           onClick={togglePlay}>{playing ? 'Pause' : 'Play'}</button>
         <button type="button" aria-label="Next commit" aria-keyshortcuts="ArrowRight" disabled={disabled || index >= length - 1}
           onClick={() => void stepTo(index + 1)}>▶</button>

@@ -55,16 +55,18 @@ export function TimelinePanel(): ReactElement {
         <p className="muted" role="status">{loading ? 'Reading the history…' : 'No history.'}</p>
       ) : (
         <>
-          <TimelineControls disabled={!ready} />
+          <TimelineControls disabled={!ready} canPlay={!blockedReason} />
           <TimelineWork />
           <div className="timeline-body">
             <div>
               {step && <TimelineStepView step={step} previous={timeline[index - 1] ?? null} index={index} note={note} />}
             </div>
-            <div>
-              <AdapterChart />
-              <PinnedCompletions />
-            </div>
+            {!blockedReason && (
+              <div>
+                <AdapterChart />
+                <PinnedCompletions />
+              </div>
+            )}
           </div>
         </>
       )}

@@ -74,7 +74,10 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
     const ctx: JobContext = { repoId, get, update: (u) => current() && set(u(get())) };
     while (current()) {
       const s = get();
-      if (blocked(s)) break;
+      if (blocked(s)) {
+        if (s.timelinePlaying) set({ timelinePlaying: false });
+        break;
+      }
       const job = nextTimelineJob({ steps: s.timeline, index: s.timelineIndex, pins: s.pins.map(pinKey), pinResults: s.pinResults });
       if (!job) {
         if (!s.timelinePlaying) break;
