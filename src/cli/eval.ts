@@ -2,16 +2,26 @@
  * Score any Python repository with the completer, in Node (onnxruntime-web, WASM):
  *
  *   npm run eval -- --repo <path, git dir or source tarball> [--tasks file.jsonl [--name REPO] [--split S]]
- *                   [--track static|evolution] [--methods base,static,rag] [--limit N] [--models DIR] [--out file.json]
+ *                   [--track static|evolution] [--commits N] [--methods base,static,evo,rag] [--limit N]
+ *                   [--models DIR] [--out file.json]
  *
- * Without --tasks the tasks are extracted from the repository's test files at HEAD (the static track), so anyone
- * can score any repository. --tasks takes the benchmark's JSONL (DESIGN.md section 5; --name and --split select
- * one repository's tasks of one split), e.g. a CR-test repository of the benchmark:
+ * Static track (default): without --tasks the tasks are extracted from the repository's test files at HEAD, so
+ * anyone can score any repository. --tasks takes the benchmark's JSONL (DESIGN.md section 5; --name and --split
+ * select one repository's tasks of one split), e.g. a CR-test repository of the benchmark:
  *
  *   npm run eval -- --repo models/.cache/sources/<pkg>/<version>/<tarball> \
- *     --tasks models/.cache/bench/static.jsonl --name <pkg> --split cr_test File vectors are cached in .cache/file-vectors (by git blob id). Prints an EM/EditSim table
- * and writes the scores and predictions as JSON.
+ *     --tasks models/.cache/bench/static.jsonl --name <pkg> --split cr_test
+ *
+ * Evolution track (a git repository): over the last N (--commits, default 20) first-parent commits, Evo starts from
+ * the snapshot at the first of them and takes one step per later commit; each later commit's tasks (the assertion
+ * sites it adds or modifies in test files, at most 8; or with --tasks the records of that commit) are scored with
+ * the Evo adapter that has consumed the commit, the Static adapter of the snapshot at the commit, base and RAG
+ * (default methods: base,static,evo,rag). See eval-evolution.ts.
+ *
+ * File vectors are cached in .cache/file-vectors (by git blob id). Prints an EM/EditSim table and writes the scores
+ * and predictions as JSON.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,15 +33,17 @@ import { extractTasks } from '../core/tasks/extract.ts';
 import type { TaskRecord } from '../core/tasks/types.ts';
 import type { Method } from '../engine/completer/api.ts';
 import { Completer } from '../engine/completer/completer.ts';
-import { evaluateTasks, scoreTable, type EvalTask } from '../engine/completer/evaluate.ts';
+import { evaluateTasks, scoreTable, type EvalTask, type MethodScores } from '../engine/completer/evaluate.ts';
+import { missingEvoGraphs } from '../engine/completer/evo-graphs.ts';
 import { isGitRepository, repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
 import { FsVectorCache } from '../engine/completer/vector-cache-fs.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
-import { execFileSync } from 'node:child_process';
+import { evolutionTrack } from './eval-evolution.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
+const DEFAULT_METHODS: Record<string, string> = { static: 'base,static,rag', evolution: 'base,static,evo,rag' };
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +52,7 @@ const { values } = parseArgs({
     name: { type: 'string' },
     split: { type: 'string' },
     track: { type: 'string', default: 'static' },
-    methods: { type: 'string', default: 'base,static,rag' },
+    methods: { type: 'string' },
     commits: { type: 'string', default: '20' },
     limit: { type: 'string' },
     models: { type: 'string', default: join(ROOT, 'public', 'models') },
@@ -55,48 +67,69 @@ function fail(message: string): never {
 }
 
 if (!values.repo) fail('--repo <path or git dir> is required');
+const track = values.track ?? 'static';
+if (!(track in DEFAULT_METHODS)) fail(`unknown track "${track}" (static or evolution)`);
 const repo = resolve(values.repo);
-const methods = (values.methods ?? '').split(',').filter(Boolean) as Method[];
+const methods = (values.methods ?? (DEFAULT_METHODS[track] as string)).split(',').filter(Boolean) as Method[];
 for (const m of methods) if (!METHODS.includes(m)) fail(`unknown method "${m}" (one of ${METHODS.join(', ')})`);
-if (values.track === 'evolution') {
-  fail('the evolution track needs the Evo graphs (evo_init, evo_step, evo_head), which this model set does not have yet');
+const commitCount = Number(values.commits);
+if (track === 'evolution') {
+  if (!isGitRepository(repo)) fail('--track evolution needs a git repository (it follows the first-parent history)');
+  if (!Number.isInteger(commitCount) || commitCount < 2) fail('--commits must be an integer of at least 2');
 }
-if (values.track !== 'static') fail(`unknown track "${values.track}" (static or evolution)`);
-
-const files = repositoryPythonFiles(repo);
 const name = values.name ?? basename(repo).replace(/\.git$/, '');
-let tasks: EvalTask[];
-if (values.tasks) {
-  const records = readFileSync(values.tasks, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as TaskRecord);
-  tasks = records.filter((t) => (!values.name || t.repo === values.name) && (!values.split || t.split === values.split));
-} else {
-  const parser = await loadPythonParserNode();
-  const commit = isGitRepository(repo) ? execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim() : 'worktree';
-  tasks = files
-    .filter((f) => isTestFile(f.path))
-    .flatMap((f) => extractTasks(parser, f.path, f.text))
-    .map((t) => ({ id: `${name}@${commit}:${t.path}:${t.line}:${t.column}`, prefix: t.prefix, target: t.target }));
-}
-if (values.limit) tasks = tasks.slice(0, Number(values.limit));
-if (tasks.length === 0) fail('no tasks: the repository has no assertion sites in its test files');
+const records = values.tasks
+  ? readFileSync(values.tasks, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as TaskRecord)
+      .filter((t) => (!values.name || t.repo === values.name) && (!values.split || t.split === values.split))
+  : undefined;
+const limit = values.limit ? Number(values.limit) : undefined;
+const parser = await loadPythonParserNode();
 
 ort.env.wasm.numThreads = Number(values.threads);
 const host = new ModelHost({ fetchFn: fetchWithFiles });
 const completer = new Completer(host, new FsVectorCache(join(ROOT, '.cache', 'file-vectors')));
 await completer.prepare(manifestLocation(join(resolve(values.models ?? ''), 'manifest.json')));
-if (methods.includes('static') && !completer.state.manifest.files.hypernet_static) {
-  fail('--methods static needs hypernet_static.onnx in the model set');
+const { manifest } = completer.state;
+if (methods.includes('static') && !manifest.files.hypernet_static) fail('--methods static needs hypernet_static.onnx in the model set');
+if (methods.includes('evo') && missingEvoGraphs(manifest).length > 0) {
+  fail(`--methods evo needs the Evo graphs (missing ${missingEvoGraphs(manifest).join(', ')} in the model set)`);
 }
-console.error(`${name}: ${files.length} Python files, ${tasks.length} tasks, methods ${methods.join(', ')}`);
-const result = await evaluateTasks(completer, files, tasks, methods, (method, done, total) => {
-  if (done % 25 === 0 || done === total) console.error(`  ${method}: ${done}/${total}`);
-});
+
+let report: Record<string, unknown>;
+let scores: MethodScores[];
+if (track === 'evolution') {
+  const result = await evolutionTrack(completer, parser, { repo, name, commits: commitCount, methods, records, limit });
+  const tasks = result.commits.reduce((n, c) => n + c.tasks, 0);
+  if (tasks === 0) console.error(`${name}: no commit of the window adds or modifies an assertion (no tasks)`);
+  scores = result.scores;
+  report = { repo: name, track, tasks, ...result };
+} else {
+  const files = repositoryPythonFiles(repo);
+  let tasks: EvalTask[];
+  if (records) {
+    tasks = records;
+  } else {
+    const commit = isGitRepository(repo) ? execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']).toString().trim() : 'worktree';
+    tasks = files
+      .filter((f) => isTestFile(f.path))
+      .flatMap((f) => extractTasks(parser, f.path, f.text))
+      .map((t) => ({ id: `${name}@${commit}:${t.path}:${t.line}:${t.column}`, prefix: t.prefix, target: t.target }));
+  }
+  if (limit !== undefined) tasks = tasks.slice(0, limit);
+  if (tasks.length === 0) fail('no tasks: the repository has no assertion sites in its test files');
+  console.error(`${name}: ${files.length} Python files, ${tasks.length} tasks, methods ${methods.join(', ')}`);
+  const result = await evaluateTasks(completer, files, tasks, methods, (method, done, total) => {
+    if (done % 25 === 0 || done === total) console.error(`  ${method}: ${done}/${total}`);
+  });
+  scores = result.scores;
+  report = { repo: name, track, tasks: tasks.length, ...result };
+}
 await host.dispose();
 
-console.log(scoreTable(result.scores));
-const out = values.out ?? `eval-${name}.json`;
-writeFileSync(out, JSON.stringify({ repo: name, track: values.track, tasks: tasks.length, ...result }, null, 1) + '\n');
+console.log(scoreTable(scores));
+const out = values.out ?? `eval-${name}${track === 'evolution' ? '-evolution' : ''}.json`;
+writeFileSync(out, JSON.stringify(report, null, 1) + '\n');
 console.error(`wrote ${out}`);

@@ -20,6 +20,7 @@ import { fetchWithFiles, manifestLocation } from '../node-fetch.ts';
 import { adapterCosine } from './adapter-summary.ts';
 import type { SourceFile } from './api.ts';
 import { Completer } from './completer.ts';
+import { evaluateEvolution, type EvolutionCommit } from './evaluate-evolution.ts';
 import { directoryPythonFiles } from './node/repo-files.ts';
 import { MemoryVectorCache } from './vector-cache.ts';
 
@@ -185,6 +186,21 @@ describe('Code2LoRA-Evo on tiny random graphs', () => {
     const next = await completer.evoStepFromEmbedding(evicted, noise(dim, 99));
     const recomputed = await completer.loraValues(evicted);
     expect(next.cosineToPrevious).toBeCloseTo(adapterCosine(completer.adapterValues(next.id), recomputed), 12);
+  }, 120_000);
+
+  it('scores the evolution track: Evo steps through every commit, tasks use the adapter that consumed theirs', async () => {
+    const v1 = [{ path: 'pkg/a.py', oid: 'a1', text: 'def a():\n    return 1\n' }];
+    const v2 = [{ path: 'pkg/a.py', oid: 'a2', text: 'def a():\n    return 2\n' }];
+    const task = { id: 't1', prefix: PREFIX, target: '1' };
+    const history: EvolutionCommit[] = [
+      { commit: 'c1', files: v2, step: { commit: 'c1', files: [{ path: 'pkg/a.py', oid: 'a1:a2', text: v2[0]!.text }] }, tasks: [] },
+      { commit: 'c2', files: v2, step: { commit: 'c2', files: [] }, tasks: [task] },
+    ];
+    const result = await evaluateEvolution(completer, v1, history, ['base', 'evo']);
+    expect(result.commits.map((c) => [c.commit, c.tasks, c.changedFiles])).toEqual([['c1', 0, 1], ['c2', 1, 0]]);
+    expect(result.commits[1]?.evoCosine).toBe(1);
+    expect(result.scores.map((x) => [x.method, x.tasks])).toEqual([['base', 1], ['evo', 1]]);
+    expect(Object.keys(result.predictions.evo ?? {})).toEqual(['t1']);
   }, 120_000);
 
   it('refuses unknown adapters, and Evo on a model set without its graphs (unknown-model)', async () => {
