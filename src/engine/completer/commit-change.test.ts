@@ -54,7 +54,7 @@ describe('commitChange', () => {
     ]);
   });
 
-  it('reads changed production files as diff texts keyed by both blob ids; test files are not read', () => {
+  it('reads changed production files as diff texts keyed by their blob ids; test files are not read', () => {
     const before = [file('pkg/mod.py', 'm1', lines(30)), file('pkg/gone.py', 'g1', 'x = 1\n'), file('tests/test_mod.py', 't1', OLD_TEST)];
     const after = [
       file('pkg/mod.py', 'm2', lines(30).replace('x15 = 15\n', 'x15 = 150\n')),
@@ -66,7 +66,7 @@ describe('commitChange', () => {
     expect(step.files).toEqual([
       { path: 'pkg/gone.py', oid: 'g1:', text: '# deleted file: pkg/gone.py\n' },
       { path: 'pkg/mod.py', oid: 'm1:m2', text: 'x12 = 12\nx13 = 13\nx14 = 14\nx15 = 150\nx16 = 16\nx17 = 17\nx18 = 18\n' },
-      { path: 'pkg/new.py', oid: ':n1', text: 'y = 2\n' },
+      { path: 'pkg/new.py', oid: 'n1', text: 'y = 2\n' }, // an added file reads whole: the snapshot's cache key
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * What one commit of a repository's history means for the evolution track (DESIGN.md section 2), from the Python
  * files before and after it: the Evo step input (each changed production file as changeText reads a change, keyed
- * by its old and new blob ids) and the tasks the commit brings: assertion sites of its changed test files that the
+ * by its blob ids: changeKey) and the tasks the commit brings: assertion sites of its changed test files that the
  * file did not have before, matched by (test function, whitespace-collapsed statement) like release_steps in
  * models/data/evolution.py, in path order, at most MAX_TASKS_PER_COMMIT.
  */
@@ -36,15 +36,20 @@ export function changedFiles(before: readonly SourceFile[], after: readonly Sour
     .filter((c) => c.before?.oid !== c.after?.oid);
 }
 
+/**
+ * The vector-cache key of a change's text: both blob ids; an added file reads as the whole file, so its own blob id
+ * (the snapshot encoder's key: a vector already made for a snapshot serves the step, and the other way round).
+ */
+export function changeKey(change: ChangedFile): string {
+  if (!change.before && change.after) return change.after.oid;
+  return `${change.before?.oid ?? ''}:${change.after?.oid ?? ''}`;
+}
+
 /** The Evo step of a commit: its changed production files as the encoder reads them ("" texts left out). */
 export function evoStepInput(commit: string, changes: readonly ChangedFile[]): EvoStepInput {
   const files = changes
     .filter((c) => isProductionFile(c.path))
-    .map((c) => ({
-      path: c.path,
-      oid: `${c.before?.oid ?? ''}:${c.after?.oid ?? ''}`,
-      text: changeText(c.path, c.before?.text ?? '', c.after?.text ?? ''),
-    }))
+    .map((c) => ({ path: c.path, oid: changeKey(c), text: changeText(c.path, c.before?.text ?? '', c.after?.text ?? '') }))
     .filter((f) => f.text !== '');
   return { commit, files };
 }
