@@ -37,11 +37,18 @@ export function PinnedCompletions(): ReactElement {
     return { task, key, now, before, change: pinChange(now, before) };
   });
   const changedCount = rows.filter((r) => r.change === 'changed').length;
+  const compared = rows.filter((r) => r.change !== null).length;
+  const summary =
+    index === 0
+      ? 'First commit: nothing to compare with yet.'
+      : compared < rows.length
+        ? `Completing… ${compared} of ${pins.length} compared with the previous commit so far, ${changedCount} changed.`
+        : `${changedCount} of ${pins.length} changed since the previous commit.`;
   return (
     <section className="pinned" aria-labelledby="pinned-heading">
       <h3 id="pinned-heading">Pinned assertions</h3>
       <p role="status" aria-label="Pinned completions changed">
-        {index === 0 ? 'First commit: nothing to compare with yet.' : `${changedCount} of ${pins.length} changed since the previous commit.`}
+        {summary}
       </p>
       <table aria-label="Pinned completions at this commit">
         <thead>

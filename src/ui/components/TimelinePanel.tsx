@@ -31,6 +31,10 @@ export function TimelinePanel(): ReactElement {
     if (timeline.length === 0 && !loading && !error) void loadTimeline(depth);
   }, [timeline.length, loading, error, loadTimeline, depth]);
 
+  // Play belongs to the timeline on screen: leaving the tab pauses it.
+  const pauseTimeline = useAppStore((s) => s.pauseTimeline);
+  useEffect(() => pauseTimeline, [pauseTimeline]);
+
   // The models may become ready after the timeline was read: then its work starts.
   useEffect(() => {
     if (ready && timeline.length > 0) void runTimeline();

@@ -9,9 +9,10 @@ function formatDate(seconds: number): string {
 /** How the state moved at this step, in one sentence. */
 function movement(step: TimelineStep, index: number): string {
   const cosine = step.evo?.cosineToPrevious;
-  if (index === 0) return 'Initial state z₀, from this commit\'s snapshot of the production code.';
+  const ms = step.evo && step.evo.ms > 0 ? ` · computed in ${step.evo.ms.toFixed(1)} ms` : '';
+  if (index === 0) return `Initial state z₀, from this commit's snapshot of the production code${ms}.`;
   const same = step.productionChanges.length === 0 ? 'No production code changed: the state is kept. ' : '';
-  return cosine === null || cosine === undefined ? same : `${same}Cosine to the previous state: ${cosine.toFixed(4)}`;
+  return cosine === null || cosine === undefined ? same : `${same}Cosine to the previous state: ${cosine.toFixed(4)}${ms}`;
 }
 
 /** One step of the timeline: the commit, the production files it changed, the adapter after it. */

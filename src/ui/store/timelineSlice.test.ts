@@ -80,6 +80,7 @@ vi.mock('../services/repoFiles.ts', () => ({
 vi.mock('../services/tasks.ts', () => ({ tasksOfFiles: async () => [] }));
 
 const { useAppStore } = await import('./index.ts');
+const { PLAY_STEP_MS } = await import('./timelineSlice.ts');
 
 const repo: RepoRecord = { id: 'r', url: '', name: 'unitkit', head: 'c3', ref: 'main', depth: null, clonedAt: 0, source: 'demo' };
 const task: ExtractedTask = { path: 'tests/test_a.py', line: 3, column: 11, kind: 'assert', prefix: 'assert f() == ', target: '2', function: 'test_f', statement: 'assert f() == 2' };
@@ -184,6 +185,22 @@ describe('the Evo timeline', () => {
       expect(s.timelineIndex).toBe(3);
       expect(s.timelinePlaying).toBe(false);
       expect(s.timeline.every((t) => t.evo)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('pauses Play where it is', async () => {
+    vi.useFakeTimers();
+    try {
+      await useAppStore.getState().loadTimeline(50);
+      useAppStore.getState().togglePlay();
+      await vi.advanceTimersByTimeAsync(PLAY_STEP_MS + 1);
+      useAppStore.getState().pauseTimeline();
+      await vi.runAllTimersAsync();
+      await useAppStore.getState().runTimeline();
+      expect(useAppStore.getState().timelinePlaying).toBe(false);
+      expect(useAppStore.getState().timelineIndex).toBe(1);
     } finally {
       vi.useRealTimers();
     }

@@ -41,6 +41,8 @@ export interface TimelineSlice {
   /** Shows a step (at once: what is known is kept) and computes what it still needs; stops Play. */
   stepTo(index: number): Promise<void>;
   togglePlay(): void;
+  /** Stops Play (the step shown stays). */
+  pauseTimeline(): void;
   /** Stops the work in flight (the model worker's current run is cancelled). */
   stopTimeline(): Promise<void>;
   /** Does the work the step shown needs (idempotent: one run at a time). */
@@ -154,6 +156,10 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
       const atEnd = s.timelineIndex >= s.timeline.length - 1;
       set({ timelinePlaying: true, timelineStopped: false, timelineError: null, ...(atEnd ? { timelineIndex: 0 } : {}) });
       void get().runTimeline();
+    },
+
+    pauseTimeline() {
+      if (get().timelinePlaying) set({ timelinePlaying: false });
     },
 
     async stopTimeline() {
