@@ -8,10 +8,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
@@ -22,15 +21,14 @@ let app: AppServer;
 let page: Page;
 let work: string;
 
-const MANIFEST = fileURLToPath(new URL('../public/models/manifest.json', import.meta.url));
-const hasEvoGraphs = ((): boolean => {
-  const files = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: Record<string, unknown> }).files;
-  return Object.keys(files).some((name) => name.startsWith('evo'));
-})();
+/** Whether the model set served has the Evo graphs (without them, Evo is a clear "unavailable"). */
+let hasEvoGraphs = false;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'c2l-timeline-'));
   app = await startAppServer();
+  const manifest = (await (await fetch(`${app.url}/models/manifest.json`)).json()) as { files: Record<string, unknown> };
+  hasEvoGraphs = Object.keys(manifest.files).some((name) => name.startsWith('evo'));
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
 });
