@@ -29,12 +29,12 @@ describe('evoStepInput', () => {
     expect(productionChanges(changes).map((c) => c.path)).toEqual(['pkg/core.py', 'pkg/new.py', 'pkg/gone.py']);
   });
 
-  it('reads each change as changeText, keyed by old and new blob ids', () => {
+  it('reads each change as changeText, keyed by its blob ids (an added file by its own, like a snapshot)', () => {
     const input = evoStepInput('c1', changes);
     expect(input.commit).toBe('c1');
     expect(input.files).toEqual([
       { path: 'pkg/core.py', oid: 'old-pkg/core.py:new-pkg/core.py', text: changeText('pkg/core.py', OLD, NEW) },
-      { path: 'pkg/new.py', oid: ':new-pkg/new.py', text: 'X = 1\n' },
+      { path: 'pkg/new.py', oid: 'new-pkg/new.py', text: 'X = 1\n' },
       { path: 'pkg/gone.py', oid: 'old-pkg/gone.py:', text: changeText('pkg/gone.py', 'Y = 2\n', '') },
     ]);
     expect(input.files[2]?.text).toMatch(/deleted file: pkg\/gone.py/);
