@@ -15,7 +15,7 @@ from models.static.config import PromptConfig
 from models.static.dataset import Example, examples, seeded_sample
 from models.static.tokens import TokenCache
 
-from .step_embeddings import SequenceEmbeddings, load
+from .step_embeddings import SequenceEmbeddings, cache_path, load
 
 
 @dataclass
@@ -40,6 +40,9 @@ def load_sequences(bench_dir: Path, vectors_dir: Path, encoder_id: str, sequence
     out = []
     for info in bench.sequences(bench_dir):
         if info.split != sequence_split:
+            continue
+        if not cache_path(vectors_dir, encoder_id, info).exists():
+            print(f"left out {info.repo}.{info.provenance}: its step embeddings are not cached yet", flush=True)
             continue
         steps = bench.steps(info, bench_dir)
         chosen = [t for s in steps for t in s.tasks if t["split"] in task_splits]
