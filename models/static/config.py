@@ -37,6 +37,9 @@ class HypernetConfig:
     # Training only: keep the shared base fixed (the heads learn what is particular to a repository), and drop
     # input features at this rate, so the trunk cannot just memorise which training repository it sees.
     freeze_base: bool = False
+    # > 0: instead of the tanh heads, a softmax mixture (weights from h) of this many learned (A, B) pairs, all
+    # starting at the shared base: the repository chooses among a few shared adapters rather than getting its own.
+    mixture: int = 0
     input_dropout: float = 0.0
 
 

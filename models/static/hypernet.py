@@ -89,6 +89,39 @@ class LoraHeads(nn.Module):
         return out
 
 
+class MixtureHeads(nn.Module):
+    """A_m = sum_k w_k A_m,k and B_m = sum_k w_k B_m,k with w = softmax(Linear(h)): every repository's adapter is
+    a convex mixture of `config.mixture` learned adapters, which every training repository helps to learn."""
+
+    def __init__(self, lm_config: LMConfig, config: HypernetConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.shapes = lm_config.lora_shapes(config.rank)
+        self.gate = nn.Linear(config.hidden, config.mixture)
+        self.a = nn.ParameterDict({m: nn.Parameter(torch.zeros(config.mixture, *self.shapes[m][0])) for m in LORA_TARGETS})
+        self.b = nn.ParameterDict({m: nn.Parameter(torch.zeros(config.mixture, *self.shapes[m][1])) for m in LORA_TARGETS})
+
+    def zero_(self) -> None:
+        with torch.no_grad():
+            self.gate.weight.zero_()
+            self.gate.bias.zero_()
+
+    def load_base(self, shared: LoraWeightsT, noise: float = 0.01) -> None:
+        """Every mixture member starts at the shared LoRA, perturbed a little so that they can drift apart."""
+        with torch.no_grad():
+            for m in LORA_TARGETS:
+                for side, value in ((self.a, shared[m][0]), (self.b, shared[m][1])):
+                    scale = noise * float(value.abs().mean().clamp(min=1e-4))
+                    side[m].copy_(value.expand_as(side[m]) + scale * torch.randn_like(side[m]))
+
+    def forward(self, h: Tensor) -> LoraWeightsT:
+        w = torch.softmax(self.gate(h), dim=-1)[None]  # [1, K]: a MatMul in the exported graph, not an Einsum
+
+        def mix(stack: Tensor) -> Tensor:
+            return (w @ stack.reshape(stack.shape[0], -1)).reshape(stack.shape[1:])
+        return {m: (mix(self.a[m]), mix(self.b[m])) for m in LORA_TARGETS}
+
+
 class StaticHypernet(nn.Module):
     def __init__(self, embed_dim: int, lm_config: LMConfig, config: HypernetConfig) -> None:
         super().__init__()
@@ -103,9 +136,9 @@ class StaticHypernet(nn.Module):
             self.register_buffer("idf", torch.ones(self.vocab))
         self.trunk = nn.Sequential(nn.Linear(self.embed_dim, config.trunk_hidden), nn.GELU(),
                                    nn.Linear(config.trunk_hidden, config.hidden))
-        self.heads = LoraHeads(lm_config, config)
+        self.heads: LoraHeads | MixtureHeads = MixtureHeads(lm_config, config) if config.mixture else LoraHeads(lm_config, config)
         self.dropout = nn.Dropout(config.input_dropout)
-        if self.heads.base is not None and config.freeze_base:
+        if isinstance(self.heads, LoraHeads) and self.heads.base is not None and config.freeze_base:
             self.heads.base.requires_grad_(False)
 
     def set_input_statistics(self, embeddings: Tensor) -> None:

@@ -185,3 +185,32 @@ def test_prompts_are_cut_to_a_quantized_length() -> None:
     assert len(prefix_prompt(list(range(10, 30)), 256, eot=0, quantum=32)) == 21       # one quantum or less: whole
     rag = retrieval_prompt(list(range(100, 200)), [[1] * 10], 64, 0.5, eot=0, quantum=32)
     assert len(rag) == 64 and rag[:11] == [0] + [1] * 10 and rag[-1] == 199
+
+
+def test_histogram_counts_leading_tokens_under_the_cap() -> None:
+    from .histogram import inverse_document_frequency, token_histogram
+
+    class Ids:
+        def leading(self, text: str, count: int) -> list[int]:
+            return [ord(c) % 50 for c in text][:count]
+
+    files = [("pkg/a.py", "abcdefgh" * 10), ("pkg/__init__.py", "zz")]
+    counts = token_histogram(files, Ids(), TINY.encoder, 40, 50)  # type: ignore[arg-type]
+    assert counts.sum() == 40 + 2 or counts.sum() <= 40
+    assert counts[ord("a") % 50] > 0
+    idf = inverse_document_frequency(np.stack([counts, np.zeros_like(counts)]))
+    assert idf[ord("a") % 50] < idf[49]  # a token in more repositories weighs less
+
+
+def test_mixture_heads_start_at_the_shared_lora_and_export_without_einsum(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    net = StaticHypernet(64, LM, replace(TINY.hypernet, mixture=4, shared_base=True))
+    shared = SharedLora(LM, 4)
+    net.heads.load_base(shared(torch.zeros(1)), noise=0.0)
+    net.heads.zero_()
+    out = net(torch.randn(64))
+    assert torch.allclose(out["q"][0], shared.a["q"], atol=1e-6)
+    net.eval()
+    export_hypernet(net, tmp_path / "m.onnx")
+    assert "Einsum" not in {n.op_type for n in onnx.load(str(tmp_path / "m.onnx")).graph.node}
