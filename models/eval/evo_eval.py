@@ -6,7 +6,8 @@ Systems, each at the step that brings the task (the adapter has consumed that st
 LoRA, Code2LoRA-Static (adapter from the snapshot of the production files at that step), Code2LoRA-Evo (the GRU state
 after that step), and the repository-memory floor (pool: the sequence's assertions brought up to that step).
 CR test: held-out repositories (replay sequences only: no release chain is held out). IR test: the chronologically
-later tasks of training repositories, replay and release chains reported apart and together.
+later tasks of training repositories, replay and release chains reported apart and together. Sequences whose step
+embeddings are not cached (models.evo.step_embeddings did not reach them) are left out of the draw.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from models.data.paths import BENCH_DIR
 from models.evo.paths import PREDICTIONS_DIR, RUNS_DIR as EVO_RUNS, STEP_EMBEDDINGS_DIR
 from models.evo.session import load_evo
 from models.evo.snapshots import snapshots
-from models.evo.step_embeddings import load as load_step_embeddings
+from models.evo.step_embeddings import cache_path, load as load_step_embeddings
 from models.evo.trainer import states_along
 from models.evo.data import EvoSequence
 from models.lm.lora import LoraWeights
@@ -79,8 +80,8 @@ def sample(seq: SequenceInfo, split: str, cap: int, seed: int, bench_dir: Path) 
     return Sample(seq, steps, by_step) if by_step else None
 
 
-def samples(bench_dir: Path, cfg: EvoEvalConfig) -> dict[str, list[Sample]]:
-    seqs = bench.sequences(bench_dir)
+def samples(bench_dir: Path, cfg: EvoEvalConfig, vectors: Path, encoder_id: str) -> dict[str, list[Sample]]:
+    seqs = [q for q in bench.sequences(bench_dir) if cache_path(vectors, encoder_id, q).exists()]
     cr = [s for s in (sample(q, "cr_test", cfg.cr_test_tasks_per_sequence, cfg.seed, bench_dir)
                       for q in seqs if q.split == "cr_test") if s]
     replay = sorted(q.repo for q in seqs if q.split == "train" and q.provenance == "replay")
@@ -140,7 +141,7 @@ def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[s
         return prefix_prompt(prefix, prompt_cfg.prompt_budget, session.tokens.eot, prompt_cfg.length_quantum)
 
     out: dict[str, Any] = {"splits": {}, "config": cfg.__dict__}
-    for split, chosen in samples(bench_dir, cfg).items():
+    for split, chosen in samples(bench_dir, cfg, vectors, session.lm_id).items():
         for s in chosen:
             adapters.add(s)
         grouped = {group(s, i): ts for s in chosen for i, ts in s.tasks.items()}
