@@ -38,6 +38,7 @@ from models.static.dataset import hypernet_input, seeded_sample
 from models.static.generate import stop_token_ids
 from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR as STATIC_RUNS
 from models.static.prompts import prefix_prompt
+from models.static.hypernet import histogram_tokens
 from models.static.session import Session, load_adapter, open_session
 
 from .memory_floor import memory_predictions
@@ -113,7 +114,7 @@ class Adapters:
         t0 = time.perf_counter()
         states = states_along(self.evo, EvoSequence(s.seq, emb, {}, {}), last)  # type: ignore[arg-type]
         self.seconds["evo"].append((time.perf_counter() - t0) / max(1, int(emb.has_diff[:last + 1].sum())))
-        histogram = self.session.config.hypernet.histogram_tokens
+        histogram = histogram_tokens(self.static)
         for i, files in snapshots(bench.start_files(s.seq), s.steps[:last + 1]):
             if i not in s.tasks:
                 continue

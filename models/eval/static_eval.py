@@ -26,7 +26,7 @@ from models.lm.runtime import Distributed, setup_cpu
 from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
-from models.static.hypernet import SharedLora
+from models.static.hypernet import SharedLora, histogram_tokens
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR
 from models.static.prompts import prefix_prompt, retrieval_prompt
 from models.static.rag import Retriever
@@ -143,13 +143,13 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
     per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
+    adapters = {name: load_adapter(path, session) for name, path in runs.items()}
+    histogram = histogram_tokens(adapters["static"]) if "static" in adapters else 0
     embed_seconds = {}
     for name in names:
         t0 = time.perf_counter()
-        embed_repositories(data, session.encoder, [name], log=False,
-                           histogram_tokens=session.config.hypernet.histogram_tokens)
+        embed_repositories(data, session.encoder, [name], log=False, histogram_tokens=histogram)
         embed_seconds[name] = time.perf_counter() - t0
-    adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     evaluator = Evaluator(session, data, ecfg, adapters)
     systems = ["pretrained", "rag", *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {

@@ -165,3 +165,8 @@ class StaticHypernet(nn.Module):
     def forward(self, embedding: Tensor) -> LoraWeightsT:
         """embedding [embed_dim] -> {m: (A [r, d_in], B [d_out, r])}."""
         return self.heads(self.hidden(embedding))
+
+
+def histogram_tokens(adapter: nn.Module) -> int:
+    """The token-histogram cap a trained adapter reads (0: it reads e only, or it is not a hypernetwork)."""
+    return int(adapter.config.histogram_tokens) if isinstance(adapter, StaticHypernet) else 0

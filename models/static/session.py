@@ -10,7 +10,7 @@ from torch import nn
 
 from models.lm.paths import TOKENIZER_JSON
 
-from .config import StaticConfig
+from .config import HypernetConfig, StaticConfig
 from .frozen_lm import load_frozen_lm
 from .hypernet import SharedLora, StaticHypernet
 from .paths import FILE_VECTORS_DIR, TOKENS_CACHE_DIR
@@ -44,9 +44,9 @@ def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path = TO
     return Session(lm, lm_id, tokens, config, encoder)
 
 
-def build_adapter(method: str, session: Session) -> nn.Module:
+def build_adapter(method: str, session: Session, hypernet: HypernetConfig | None = None) -> nn.Module:
     if method == "static":
-        return StaticHypernet(session.embed_dim, session.lm.config, session.config.hypernet)
+        return StaticHypernet(session.embed_dim, session.lm.config, hypernet or session.config.hypernet)
     if method == "single":
         return SharedLora(session.lm.config, session.config.hypernet.rank)
     raise ValueError(f"unknown method {method!r} (one of {METHODS})")
@@ -64,7 +64,9 @@ def load_adapter(checkpoint: Path, session: Session) -> nn.Module:
     state = torch.load(checkpoint, map_location="cpu")
     if state["lm_id"] != session.lm_id:
         raise ValueError(f"{checkpoint} was trained on LM {state['lm_id']}, not on {session.lm_id}")
-    adapter = build_adapter(str(state["method"]), session)
+    # A run is rebuilt with the hypernetwork sizes it was trained with (its config travels in the checkpoint).
+    trained = StaticConfig.from_dict(state["static_config"]).hypernet if "static_config" in state else None
+    adapter = build_adapter(str(state["method"]), session, trained)
     adapter.load_state_dict(state["state"])
     adapter.eval()
     for p in adapter.parameters():
