@@ -196,10 +196,10 @@ def test_histogram_counts_leading_tokens_under_the_cap() -> None:
 
     files = [("pkg/a.py", "abcdefgh" * 10), ("pkg/__init__.py", "zz")]
     counts = token_histogram(files, Ids(), TINY.encoder, 40, 50)  # type: ignore[arg-type]
-    assert counts.sum() == 40 + 2 or counts.sum() <= 40
-    assert counts[ord("a") % 50] > 0
+    assert 0 < counts.sum() <= 40
+    assert counts[ord("a") % 50] > 0 and counts[10] == 0
     idf = inverse_document_frequency(np.stack([counts, np.zeros_like(counts)]))
-    assert idf[ord("a") % 50] < idf[49]  # a token in more repositories weighs less
+    assert idf[ord("a") % 50] < idf[10]  # a token seen in more repositories weighs less
 
 
 def test_mixture_heads_start_at_the_shared_lora_and_export_without_einsum(tmp_path: Path) -> None:
