@@ -161,7 +161,7 @@ def render(results: dict[str, Any]) -> str:
              f"Tasks scored: CR test {splits['cr_test']['tasks']} ({splits['cr_test']['repositories']} held-out "
              f"repositories), IR test {splits['ir_test']['tasks']} ({splits['ir_test']['repositories']} "
              "repositories); seeded per-repository caps (models/configs/static_eval.json). Greedy decoding, at most "
-             "64 new tokens, stop at a newline; bf16 autocast on CPU. Intervals: 95% bootstrap over tasks.", "",
+             "64 new tokens, stop at a newline; float32 decoding on CPU (as in the browser). Intervals: 95% bootstrap over tasks.", "",
              "## Static track, exact match (%)", "", *system_rows(results, "exact_match"), "",
              "## Static track, EditSim (%) (the paper reports exact match only)", "",
              *system_rows(results, "edit_sim"), ""]
