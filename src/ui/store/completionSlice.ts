@@ -79,6 +79,8 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
         continue;
       }
       set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text: '', result: null, error: null } } }));
+      // The streamed text comes over its own message port, so a last update can arrive after the result: it is dropped.
+      let settled = false;
       try {
         const result = await engine.complete(
           {
@@ -87,10 +89,14 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
             ...(adapterId ? { adapterId } : {}),
             ...(method === 'rag' ? { ragFiles: get().production } : {}),
           },
-          (text) => set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null } } })),
+          (text) => {
+            if (!settled) set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null } } }));
+          },
         );
+        settled = true;
         set((s) => ({ completions: { ...s.completions, [method]: { status: 'done', text: result.text, result, error: null } } }));
       } catch (e) {
+        settled = true;
         set((s) => ({ completions: { ...s.completions, [method]: { status: 'failed', text: '', result: null, error: describeError(e) } } }));
         if (describeError(e).code === 'cancelled') return;
       }

@@ -69,12 +69,16 @@ async function pinJob(ctx: JobContext, index: number, pin: string): Promise<void
   if (!step?.evo || !task) return;
   const key = pinResultKey(step.commit.oid, pin);
   setPinResult(ctx, key, { status: 'running', text: '', error: null });
+  // Streamed text comes over its own message port: an update arriving after the result is dropped.
+  let settled = false;
   try {
-    const result = await completerService().complete({ prefix: task.prefix, method: 'evo', adapterId: step.evo.id }, (text) =>
-      setPinResult(ctx, key, { status: 'running', text, error: null }),
-    );
+    const result = await completerService().complete({ prefix: task.prefix, method: 'evo', adapterId: step.evo.id }, (text) => {
+      if (!settled) setPinResult(ctx, key, { status: 'running', text, error: null });
+    });
+    settled = true;
     setPinResult(ctx, key, { status: 'done', text: result.text, error: null });
   } catch (e) {
+    settled = true;
     const error = describeError(e);
     // A cancelled completion is not a result: it is done again when the user carries on.
     setPinResult(ctx, key, error.code === 'cancelled' ? null : { status: 'failed', text: '', error });

@@ -39,8 +39,10 @@ vi.mock('../services/completer.ts', () => ({
       engine.calls.push(`step ${from} ${step.commit} [${step.files.map((f) => f.path).join(',')}]`);
       return summary(`evo-${engine.count++}`, 0.9);
     },
-    complete: async (request: CompletionRequest) => {
+    complete: async (request: CompletionRequest, onText: (text: string) => void) => {
       engine.calls.push(`complete ${request.method} ${request.adapterId}`);
+      // Like comlink: the streamed text has its own port, and its last message may come after the result.
+      setTimeout(() => onText('late partial'), 0);
       return { text: `${request.adapterId}`, rawText: '', promptTokens: 1, newTokens: 1, firstTokenMs: 1, totalMs: 1, method: request.method };
     },
     cancel: async () => undefined,
@@ -142,6 +144,7 @@ describe('the Evo timeline', () => {
       'complete evo evo-2',
       'complete evo evo-1',
     ]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const results = useAppStore.getState().pinResults;
     expect(results['c2|tests/test_a.py:3:11']).toEqual({ status: 'done', text: 'evo-2', error: null });
     engine.calls = [];
