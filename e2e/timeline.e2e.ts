@@ -168,7 +168,11 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   await evoRadio.check();
   await page.getByRole('list', { name: 'Assertions' }).getByRole('button', { name: /^L\d+/ }).first().click();
   const evoRow = page.getByRole('table', { name: 'Completions by method' }).locator('tr[data-method="evo"]');
-  await evoRow.locator('td').nth(3).filter({ hasText: /\d/ }).waitFor({ timeout: 600_000 });
+  await evoRow.locator('td').nth(3).filter({ hasText: /\d/ }).waitFor({ timeout: 600_000 }).catch(async (e: unknown) => {
+    await screenshot(page, 'code-evo-failed');
+    console.log(`evo row: ${await evoRow.innerText()}`);
+    throw e;
+  });
   await screenshot(page, 'code-evo');
 });
 
