@@ -8,6 +8,8 @@ npx tsc -p tsconfig.json --noEmit
 echo "== unit tests (Vitest)"
 npx vitest run
 echo "== unit tests (pytest, models/)"
+# The demo repository first: the task-golden test checks the Python extractor on it too.
+npm run demo --silent
 /usr/bin/python3 -m pytest -q -p no:cacheprovider models
 echo "== build"
 npm run build --silent
