@@ -26,6 +26,7 @@ from models.lm.schedule import cosine_lr, horizon_for_deadline
 from models.static.dataset import Example
 from models.static.hypernet import LoraWeightsT
 from models.static.prompts import training_batch
+from models.static.trainer import adamw
 
 from .config import EvoTrainConfig
 from .data import EvoSequence, state_inputs
@@ -113,10 +114,7 @@ def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: lis
               cfg: EvoTrainConfig, pad: int, max_target: int, minutes: Optional[float] = None,
               log: Optional[Callable[[dict[str, float]], None]] = None) -> EvoTrainResult:
     params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.99))
+    optimizer = adamw(params, cfg.lr, cfg.weight_decay)
     rng = np.random.default_rng(cfg.seed)
     start = time.time()
     deadline = start + minutes * 60 if minutes else math.inf

@@ -80,6 +80,15 @@ def validation_loss(adapter: nn.Module, lm: CodeLM, val: dict[str, list[Example]
     return total / max(count, 1)
 
 
+def adamw(params: list[Tensor], lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (biases, norms and log-scales are left alone); shared by the
+    Static, single-LoRA and Evo trainers."""
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.99))
+
+
 def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]], embeddings: dict[str, Tensor],
                   config: TrainConfig, lr: float, pad: int, max_target: int, dist: Distributed,
                   val: Optional[dict[str, list[Example]]] = None, minutes: Optional[float] = None,
@@ -87,10 +96,7 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
     """Train `adapter` (repository embedding -> LoRA tensors); with `minutes`, the cosine horizon shrinks to fit."""
     model: nn.Module = DistributedDataParallel(adapter) if dist.world_size > 1 else adapter
     params = [p for p in adapter.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                                   {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.99))
+    optimizer = adamw(params, lr, config.weight_decay)
     rng = np.random.default_rng(config.seed + dist.rank)
     repos = sorted(r for r in train if train[r])
     stream = repository_stream(repos, dist, config.seed)

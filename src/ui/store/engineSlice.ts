@@ -42,10 +42,8 @@ async function adapterOrError(make: () => Promise<AdapterSummary>): Promise<{ ad
   }
 }
 
-export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
-  backend: null,
-  modelsReady: false,
-  modelProgress: null,
+/** What the engine knows of the open repository, as it is before any work on it. */
+const REPO_ENGINE_START = {
   phase: 'idle',
   encodeProgress: null,
   engineError: null,
@@ -55,19 +53,16 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   adapterError: null,
   evoHead: null,
   evoError: null,
+} satisfies Partial<EngineSlice>;
+
+export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
+  backend: null,
+  modelsReady: false,
+  modelProgress: null,
+  ...REPO_ENGINE_START,
 
   resetEngineForRepo() {
-    set({
-      phase: 'idle',
-      encodeProgress: null,
-      engineError: null,
-      production: [],
-      testFiles: [],
-      staticAdapter: null,
-      adapterError: null,
-      evoHead: null,
-      evoError: null,
-    });
+    set({ ...REPO_ENGINE_START });
   },
 
   async adaptActiveRepo() {
