@@ -66,11 +66,12 @@ def read_index(path: Path) -> Iterator[dict[str, str]]:
 
 def _debian_archive_uri() -> str:
     """The URI of the configured Debian archive (taken from the machine's own `deb` lines, never hard-coded)."""
-    out = subprocess.run(["apt-get", "indextargets", "--format", "$(REPO_URI)\t$(SUITE)", "Created-By: Packages"],
-                         check=True, capture_output=True, text=True).stdout
+    # Match the codename too: the archive renames suites (bookworm became "oldstable") but not codenames.
+    out = subprocess.run(["apt-get", "indextargets", "--format", "$(REPO_URI)\t$(SUITE)\t$(CODENAME)",
+                          "Created-By: Packages"], check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():
-        uri, _, suite = line.partition("\t")
-        if suite in SUITES and "security" not in uri:
+        uri, suite, codename = (line.split("\t") + ["", ""])[:3]
+        if (suite in SUITES or codename in SUITES) and "security" not in uri:
             return uri.rstrip("/")
     raise RuntimeError("no Debian archive among apt's sources; cannot enable deb-src")
 
