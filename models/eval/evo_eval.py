@@ -1,6 +1,6 @@
 """Score Code2LoRA-Evo and its baselines on the evolution track, and add the rows to RESULTS.md and results.json.
 
-    /usr/bin/python3 -m models.eval.evo_eval --lm models/.cache/lm/runs/base/final.pt
+    /usr/bin/python3 -m models.eval.evo_eval --lm models/.cache/lm/from_onnx.pt
 
 Systems, each at the step that brings the task (the adapter has consumed that step's diff): pretrained, single shared
 LoRA, Code2LoRA-Static (adapter from the snapshot of the production files at that step), Code2LoRA-Evo (the GRU state
@@ -25,7 +25,7 @@ import torch
 from models.data import bench
 from models.data.bench import SequenceInfo, Step, TaskRecord
 from models.data.paths import BENCH_DIR
-from models.evo.paths import PREDICTIONS_DIR, RUNS_DIR as EVO_RUNS, STEP_EMBEDDINGS_DIR
+from models.evo.paths import PREDICTIONS_DIR, STEP_EMBEDDINGS_DIR
 from models.evo.session import load_evo
 from models.evo.snapshots import snapshots
 from models.evo.step_embeddings import cache_path, load as load_step_embeddings
@@ -36,7 +36,7 @@ from models.lm.runtime import setup_cpu
 from models.static.config import StaticConfig
 from models.static.dataset import hypernet_input, seeded_sample
 from models.static.generate import stop_token_ids
-from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR as STATIC_RUNS
+from models.static.paths import CONFIGS_DIR, RESULTS_JSON, RESULTS_MD, WEIGHTS_DIR
 from models.static.prompts import prefix_prompt
 from models.static.hypernet import histogram_tokens
 from models.static.session import Session, load_adapter, open_session
@@ -191,8 +191,8 @@ def main() -> None:
     parser.add_argument("--bench", type=Path, default=BENCH_DIR)
     parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
     parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "evo_eval.json")
-    parser.add_argument("--static-runs", type=Path, default=STATIC_RUNS)
-    parser.add_argument("--evo-run", type=Path, default=EVO_RUNS / "evo" / "best.pt")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR,
+                        help="folder with the published single.pt, static.pt and evo.pt")
     parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
     parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
@@ -200,8 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    runs = {"single": args.static_runs / "single" / "best.pt", "static": args.static_runs / "static" / "best.pt",
-            "evo": args.evo_run}
+    runs = {m: args.weights / f"{m}.pt" for m in ("single", "static", "evo")}
     start = time.time()
     evolution = evaluate(session, args.bench, EvoEvalConfig.load(args.eval_config), runs, args.vectors,
                          PREDICTIONS_DIR)

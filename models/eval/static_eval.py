@@ -1,6 +1,9 @@
 """Score Code2LoRA-Static and its baselines on CR test and IR test, and write RESULTS.md and results.json.
 
-    /usr/bin/python3 -m models.eval.static_eval --lm models/.cache/lm/<run>/best.pt
+    /usr/bin/python3 -m models.eval.static_eval --lm models/.cache/lm/from_onnx.pt
+
+The adapters are the committed ones (models/weights/single.pt, static.pt); models/score.sh runs this and the
+evolution track from a clean checkout.
 
 Systems: pretrained (no adapter), RAG (k production windows in the prompt budget), single shared LoRA,
 Code2LoRA-Static, per-repository LoRA (trained here on a seeded sample of IR repositories, time measured), and the
@@ -27,7 +30,7 @@ from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, Tr
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
 from models.static.hypernet import SharedLora, histogram_tokens
-from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, RUNS_DIR
+from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, WEIGHTS_DIR
 from models.static.prompts import prefix_prompt, retrieval_prompt
 from models.static.rag import Retriever
 from models.static.session import Session, load_adapter, open_session
@@ -216,7 +219,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lm", type=Path, required=True)
     parser.add_argument("--bench", type=Path, default=BENCH_DIR)
-    parser.add_argument("--runs", type=Path, default=RUNS_DIR, help="folder with static/ and single/ runs")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR,
+                        help="folder with the published single.pt and static.pt (models.export.publish_weights)")
     parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
     parser.add_argument("--train-config", type=Path, default=CONFIGS_DIR / "static_train.json")
     parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "static_eval.json")
@@ -226,7 +230,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    runs = {m: args.runs / m / "best.pt" for m in ("single", "static")}
+    runs = {m: args.weights / f"{m}.pt" for m in ("single", "static")}
     start = time.time()
     results = evaluate(session, args.bench, EvalConfig.load(args.eval_config), TrainConfig.load(args.train_config),
                        runs)

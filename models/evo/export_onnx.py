@@ -1,6 +1,6 @@
 """Export Code2LoRA-Evo for the browser as three graphs, and register them in the manifest.
 
-    /usr/bin/python3 -m models.evo.export_onnx [--run models/.cache/evo/runs/evo/best.pt]
+    /usr/bin/python3 -m models.evo.export_onnx [--run models/weights/evo.pt]
 
 - `evo_init.onnx`:  `embedding` [E] (the starting snapshot's) -> `state` [Z]
 - `evo_step.onnx`:  `state` [Z], `embedding` [E] (a commit's diff) -> `next_state` [Z]
@@ -28,7 +28,9 @@ from models.lm.config import LORA_TARGETS
 from models.static.export_onnx import output_names
 
 from .model import EvoHypernet
-from .paths import PARITY_DIR, PUBLIC_MODELS, RUNS_DIR
+from models.static.paths import WEIGHTS_DIR
+
+from .paths import PARITY_DIR, PUBLIC_MODELS
 from .session import load_evo
 
 OPSET = 17
@@ -118,7 +120,7 @@ def parity_reference(model: EvoHypernet, steps: int = 3, seed: int = 0) -> dict[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, default=RUNS_DIR / "evo" / "best.pt")
+    parser.add_argument("--run", type=Path, default=WEIGHTS_DIR / "evo.pt")
     parser.add_argument("--out", type=Path, default=PUBLIC_MODELS)
     parser.add_argument("--parity", type=Path, default=PARITY_DIR / "evo.json")
     parser.add_argument("--metrics", type=Path, default=None, help="results.json whose evolution numbers to record")

@@ -1,7 +1,7 @@
 """Train Code2LoRA-Evo on the evolution track's training sequences (best checkpoint by CR val loss).
 
     /usr/bin/python3 -m models.evo.train --lm models/.cache/lm/runs/base/final.pt \
-        --init-base models/.cache/static/runs/single/best.pt [--minutes 25]
+        --init-base models/weights/single.pt [--minutes 25]
 
 Needs the step embeddings (models.evo.step_embeddings). Writes models/.cache/evo/runs/evo/best.pt and log.jsonl.
 """

@@ -1,6 +1,6 @@
 """Export the trained Code2LoRA-Static hypernetwork to public/models/hypernet_static.onnx and register it.
 
-    /usr/bin/python3 -m models.static.export_onnx [--run models/.cache/static/runs/static/best.pt]
+    /usr/bin/python3 -m models.static.export_onnx [--run models/weights/static.pt]
 
 Graph: `embedding` [2 * d_model] -> `lora_A_{m}` [r, d_in], `lora_B_{m}` [d_out, r] for m in q,k,v,o,gate,up,down
 (the LM graph's own LoRA input names, so the model worker feeds them straight through). Opset 17; only ops that
@@ -27,7 +27,7 @@ from models.lm.config import LORA_TARGETS, LMConfig
 
 from .config import StaticConfig
 from .hypernet import StaticHypernet
-from .paths import PARITY_DIR, PUBLIC_MODELS, RUNS_DIR
+from .paths import PARITY_DIR, PUBLIC_MODELS, WEIGHTS_DIR
 
 OPSET = 17
 PARITY_HEAD = 24   # leading values of each output kept in the committed reference
@@ -102,7 +102,7 @@ def io_shapes(hypernet: StaticHypernet) -> tuple[dict[str, list[int | str]], dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, default=RUNS_DIR / "static" / "best.pt")
+    parser.add_argument("--run", type=Path, default=WEIGHTS_DIR / "static.pt")
     parser.add_argument("--out", type=Path, default=PUBLIC_MODELS / "hypernet_static.onnx")
     parser.add_argument("--parity", type=Path, default=PARITY_DIR / "hypernet_static.json")
     parser.add_argument("--metrics", type=Path, default=None, help="results.json whose static-track numbers to record")

@@ -16,4 +16,5 @@ CONFIGS_DIR = MODELS_DIR / "configs"
 PUBLIC_MODELS = REPO_DIR / "public" / "models"
 RESULTS_MD = MODELS_DIR / "RESULTS.md"
 RESULTS_JSON = MODELS_DIR / "results.json"
+WEIGHTS_DIR = MODELS_DIR / "weights"                 # committed trained weights (single, static, evo) that scoring reads
 PARITY_DIR = MODELS_DIR / "static" / "parity"        # small committed PyTorch reference outputs of the export
