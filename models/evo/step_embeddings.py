@@ -68,6 +68,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--splits", default="cr_val,cr_test,train")
+    parser.add_argument("--max-steps", type=int, default=5000,
+                        help="leave out longer sequences (ansible's replay, 14,930 steps, alone takes longer than all "
+                             "the others together); training and scoring skip sequences without embeddings")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
@@ -78,6 +81,10 @@ def main() -> None:
     for i, seq in enumerate(seqs):
         path = cache_path(args.out, session.lm_id, seq)
         if path.exists():
+            continue
+        if seq.steps > args.max_steps:
+            print(f"{i + 1}/{len(seqs)} {seq.split} {seq.repo}.{seq.provenance}: {seq.steps} steps, over "
+                  f"--max-steps {args.max_steps}: left out", flush=True)
             continue
         emb = embed_sequence(session.encoder, seq, args.bench)
         path.parent.mkdir(parents=True, exist_ok=True)

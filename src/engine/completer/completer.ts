@@ -44,6 +44,8 @@ interface Prepared {
   settings: CompleterSettings;
   stops: Set<number>;
   encoder: RepoEncoder;
+  /** Evo's encoder: the same object as `encoder` when both were trained with the same settings. */
+  evoEncoder: RepoEncoder;
   zeroLora: Record<string, FeedValue>;
   loraAlpha: number;
 }
@@ -88,13 +90,19 @@ export class Completer implements CompleterApi {
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
       if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
       const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
+      const encoderId = manifest.files.encoder?.sha256 ?? 'encoder';
+      const encoder = new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, encoderId, this.vectorCache);
+      const sameSettings = JSON.stringify(settings.evoEncoder) === JSON.stringify(settings.encoder);
       this.prepared = {
         manifest,
         tokenizer,
         shape,
         settings,
         stops: stopTokenIds(tokenizer),
-        encoder: new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, manifest.files.encoder?.sha256 ?? 'encoder', this.vectorCache),
+        encoder,
+        evoEncoder: sameSettings
+          ? encoder
+          : new RepoEncoder(this.host, tokenizer, settings.evoEncoder, shape.d_model, encoderId, this.vectorCache),
         zeroLora: zeroLoraInputs(shape, settings.loraRank),
         loraAlpha: typeof lm.lora_alpha === 'number' ? lm.lora_alpha : 2 * settings.loraRank,
       };
@@ -182,7 +190,7 @@ export class Completer implements CompleterApi {
   evoStart(files: SourceFile[]): Promise<AdapterSummary> {
     return this.exclusive(async (cancel) => {
       requireEvoGraphs(this.state.manifest);
-      const embedding = await this.state.encoder.embed(files, cancel);
+      const embedding = await this.state.evoEncoder.embed(files, cancel);
       return this.startEvo(embedding.vector);
     });
   }
@@ -193,7 +201,7 @@ export class Completer implements CompleterApi {
       const from = this.evoRecord(fromAdapterId);
       const changed = productionFiles(step.files);
       if (changed.length === 0) return this.unmovedEvo(from);
-      const embedding = await this.state.encoder.embed(changed, cancel);
+      const embedding = await this.state.evoEncoder.embed(changed, cancel);
       return this.stepEvo(fromAdapterId, from, embedding.vector);
     });
   }

@@ -13,5 +13,20 @@ describe('completer settings', () => {
     expect(settings.prompt.prompt_budget).toBe(100);
     expect(settings.loraRank).toBe(4);
     expect(settings.prompt.length_quantum).toBe(DEFAULT_PROMPT.length_quantum);
+    expect(settings.evoEncoder).toEqual(settings.encoder);
+  });
+
+  it('Evo reads the encoder settings it was trained with', () => {
+    const settings = completerSettings({
+      version: 1,
+      files: {},
+      config: {
+        hypernet_static: { encoder: { repo_token_cap: 8192, chunk_tokens: 64 } },
+        evo: { encoder: { repo_token_cap: 1024 } },
+      },
+    });
+    expect(settings.encoder.repo_token_cap).toBe(8192);
+    expect(settings.evoEncoder.repo_token_cap).toBe(1024);
+    expect(settings.evoEncoder.chunk_tokens).toBe(64);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The completer's settings: the encoder and prompt settings the hypernetwork was trained with (the manifest's
- * config.hypernet_static, written by models/static/export_onnx.py), else models/configs/static.json's values;
+ * config.hypernet_static, written by models/static/export_onnx.py), else models/configs/static.json's values; Evo's
+ * encoder settings from config.evo (models/evo/export_onnx.py), which may differ from Static's (each graph was trained
+ * on embeddings made its own way);
  * RAG and decoding settings from models/configs/static_eval.json. The Python configs are imported, not copied,
  * so the two sides cannot drift apart.
  */
@@ -31,7 +33,10 @@ export interface RagSettings {
 }
 
 export interface CompleterSettings {
+  /** What Code2LoRA-Static's repository embedding reads (and RAG's windows are cut from). */
   encoder: EncoderSettings;
+  /** What Code2LoRA-Evo's snapshot and diff embeddings read: its own trained settings, else Static's. */
+  evoEncoder: EncoderSettings;
   prompt: PromptSettings;
   rag: RagSettings;
   maxNewTokens: number;
@@ -62,8 +67,10 @@ export function completerSettings(manifest: Manifest): CompleterSettings {
   const lm = section(config.lm);
   const hypernet = section(config.hypernet_static);
   const rank = section(hypernet.hypernet).rank ?? lm.lora_rank;
+  const encoder = numbers(DEFAULT_ENCODER, section(hypernet.encoder));
   return {
-    encoder: numbers(DEFAULT_ENCODER, section(hypernet.encoder)),
+    encoder,
+    evoEncoder: numbers(encoder, section(section(config.evo).encoder)),
     prompt: numbers(DEFAULT_PROMPT, section(hypernet.prompt)),
     rag: numbers(DEFAULT_RAG, section(config.rag)),
     maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
