@@ -32,7 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lm", type=Path, required=True)
     parser.add_argument("--bench", type=Path, default=BENCH_DIR)
-    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "evo_session.json",
+                        help="encoder, heads (with the shared base) and prompt settings of Evo")
     parser.add_argument("--evo-config", type=Path, default=CONFIGS_DIR / "evo.json")
     parser.add_argument("--train-config", type=Path, default=CONFIGS_DIR / "evo_train.json")
     parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
