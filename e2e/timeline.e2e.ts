@@ -124,7 +124,8 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   await at(3, total);
   await movement().filter({ hasText: /Cosine to the previous state/ }).filter({ hasNotText: /kept/ }).waitFor({ timeout: 600_000 });
   const cosine = Number(/state: (-?[\d.]+)/.exec(await movement().innerText())?.[1]);
-  assert.ok(cosine < 0.99999, `the state moved (cosine ${cosine})`);
+  // Printed with the decimals it takes to tell it from 1 (formatCosine): any move reads below 1.
+  assert.ok(cosine < 1, `the state moved (cosine ${cosine})`);
   snapshots[3] = { norms: await norms(), pins: await pinnedTexts(false) };
   assert.notEqual(snapshots[3].norms, snapshots[2].norms, 'the norms moved');
   assert.equal(await normPoints(), 3, 'the chart grows');

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { TimelineStep } from '../store/timelineSlice.ts';
 import { AdapterNorms } from './AdapterNorms.tsx';
+import { formatCosine } from './formatCosine.ts';
 
 function formatDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
@@ -12,7 +13,7 @@ function movement(step: TimelineStep, index: number): string {
   const ms = step.evo && step.evo.ms > 0 ? ` · computed in ${step.evo.ms.toFixed(1)} ms` : '';
   if (index === 0) return `Initial state z₀, from this commit's snapshot of the production code${ms}.`;
   const same = step.productionChanges.length === 0 ? 'No production code changed: the state is kept. ' : '';
-  return cosine === null || cosine === undefined ? same : `${same}Cosine to the previous state: ${cosine.toFixed(4)}${ms}`;
+  return cosine === null || cosine === undefined ? same : `${same}Cosine to the previous state: ${formatCosine(cosine)}${ms}`;
 }
 
 /** One step of the timeline: the commit, the production files it changed, the adapter after it. */
