@@ -11,7 +11,9 @@ LM="$1"
 MINUTES="${2:-30}"
 THREADS="${THREADS:-2}"
 export PYTHONPATH=.
-export LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
+# jemalloc for fast first-touch allocation; not MALLOC_CONF=dirty_decay_ms:-1 (never return memory): long runs
+# grew to the whole machine with it.
+export LD_PRELOAD=libjemalloc.so.2
 PY=/usr/bin/python3
 LOGS=models/.cache/evo/logs
 mkdir -p "$LOGS"

@@ -12,7 +12,9 @@ MINUTES=()
 if [ -n "${2:-}" ]; then MINUTES=(--minutes "$2"); fi
 THREADS="${THREADS:-1}"
 export PYTHONPATH=.
-export LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
+# jemalloc for fast first-touch allocation; not MALLOC_CONF=dirty_decay_ms:-1 (never return memory): long runs
+# grew to the whole machine with it.
+export LD_PRELOAD=libjemalloc.so.2
 PY=/usr/bin/python3
 LOGS=models/.cache/static/logs
 mkdir -p "$LOGS"
