@@ -26,10 +26,9 @@ from models.export.fp16_storage import round_to_fp16, store_initializers_as_fp16
 from models.export.manifest import register_file, set_section
 from models.lm.config import LORA_TARGETS
 from models.static.export_onnx import output_names
-
-from .model import EvoHypernet
 from models.static.paths import WEIGHTS_DIR
 
+from .model import EvoHypernet
 from .paths import PARITY_DIR, PUBLIC_MODELS
 from .session import load_evo
 

@@ -47,8 +47,10 @@ def build_module(checkpoint: Path, state: dict[str, Any]) -> nn.Module:
     raise ValueError(f"{checkpoint}: unknown method {method!r}")
 
 
-def publish(checkpoint: Path, out: Path) -> dict[str, Any]:
+def publish(checkpoint: Path, out: Path, method: str) -> dict[str, Any]:
     state = torch.load(checkpoint, map_location="cpu")
+    if state.get("method") != method:
+        raise ValueError(f"{checkpoint} is a {state.get('method')!r} run, not {method!r}")
     module = build_module(checkpoint, state)
     parameters = {name for name, _ in module.named_parameters()}
     weights = {name: (t.detach().half() if name in parameters and t.is_floating_point() else t.detach().clone())
@@ -66,10 +68,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=None, help="default models/weights/<method>.pt")
     args = parser.parse_args(argv)
     out = args.out or WEIGHTS_DIR / f"{args.method}.pt"
-    state = publish(args.run or default_run(args.method), out)
-    if state.get("method") != args.method:
-        out.unlink()
-        raise SystemExit(f"the run is a {state.get('method')!r} run, not {args.method!r}")
+    try:
+        state = publish(args.run or default_run(args.method), out, args.method)
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     print(f"{out}: {out.stat().st_size:,} bytes (best step {state.get('best_step')}, "
           f"CR val loss {state.get('best_val_loss')})")
 

@@ -31,7 +31,7 @@ def test_static_parameters_are_float16_and_statistics_exact(tmp_path: Path) -> N
     net = StaticHypernet(2 * LM.d_model, LM, HYPERNET)
     net.set_input_statistics(torch.randn(5, 2 * LM.d_model) * 3 + 1)
     out = tmp_path / "static.pt"
-    publish(_run(tmp_path / "best.pt", "static", net), out)
+    publish(_run(tmp_path / "best.pt", "static", net), out, "static")
     saved = torch.load(out)
     assert saved["best_step"] == 7 and saved["lm_id"] == "abc" and saved["history"][0]["val_loss"] == 3.0
     params = dict(net.named_parameters())

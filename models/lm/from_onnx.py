@@ -30,6 +30,8 @@ from .config import LMConfig
 from .model import CodeLM
 from .paths import LM_CACHE, PUBLIC_MODELS
 
+# The LM id that keys every cache and adapter is the checkpoint file's sha256, and torch.save writes the file's stem
+# into the archive: the same weights saved under another name get another id. Keep this name.
 DEFAULT_OUT = LM_CACHE / "from_onnx.pt"
 MANIFEST = PUBLIC_MODELS / "manifest.json"
 # The order in which each block's forward multiplies by its weights (models/lm/model.py).
