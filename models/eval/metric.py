@@ -91,3 +91,11 @@ def exact_match(prediction: str, reference: str) -> bool:
 
 def edit_similarity(prediction: str, reference: str) -> float:
     return score(prediction, reference).edit_sim
+
+
+def strict_exact_match(prediction: str, reference: str) -> bool:
+    """Exact match with over-generation forgiven only past the reference's lines: no cut at a comma, no first-word
+    rule (those make `1 + x` match `1`). Reported beside the paper's lenient measure."""
+    lines = len(LINE_BREAK.split(reference))
+    kept = "\n".join(LINE_BREAK.split(prediction)[:lines])
+    return normalize(kept) == normalize(reference)

@@ -25,16 +25,30 @@ class LMConfig:
     norm_eps: float = 1e-5
     lora_alpha: float = 16.0
     lora_rank: int = 8  # the default rank; the model itself reads the rank from the A/B tensors it is given
+    # Grouped-query attention: key/value heads shared by n_heads // n_kv_heads query heads each (0 = n_heads).
+    n_kv_heads: int = 0
+
+    def __post_init__(self) -> None:
+        if self.d_model % self.n_heads or self.n_heads % self.kv_heads:
+            raise ValueError(f"{self.n_heads} heads do not divide d_model {self.d_model} or into {self.kv_heads} KV heads")
 
     @property
     def head_dim(self) -> int:
         return self.d_model // self.n_heads
 
+    @property
+    def kv_heads(self) -> int:
+        return self.n_kv_heads or self.n_heads
+
+    @property
+    def kv_dim(self) -> int:
+        return self.kv_heads * self.head_dim
+
     def lora_shapes(self, rank: int | None = None) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
         """For each target m: (shape of A_m [r, d_in], shape of B_m [d_out, r])."""
         r = self.lora_rank if rank is None else rank
-        d, f = self.d_model, self.d_ff
-        dims = {"q": (d, d), "k": (d, d), "v": (d, d), "o": (d, d), "gate": (d, f), "up": (d, f), "down": (f, d)}
+        d, f, kv = self.d_model, self.d_ff, self.kv_dim
+        dims = {"q": (d, d), "k": (d, kv), "v": (d, kv), "o": (d, d), "gate": (d, f), "up": (d, f), "down": (f, d)}
         return {m: ((r, d_in), (d_out, r)) for m, (d_in, d_out) in dims.items()}
 
     def to_dict(self) -> dict[str, Any]:

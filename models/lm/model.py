@@ -2,7 +2,7 @@
 
 `forward` takes the adapter as plain tensors, so a hypernetwork can produce them and receive gradients through
 them, and the same graph exports to ONNX with the adapter as graph inputs (zeros give the base model). The KV cache
-is a list of (key, value) tensors [batch, heads, past, head_dim].
+is a list of (key, value) tensors [batch, kv_heads, past, head_dim] (grouped-query attention shares them).
 """
 
 from __future__ import annotations
@@ -64,36 +64,42 @@ class Attention(nn.Module):
         super().__init__()
         d = config.d_model
         self.n_heads = config.n_heads
+        self.kv_heads = config.kv_heads
         self.head_dim = config.head_dim
         self.q = AdaptedLinear(d, d, "q")
-        self.k = AdaptedLinear(d, d, "k")
-        self.v = AdaptedLinear(d, d, "v")
+        self.k = AdaptedLinear(d, config.kv_dim, "k")
+        self.v = AdaptedLinear(d, config.kv_dim, "v")
         self.o = AdaptedLinear(d, d, "o")
 
-    def _heads(self, x: Tensor) -> Tensor:
+    def _heads(self, x: Tensor, heads: int) -> Tensor:
         b, t, _ = x.shape
-        return x.view(b, t, self.n_heads, self.head_dim).transpose(1, 2)
+        return x.view(b, t, heads, self.head_dim).transpose(1, 2)
+
 
     def forward(
         self, x: Tensor, cos: Tensor, sin: Tensor, past: Optional[tuple[Tensor, Tensor]],
         lora: Optional[LoraWeights], alpha: float,
     ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
         b, t, d = x.shape
-        q = apply_rope(self._heads(self.q.adapted(x, lora, alpha)), cos, sin)
-        k = apply_rope(self._heads(self.k.adapted(x, lora, alpha)), cos, sin)
-        v = self._heads(self.v.adapted(x, lora, alpha))
+        q = apply_rope(self._heads(self.q.adapted(x, lora, alpha), self.n_heads), cos, sin)
+        k = apply_rope(self._heads(self.k.adapted(x, lora, alpha), self.kv_heads), cos, sin)
+        v = self._heads(self.v.adapted(x, lora, alpha), self.kv_heads)
         if past is not None:
             k = torch.cat([past[0].to(k.dtype), k], dim=2)
             v = torch.cat([past[1].to(v.dtype), v], dim=2)
+        # Grouped-query attention without copying keys and values: query head h reads KV head h // group, so the
+        # queries are viewed as [batch, kv_heads, group, t, head_dim] and broadcast against [batch, kv_heads, 1, ...].
+        group = self.n_heads // self.kv_heads
+        qg = q.reshape(b, self.kv_heads, group, t, self.head_dim)
         total = k.shape[2]
-        scores = (q @ k.transpose(-1, -2)).float() / math.sqrt(self.head_dim)
+        scores = (qg @ k.unsqueeze(2).transpose(-1, -2)).float() / math.sqrt(self.head_dim)
         # Query i (absolute index total - t + i) sees keys 0..total - t + i.
         key_index = torch.arange(total, device=x.device)
         query_index = torch.arange(t, device=x.device) + (total - t)
         allowed = key_index.unsqueeze(0) <= query_index.unsqueeze(1)
         scores = scores.masked_fill(~allowed, torch.finfo(torch.float32).min)
         weights = scores.softmax(dim=-1).to(v.dtype)
-        out = (weights @ v).transpose(1, 2).reshape(b, t, d)
+        out = (weights @ v.unsqueeze(2)).reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, d)
         return self.o.adapted(out, lora, alpha), (k, v)
 
 

@@ -95,3 +95,28 @@ def test_loss_ignores_masked_positions() -> None:
     labels = torch.tensor([[IGNORE, IGNORE, 3, 4]])
     per_token = causal_lm_loss(logits, labels, reduction="none")
     assert per_token[0, 0] == 0 and per_token[0, 1] > 0
+
+
+def test_grouped_query_attention_matches_repeated_kv_heads() -> None:
+    """A GQA model equals the same model with each KV head's projection rows repeated for its query heads."""
+    gqa_config = LMConfig(vocab_size=300, d_model=32, n_layers=2, n_heads=4, n_kv_heads=2, d_ff=48, max_seq_len=64)
+    torch.manual_seed(3)
+    gqa = CodeLM(gqa_config).eval()
+    full = CodeLM(TINY).eval()
+    head_dim = TINY.head_dim
+    state = {}
+    for name, value in gqa.state_dict().items():
+        if name.endswith(("attn.k.weight", "attn.v.weight")):
+            heads = value.reshape(gqa_config.kv_heads, head_dim, -1)
+            value = heads.repeat_interleave(TINY.n_heads // gqa_config.kv_heads, dim=0).reshape(TINY.d_model, -1)
+        state[name] = value
+    full.load_state_dict(state)
+    ids = torch.randint(0, TINY.vocab_size, (2, 9))
+    expected, _ = full(ids)
+    actual, presents = gqa(ids)
+    assert torch.allclose(actual, expected, atol=1e-5)
+    assert presents[0][0].shape == (2, gqa_config.kv_heads, 9, head_dim)
+    # Decoding with the (smaller) KV cache gives the full forward's last logits.
+    step, _ = gqa(ids[:, -1:], past=[(k[:, :, :-1], v[:, :, :-1]) for k, v in presents])
+    assert torch.allclose(step[:, -1], actual[:, -1], atol=1e-5)
+    assert gqa_config.lora_shapes(4)["k"] == ((4, 32), (16, 4))

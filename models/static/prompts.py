@@ -23,6 +23,15 @@ def prefix_prompt(prefix: list[int], budget: int, eot: int, quantum: int = 1) ->
     return full[quantized_cut(len(full), quantum):]
 
 
+def headed_prompt(prefix: list[int], header: list[int], budget: int, eot: int, quantum: int = 1) -> list[int]:
+    """[eot] + header + the prefix's tail in the rest of the budget (shortened at its start to a quantized total
+    length): a header (the file's path, say) survives however long the prefix is."""
+    rest = budget - len(header) - 1
+    tail = prefix[len(prefix) - rest:] if len(prefix) > rest else prefix
+    cut = min(len(tail), quantized_cut(1 + len(header) + len(tail), quantum))
+    return [eot] + header + tail[cut:]
+
+
 def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, max_share: float, eot: int,
                      quantum: int = 1) -> list[int]:
     """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail in the rest

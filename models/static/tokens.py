@@ -34,7 +34,9 @@ class TokenCache:
         self.tokenizer_id = file_sha256(tokenizer_path)[:16]
         self.dir = cache_dir / self.tokenizer_id
         self.eot = self.tokenizer.token_id(END_OF_TEXT)
-        self.pad = self.tokenizer.token_id(PAD)
+        # A pretrained base's vocabulary may have no padding token; padded positions are never attended to
+        # (right padding, causal attention) nor scored, so the end-of-text id serves.
+        self.pad = self.tokenizer.token_id(PAD) if PAD in self.tokenizer.special else self.eot
         self._tasks: dict[str, dict[str, list[list[int]]]] = {}
         self._dirty: set[str] = set()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import regex
 
-from .byte_level import from_byte_chars, split_words, to_byte_chars
+from .byte_level import from_byte_chars, split_words, to_byte_chars, isolates_numerics
 
 
 class BpeTokenizer:
@@ -15,7 +15,10 @@ class BpeTokenizer:
         model = spec["model"]
         assert isinstance(model, dict) and model.get("type") == "BPE"
         self.vocab: dict[str, int] = dict(model["vocab"])
-        self.ranks: dict[tuple[str, str], int] = {(a, b): i for i, (a, b) in enumerate(model["merges"])}
+        # tokenizer.json writes a merge as a pair or (older files, SmolLM2's among them) as one "left right" string.
+        pairs = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in model["merges"]]
+        self.ranks: dict[tuple[str, str], int] = {(a, b): i for i, (a, b) in enumerate(pairs)}
+        self.isolate_numerics = isolates_numerics(spec.get("pre_tokenizer"))
         added = spec.get("added_tokens") or []
         assert isinstance(added, list)
         self.special: dict[str, int] = {t["content"]: t["id"] for t in added}
@@ -63,14 +66,16 @@ class BpeTokenizer:
                     merged.append(parts[i])
                     i += 1
             parts = merged
-        ids = [self.vocab[p] for p in parts]
+        # A symbol outside the vocabulary (SmolLM2's lacks 21 byte values, e.g. 0x1d) is dropped, as the Hugging Face
+        # library and llama.cpp drop it when the model has no unknown token.
+        ids = [self.vocab[p] for p in parts if p in self.vocab]
         if len(self._cache) < 500_000:
             self._cache[chars] = ids
         return ids
 
     def _encode_plain(self, text: str) -> list[int]:
         ids: list[int] = []
-        for word in split_words(text):
+        for word in split_words(text, self.isolate_numerics):
             ids.extend(self._bpe(to_byte_chars(word)))
         return ids
 

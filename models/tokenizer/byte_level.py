@@ -44,9 +44,31 @@ def unicode_to_bytes() -> dict[str, int]:
     return {char: byte for byte, char in bytes_to_unicode().items()}
 
 
-def split_words(text: str) -> list[str]:
-    """The pre-tokens of `text`, before the byte mapping."""
-    return PATTERN.findall(text)
+# Every numeric character as a piece of its own: SmolLM2's `Digits(individual_digits=True)` in the Rust library (which
+# tests `char::is_numeric`, i.e. \p{N}), written as a `Split` on \p{N} because the JavaScript library's `Digits`
+# matches only ASCII \d; `Split` with a \p{N} regex means the same in both (models/base/gguf_tokenizer.py).
+NUMERIC = regex.compile(r"(\p{N})")
+NUMERIC_SPLIT = {"type": "Split", "pattern": {"Regex": "\\p{N}"}, "behavior": "Isolated", "invert": False}
+
+
+def split_words(text: str, isolate_numerics: bool = False) -> list[str]:
+    """The pre-tokens of `text`, before the byte mapping. With isolate_numerics, NUMERIC_SPLIT runs first: every
+    numeric character is a piece of its own, and the ByteLevel pattern then splits each piece."""
+    if not isolate_numerics:
+        return PATTERN.findall(text)
+    return [word for piece in NUMERIC.split(text) if piece for word in PATTERN.findall(piece)]
+
+
+def isolates_numerics(pre_tokenizer: object) -> bool:
+    """Whether a tokenizer.json `pre_tokenizer` is ByteLevel preceded by NUMERIC_SPLIT; any other pre-tokenizer is
+    refused, since this encoder would silently split differently."""
+    steps = pre_tokenizer.get("pretokenizers", []) if isinstance(pre_tokenizer, dict) and \
+        pre_tokenizer.get("type") == "Sequence" else [pre_tokenizer]
+    if [s.get("type") if isinstance(s, dict) else None for s in steps] == ["ByteLevel"]:
+        return False
+    if len(steps) == 2 and steps[0] == NUMERIC_SPLIT and isinstance(steps[1], dict) and steps[1].get("type") == "ByteLevel":
+        return True
+    raise ValueError(f"unsupported pre-tokenizer {pre_tokenizer}: expected ByteLevel, optionally after {NUMERIC_SPLIT}")
 
 
 def to_byte_chars(word: str) -> str:

@@ -106,11 +106,13 @@ def main() -> None:
     parser.add_argument("--stdlib", type=Path, help="Python standard library folder (not needed with --from-golden)")
     parser.add_argument("--tokenizer", type=Path, required=True)
     parser.add_argument("--from-golden", action="store_true", help="re-encode the committed texts (new tokenizer)")
+    parser.add_argument("--out", type=Path, default=GOLDEN_PATH,
+                        help="where to write (the pretrained base's golden set lives in models/base/reference/)")
     args = parser.parse_args()
     tokenizer = BpeTokenizer.load(args.tokenizer)
     docs = [(d["name"], d["text"]) for d in read_golden()] if args.from_golden else build_docs(args.stdlib)
-    size = write_golden(docs, tokenizer)
-    print(f"{len(docs)} documents, {size / 1e6:.2f} MB of text -> {GOLDEN_PATH} ({GOLDEN_PATH.stat().st_size / 1e3:.0f} kB)")
+    size = write_golden(docs, tokenizer, args.out)
+    print(f"{len(docs)} documents, {size / 1e6:.2f} MB of text -> {args.out} ({args.out.stat().st_size / 1e3:.0f} kB)")
 
 
 if __name__ == "__main__":

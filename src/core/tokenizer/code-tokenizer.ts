@@ -1,6 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 
-/** The special tokens our tokenizer.json defines (models/tokenizer/special_tokens.py). */
+/** The special tokens the pipeline needs by role (models/tokenizer/special_tokens.py); PAD is optional. */
 export const END_OF_TEXT = '<|endoftext|>';
 export const PAD = '<|pad|>';
 
@@ -40,7 +40,9 @@ export class CodeTokenizer {
     const ids = [...Object.values(spec.model.vocab), ...spec.added_tokens.map((t) => t.id)];
     this.vocabSize = Math.max(...ids) + 1;
     this.endOfTextId = this.requireId(END_OF_TEXT);
-    this.padId = this.requireId(PAD);
+    // A pretrained base's vocabulary may have no padding token (SmolLM2's has none); padded positions are never
+    // attended to or scored, so end of text serves (as in models/static/tokens.py).
+    this.padId = this.tokenizer.token_to_id(PAD) ?? this.endOfTextId;
   }
 
   /** Builds the tokenizer from tokenizer.json text (or its parsed value); throws on anything else. */
