@@ -137,7 +137,9 @@ def sample_per_repo(data: StaticData, bench_dir: Path, cfg: PerRepoLoraConfig, s
 
 
 def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
-             runs: dict[str, Path], predictions_dir: Path = PREDICTIONS_DIR) -> dict[str, Any]:
+             runs: dict[str, Path], predictions_dir: Path = PREDICTIONS_DIR,
+             baselines: tuple[str, ...] = ("pretrained", "rag"),
+             splits: tuple[str, ...] = ("cr_test", "ir_test")) -> dict[str, Any]:
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
                                   "train": tcfg.train_tasks_per_repo}, ecfg.seed)
     ir_repos = sorted(data.tasks["ir_test"])
@@ -154,11 +156,11 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         embed_repositories(data, session.encoder, [name], log=False, histogram_tokens=histogram)
         embed_seconds[name] = time.perf_counter() - t0
     evaluator = Evaluator(session, data, ecfg, adapters)
-    systems = ["pretrained", "rag", *adapters]
+    systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
         "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__}, "static": session.config.to_dict()}}
     all_predictions: dict[str, dict[str, Predictions]] = {}
-    for split in ("cr_test", "ir_test"):
+    for split in splits:
         tasks = data.tasks[split]
         print(f"{split}: {sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
         preds = {s: evaluator.run(s, tasks) for s in systems}
@@ -227,13 +229,18 @@ def main() -> None:
     parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
     parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--methods", default="single,static", help="trained adapters to score (<weights>/<m>.pt)")
+    parser.add_argument("--baselines", default="pretrained,rag", help="untrained systems to score")
+    parser.add_argument("--splits", default="cr_test,ir_test")
+    parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    runs = {m: args.weights / f"{m}.pt" for m in ("single", "static")}
+    runs = {m: args.weights / f"{m}.pt" for m in args.methods.split(",") if m}
     start = time.time()
     results = evaluate(session, args.bench, EvalConfig.load(args.eval_config), TrainConfig.load(args.train_config),
-                       runs)
+                       runs, args.predictions, tuple(b for b in args.baselines.split(",") if b),
+                       tuple(args.splits.split(",")))
     results["lm_id"] = session.lm_id
     results["runs"] = {m: run_summary(p) for m, p in runs.items()}
     results["seconds"] = round(time.time() - start, 1)

@@ -35,5 +35,13 @@ def setup_distributed() -> Distributed:
     return Distributed(rank=int(os.environ.get("RANK", "0")), world_size=world_size)
 
 
-def autocast() -> torch.autocast:
-    return torch.autocast("cpu", dtype=torch.bfloat16)
+def autocast(device: torch.device | str = "cpu") -> torch.autocast:
+    """bfloat16 autocast on the device the model runs on (CPU here; CUDA where a GPU is lent)."""
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+
+
+def resolve_device(name: str) -> torch.device:
+    """`--device cpu|cuda`; asking for CUDA where there is none is an error, not a silent CPU run."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: no CUDA device is available here")
+    return torch.device(name)

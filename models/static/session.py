@@ -34,10 +34,17 @@ class Session:
         return 2 * self.lm.config.d_model
 
 
-def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path = TOKENIZER_JSON,
+def tokenizer_for(lm_checkpoint: Path) -> Path:
+    """A pretrained base keeps its tokenizer.json beside its checkpoint (models.base.setup); our own LM uses the
+    served one."""
+    beside = lm_checkpoint.parent / "tokenizer.json"
+    return beside if beside.exists() else TOKENIZER_JSON
+
+
+def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path | None = None,
                  tokens_dir: Path = TOKENS_CACHE_DIR, vectors_dir: Path = FILE_VECTORS_DIR) -> Session:
     lm, lm_id = load_frozen_lm(lm_checkpoint)
-    tokens = TokenCache(tokenizer, tokens_dir)
+    tokens = TokenCache(tokenizer or tokenizer_for(lm_checkpoint), tokens_dir)
     if tokens.tokenizer.vocab_size > lm.config.vocab_size:
         raise ValueError(f"tokenizer has {tokens.tokenizer.vocab_size} ids, the LM only {lm.config.vocab_size}")
     encoder = RepoEncoder(lm, lm_id, config.encoder, vectors_dir, tokens)

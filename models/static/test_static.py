@@ -214,3 +214,28 @@ def test_mixture_heads_start_at_the_shared_lora_and_export_without_einsum(tmp_pa
     net.eval()
     export_hypernet(net, tmp_path / "m.onnx")
     assert "Einsum" not in {n.op_type for n in onnx.load(str(tmp_path / "m.onnx")).graph.node}
+
+
+def test_a_resumed_run_ends_where_an_uninterrupted_one_does(tmp_path: Path) -> None:
+    """Stopped after 6 of 12 steps (its last.pt kept) and resumed, a run draws the same repositories and tasks and
+    ends with the same adapter as a run that never stopped."""
+    world = make_world(tmp_path)
+    session = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    data = load_tasks(world.bench_dir, {"train": 100}, seed=0)
+    train = {r: examples(ts, session.tokens, TINY.prompt) for r, ts in data.tasks["train"].items()}
+    zeros = {r: torch.zeros(64) for r in train}
+
+    def run(checkpoint: Path, stop_at: int | None = None) -> dict[str, torch.Tensor]:
+        torch.manual_seed(0)
+        adapter = SharedLora(session.lm.config, 4)
+        cfg = TrainConfig(steps=12, tasks_per_step=3, warmup_steps=2, eval_every=0, seed=0)
+        result = train_adapter(adapter, session.lm, train, zeros, cfg, 1e-2, session.tokens.pad, 8,
+                               Distributed(0, 1), checkpoint=checkpoint, save_every=4, stop_at=stop_at)
+        assert result.steps == (stop_at or 12)
+        return {k: v.clone() for k, v in adapter.state_dict().items()}
+
+    straight = run(tmp_path / "straight.pt")
+    halfway = run(tmp_path / "resumed.pt", stop_at=6)
+    resumed = run(tmp_path / "resumed.pt")
+    assert all(torch.allclose(straight[k], resumed[k], atol=1e-6) for k in straight)
+    assert not all(torch.allclose(straight[k], halfway[k]) for k in straight)

@@ -2,8 +2,11 @@
 
     /usr/bin/python3 -m models.static.train --method static --lm models/.cache/lm/<run>/best.pt [--minutes 12]
     torchrun --nproc_per_node N -m models.static.train ...     # the same script under DDP
+    ... --device cuda                                          # where a GPU is lent
+    ... --resume                                               # continue from the run folder's last.pt
 
-Writes models/.cache/static/runs/<method>/best.pt (best by cross-repo validation loss) and log.jsonl.
+Writes models/.cache/static/runs/<method>/best.pt (best by cross-repo validation loss), last.pt (the whole training
+state, every 25 steps) and log.jsonl.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 import torch
 
 from models.data.paths import BENCH_DIR
-from models.lm.runtime import setup_cpu, setup_distributed
+from models.lm.runtime import resolve_device, setup_cpu, setup_distributed
 
 from .config import StaticConfig, TrainConfig
 from .dataset import StaticData, embed_repositories, examples, load_tasks
@@ -41,7 +44,8 @@ def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig, embed: bool = 
 
 
 def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_dir: Path,
-        minutes: float | None, init_base: Path | None = None, lr: float | None = None) -> Path:
+        minutes: float | None, init_base: Path | None = None, lr: float | None = None, resume: bool = False,
+        stop_at: int | None = None) -> Path:
     dist = setup_distributed()
     prompt = session.config.prompt
     train = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["train"].items()}
@@ -57,12 +61,16 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
     torch.manual_seed(tcfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path = out_dir / "log.jsonl"
-    log_path.unlink(missing_ok=True)
+    state_path = out_dir / "last.pt"
+    if not resume:
+        log_path.unlink(missing_ok=True)
+        state_path.unlink(missing_ok=True)
     print(f"{method}: {sum(p.numel() for p in adapter.parameters()):,} parameters; "
           f"{sum(map(len, train.values()))} train tasks in {len(train)} repositories; "
           f"{sum(map(len, val.values()))} CR val tasks", flush=True)
     result = train_adapter(adapter, session.lm, train, embeddings, tcfg, lr or tcfg.lr[method], session.tokens.pad,
-                           prompt.max_target_tokens, dist, val=val, minutes=minutes, log=jsonl_logger(log_path))
+                           prompt.max_target_tokens, dist, val=val, minutes=minutes, log=jsonl_logger(log_path),
+                           checkpoint=state_path, stop_at=stop_at)
     checkpoint = out_dir / "best.pt"
     if dist.is_main:
         torch.save({"method": method, "state": result.best_state, "lm_id": session.lm_id,
@@ -92,11 +100,16 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the train config's)")
     parser.add_argument("--init-base", type=Path, default=None,
                         help="a single-shared-LoRA run whose (A, B) the hypernetwork's shared base starts from")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt when it exists")
+    parser.add_argument("--stop-at", type=int, default=None,
+                        help="end this process at this step (last.pt kept; --resume continues the same schedule)")
     parser.add_argument("--embed-only", action="store_true",
                         help="only fill the file-vector cache for every benchmark repository")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
+    session.lm.to(resolve_device(args.device))
     tcfg = TrainConfig.load(args.train_config)
     if args.embed_only:
         data = load_tasks(args.bench, {"train": 1, "cr_val": 1, "cr_test": 1, "ir_test": 1}, tcfg.seed)
@@ -104,7 +117,8 @@ def main() -> None:
         print(f"repository embeddings: {len(data.repos)} in {seconds:.0f}s", flush=True)
         return
     data = prepare(session, args.bench, tcfg, embed=args.method == "static")
-    run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes, args.init_base, args.lr)
+    run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes, args.init_base, args.lr,
+        args.resume, args.stop_at)
 
 
 if __name__ == "__main__":

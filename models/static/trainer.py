@@ -3,7 +3,9 @@
 Repository-first: each step draws one repository (a DistributedSampler over repositories, so the same loop runs
 under torchrun with DDP, one repository per rank per step), then up to `tasks_per_step` of its tasks; all of them
 share the one adapter the module makes for that repository. Only the adapter module learns; the LM is frozen but
-back-propagates into the LoRA tensors. AdamW + warmup/cosine; the best state by validation loss is kept.
+back-propagates into the LoRA tensors. AdamW + warmup/cosine; the best state by validation loss is kept. Runs on
+the device the LM is on; with a checkpoint path it saves its whole state every `save_every` steps and resumes from it
+(same repository stream, task draws and schedule as an uninterrupted run).
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def adapter_loss(adapter: nn.Module, lm: CodeLM, embedding: Tensor, batch: list[
                  max_target: int, reduction: str = "mean") -> tuple[Tensor, int]:
     """Cross-entropy of the targets under the adapter made for this repository, and the number of target tokens."""
     ids, labels = training_batch([(e.prompt, e.target) for e in batch], pad, max_target)
-    with autocast():
+    device = lm.embed.weight.device
+    ids, labels, embedding = ids.to(device), labels.to(device), embedding.to(device)
+    with autocast(device):
         lora = adapter(embedding)
         logits, _ = lm(ids, lora=lora)
         loss = causal_lm_loss(logits, labels, reduction=reduction)
@@ -92,8 +96,12 @@ def adamw(params: list[Tensor], lr: float, weight_decay: float) -> torch.optim.A
 def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]], embeddings: dict[str, Tensor],
                   config: TrainConfig, lr: float, pad: int, max_target: int, dist: Distributed,
                   val: Optional[dict[str, list[Example]]] = None, minutes: Optional[float] = None,
-                  log: Optional[Callable[[dict[str, float]], None]] = None) -> TrainResult:
-    """Train `adapter` (repository embedding -> LoRA tensors); with `minutes`, the cosine horizon shrinks to fit."""
+                  log: Optional[Callable[[dict[str, float]], None]] = None, checkpoint: Optional[Path] = None,
+                  save_every: int = 25, stop_at: Optional[int] = None) -> TrainResult:
+    """Train `adapter` (repository embedding -> LoRA tensors); with `minutes`, the cosine horizon shrinks to fit.
+    With `checkpoint`, a run resumes from that file when it exists and keeps it up to date; `stop_at` ends this
+    process at that step (the schedule still runs to the horizon), to be resumed later."""
+    adapter.to(lm.embed.weight.device)
     model: nn.Module = DistributedDataParallel(adapter) if dist.world_size > 1 else adapter
     params = [p for p in adapter.parameters() if p.requires_grad]
     optimizer = adamw(params, lr, config.weight_decay)
@@ -106,6 +114,29 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
     history: list[dict[str, float]] = []
     best_state = copy.deepcopy(adapter.state_dict())
     best_val, best_step = math.inf, 0
+    step, spent = 0, 0.0
+    if checkpoint is not None and checkpoint.exists():
+        saved = torch.load(checkpoint, map_location=lm.embed.weight.device)
+        adapter.load_state_dict(saved["adapter"])
+        optimizer.load_state_dict(saved["optimizer"])
+        rng.bit_generator.state = saved["rng"]
+        step, horizon, spent = int(saved["step"]), int(saved["horizon"]), float(saved["seconds"])
+        best_state, best_val, best_step = saved["best_state"], float(saved["best_val"]), int(saved["best_step"])
+        history = list(saved["history"])
+        for _ in range(step):  # the repository stream is deterministic: skip what the run already drew
+            next(stream)
+        start -= spent
+        print(f"resumed at step {step} of {horizon} ({spent:.0f}s spent) from {checkpoint}", flush=True)
+
+    def save() -> None:
+        if checkpoint is None or not dist.is_main:
+            return
+        state = {"adapter": adapter.state_dict(), "optimizer": optimizer.state_dict(), "rng": rng.bit_generator.state,
+                 "step": step, "horizon": horizon, "seconds": time.time() - start, "best_state": best_state,
+                 "best_val": best_val, "best_step": best_step, "history": history}
+        partial = checkpoint.with_name(checkpoint.name + ".partial")
+        torch.save(state, partial)
+        partial.replace(checkpoint)
 
     def evaluate(step: int) -> None:
         nonlocal best_state, best_val, best_step
@@ -122,10 +153,13 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
             best_val, best_step = loss, step
             best_state = copy.deepcopy(adapter.state_dict())
 
-    evaluate(0)
+    if step == 0:
+        evaluate(0)
     adapter.train()
-    step = 0
     while step < horizon:
+        if stop_at is not None and step >= stop_at:
+            save()
+            return TrainResult(best_state, best_val, best_step, step, time.time() - start, history)
         repo = next(stream)
         pool = train[repo]
         picks = rng.choice(len(pool), size=min(config.tasks_per_step, len(pool)), replace=False)
@@ -145,7 +179,10 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
                  "seconds": time.time() - start})
         if config.eval_every and step % config.eval_every == 0 and step < horizon:
             evaluate(step)
+        if save_every and step % save_every == 0:
+            save()
     evaluate(step)
+    save()
     if not val:
         best_state, best_step = copy.deepcopy(adapter.state_dict()), step
     return TrainResult(best_state, best_val, best_step, step, time.time() - start, history)
