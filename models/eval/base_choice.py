@@ -99,7 +99,7 @@ def summarize(texts: dict[str, dict[str, str]], tasks: list[TaskRecord], samples
     strict = {n: [1.0 if strict_exact_match(p[str(t["id"])], str(t["target"])) else 0.0 for t in tasks]
               for n, p in texts.items()}
     es = {n: [score(p[str(t["id"])], str(t["target"])).edit_sim for t in tasks] for n, p in texts.items()}
-    models = [n for n in texts if n != "memory"]
+    models = [n for n in texts if not n.startswith("memory")]
     best = max(models, key=lambda n: sum(em[n]))
     return {
         "best": best,
@@ -165,10 +165,12 @@ def main() -> None:
             if sorted(out["texts"]) == ids:
                 texts[c.name] = out["texts"]
                 costs[c.name] = {k: v for k, v in out.items() if k != "texts"}
-    floor: dict[str, str] = {}
-    for repo in sorted({str(t["repo"]) for t in tasks}):
-        floor.update(memory_predictions([t for t in tasks if t["repo"] == repo], bench.static_tasks(repo, args.bench)))
-    texts["memory"] = floor
+    for name, earlier_only in (("memory (leave-one-out)", False), ("memory (earlier-only)", True)):
+        floor: dict[str, str] = {}
+        for repo in sorted({str(t["repo"]) for t in tasks}):
+            floor.update(memory_predictions([t for t in tasks if t["repo"] == repo],
+                                            bench.static_tasks(repo, args.bench), earlier_only))
+        texts[name] = floor
     result = {"config": {k: v for k, v in config.items() if k != "candidates"}, "candidates": config["candidates"],
               "tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "costs": costs,
               "summary": summarize(texts, tasks, config["bootstrap_samples"], config["seed"])}

@@ -1,6 +1,10 @@
 """The non-neural floor (DESIGN.md section 2): copy the target of the most similar other assertion of the same
 repository, leave-one-out. Similarity is the Jaccard overlap of the words of the cut line (the prefix's last
-line) and of the test's name; ties go to the same file, then to the nearest line."""
+line) and of the test's name; ties go to the same file, then to the nearest line.
+
+Leave-one-out sees every other assertion, later lines of the same test included, which a user completing the line
+does not have; `earlier_only` keeps to what precedes the cursor: the other test files, and the lines above it in
+its own file (the setting a model with the file's prefix is in)."""
 
 from __future__ import annotations
 
@@ -32,12 +36,18 @@ def signature(task: TaskRecord) -> Signature:
                      frozenset(w.lower() for w in found), str(task["target"]))
 
 
-def recall(query: Signature, pool: list[Signature]) -> str:
+def visible(query: Signature, other: Signature, earlier_only: bool) -> bool:
+    if other.id == query.id:
+        return False
+    return not earlier_only or other.path != query.path or other.line < query.line
+
+
+def recall(query: Signature, pool: list[Signature], earlier_only: bool = False) -> str:
     """The target of the best match in pool (query itself excluded); '' when the pool is empty."""
     best: tuple[float, int, int] | None = None
     answer = ""
     for other in pool:
-        if other.id == query.id:
+        if not visible(query, other, earlier_only):
             continue
         union = len(query.words | other.words)
         score = len(query.words & other.words) / union if union else 0.0
@@ -47,6 +57,7 @@ def recall(query: Signature, pool: list[Signature]) -> str:
     return answer
 
 
-def memory_predictions(queries: list[TaskRecord], repo_tasks: list[TaskRecord]) -> dict[str, str]:
+def memory_predictions(queries: list[TaskRecord], repo_tasks: list[TaskRecord],
+                       earlier_only: bool = False) -> dict[str, str]:
     pool = [signature(t) for t in repo_tasks]
-    return {str(t["id"]): recall(signature(t), pool) for t in queries}
+    return {str(t["id"]): recall(signature(t), pool, earlier_only) for t in queries}

@@ -9,10 +9,11 @@ from typing import Any
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"   # hand-written account of every run, appended verbatim
 
-LABELS = {"memory": "Repository memory (non-neural floor)", "pretrained": "Pretrained (no adapter)",
+LABELS = {"memory": "Repository memory (non-neural floor)",
+          "memory_earlier_only": "Repository memory, earlier assertions only", "pretrained": "Pretrained (no adapter)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
           "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**"}
-ORDER = ("memory", "pretrained", "rag", "single", "per_repo", "static")
+ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "single", "per_repo", "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
          "static": (63.8, 66.2)}
@@ -108,7 +109,7 @@ def run_rows(results: dict[str, Any]) -> list[str]:
 # Code2LoRA paper, evolution track (Table 3), exact match % (CR, IR).
 PAPER_EVOLUTION = {"pretrained": (31.5, 29.3), "single": (55.1, 61.3), "per_repo": (None, 64.2),
                    "static": (55.7, 60.6), "evo": (60.3, 64.5)}
-EVOLUTION_ORDER = ("memory", "pretrained", "single", "static", "evo")
+EVOLUTION_ORDER = ("memory", "memory_earlier_only", "pretrained", "single", "static", "evo")
 EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all"), ("ir_test_replay", "IR test, replay"),
                     ("ir_test_release", "IR test, release chains"))
 

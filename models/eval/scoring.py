@@ -1,4 +1,9 @@
-"""From predictions to numbers: per-task EM/EditSim, 95% intervals, paired bootstraps, per-kind breakdown."""
+"""From predictions to numbers: per-task EM/EditSim, 95% intervals, paired bootstraps, per-kind breakdown.
+
+Intervals and paired tests resample repositories, not tasks: the tasks of one repository share its conventions and
+literals, so treating them as independent draws made intervals too narrow (issue: an evaluation that can carry the
+paper's claims). A strict exact match (no comma or first-word trimming of the prediction) is reported beside the
+paper's measure."""
 
 from __future__ import annotations
 
@@ -7,8 +12,8 @@ from typing import Any
 
 from models.data.bench import TaskRecord
 
-from .bootstrap import mean_interval, paired_bootstrap
-from .metric import score
+from .bootstrap import clustered_interval, clustered_paired_bootstrap
+from .metric import score, strict_exact_match
 
 
 def task_scores(texts: dict[str, str], tasks: list[TaskRecord]) -> tuple[list[float], list[float]]:
@@ -26,19 +31,23 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
     """Numbers of every system on one task set; paired comparisons are `reference` minus each other system."""
     per_system: dict[str, Any] = {}
     scores = {name: task_scores(texts, tasks) for name, texts in systems.items()}
+    repos = [str(t["repo"]) for t in tasks]
     kinds = sorted({str(t["kind"]) for t in tasks})
     for name, (em, es) in scores.items():
         by_kind = {}
         for kind in kinds:
             rows = [i for i, t in enumerate(tasks) if t["kind"] == kind]
             by_kind[kind] = {"tasks": len(rows), "exact_match": sum(em[i] for i in rows) / len(rows)}
-        per_system[name] = {"exact_match": asdict(mean_interval(em, samples, seed)),
-                            "edit_sim": asdict(mean_interval(es, samples, seed)), "by_kind": by_kind}
+        strict = [1.0 if strict_exact_match(systems[name][str(t["id"])], str(t["target"])) else 0.0 for t in tasks]
+        per_system[name] = {"exact_match": asdict(clustered_interval(em, repos, samples, seed)),
+                            "strict_exact_match": asdict(clustered_interval(strict, repos, samples, seed)),
+                            "edit_sim": asdict(clustered_interval(es, repos, samples, seed)), "by_kind": by_kind}
     paired = {}
     if reference in scores:
         for name, (em, es) in scores.items():
             if name != reference:
-                paired[name] = {"exact_match": asdict(paired_bootstrap(scores[reference][0], em, samples, seed)),
-                                "edit_sim": asdict(paired_bootstrap(scores[reference][1], es, samples, seed))}
+                paired[name] = {
+                    "exact_match": asdict(clustered_paired_bootstrap(scores[reference][0], em, repos, samples, seed)),
+                    "edit_sim": asdict(clustered_paired_bootstrap(scores[reference][1], es, repos, samples, seed))}
     return {"tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "systems": per_system,
             "paired_vs_" + reference: paired}

@@ -151,10 +151,15 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     histogram = histogram_tokens(adapters["static"]) if "static" in adapters else 0
     embed_seconds = {}
-    for name in names:
-        t0 = time.perf_counter()
-        embed_repositories(data, session.encoder, [name], log=False, histogram_tokens=histogram)
-        embed_seconds[name] = time.perf_counter() - t0
+    # Only a hypernetwork reads the repository embedding; scoring the base and a single shared LoRA skips the
+    # encoder (with a 135M base it would be most of the cost).
+    if any(not isinstance(a, SharedLora) for a in adapters.values()):
+        for name in names:
+            t0 = time.perf_counter()
+            embed_repositories(data, session.encoder, [name], log=False, histogram_tokens=histogram)
+            embed_seconds[name] = time.perf_counter() - t0
+    else:
+        data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
     evaluator = Evaluator(session, data, ecfg, adapters)
     systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
@@ -164,10 +169,11 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         tasks = data.tasks[split]
         print(f"{split}: {sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
         preds = {s: evaluator.run(s, tasks) for s in systems}
-        floor = {}
+        floor, causal_floor = {}, {}
         for repo in sorted(tasks):
             floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
-        texts = {s: p.texts for s, p in preds.items()} | {"memory": floor}
+            causal_floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir), earlier_only=True))
+        texts = {s: p.texts for s, p in preds.items()} | {"memory": floor, "memory_earlier_only": causal_floor}
         save_predictions(predictions_dir, split, texts, flat(tasks))
         results["splits"][split] = summarize_split(texts, flat(tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
         all_predictions[split] = preds

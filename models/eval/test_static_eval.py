@@ -12,7 +12,7 @@ from models.static.session import open_session
 from models.static.test_static import TINY
 from models.static.train import prepare, run
 
-from .bootstrap import mean_interval, paired_bootstrap
+from .bootstrap import clustered_interval, clustered_paired_bootstrap, mean_interval, paired_bootstrap
 from .memory_floor import memory_predictions
 from .report import write_report
 from .static_eval import evaluate, run_summary
@@ -28,6 +28,22 @@ def test_bootstrap_interval_and_paired_test() -> None:
     assert same.difference == 0 and same.p_value == 1.0
 
 
+
+def test_resampling_repositories_widens_intervals_when_tasks_cluster() -> None:
+    """10 repositories, each all right or all wrong: 100 tasks carry the information of 10 draws, and only the
+    repository bootstrap says so; a gain made in one repository alone is not significant across repositories."""
+    values = [1.0 if r < 5 else 0.0 for r in range(10) for _ in range(10)]
+    repos = [f"r{r}" for r in range(10) for _ in range(10)]
+    by_task = mean_interval(values, 2000, 0)
+    by_repo = clustered_interval(values, repos, 2000, 0)
+    assert by_repo.mean == by_task.mean == 0.5
+    assert (by_repo.high - by_repo.low) > 2 * (by_task.high - by_task.low)
+    a = [1.0 if (r == 0) else 0.0 for r in range(10) for _ in range(10)]
+    b = [0.0] * 100
+    assert paired_bootstrap(a, b, 2000, 0).p_value < 0.01
+    assert clustered_paired_bootstrap(a, b, repos, 2000, 0).p_value > 0.2
+
+
 def test_memory_floor_copies_the_closest_other_assertion() -> None:
     def task(i: int, name: str, line: str, target: str) -> dict[str, object]:
         return {"id": f"t{i}", "path": "tests/test_a.py", "line": i, "target": target,
@@ -36,8 +52,13 @@ def test_memory_floor_copies_the_closest_other_assertion() -> None:
              task(2, "test_parse_version_again", "assert parse(w) == ", "Version(2)"),
              task(3, "test_render", "assert render(x) == ", "'x'")]
     out = memory_predictions(tasks, tasks)
-    assert out == {"t1": "Version(2)", "t2": "Version(1)", "t3": "Version(1)"} or out["t1"] == "Version(2)"
+    assert out == {"t1": "Version(2)", "t2": "Version(1)", "t3": "Version(1)"}
     assert memory_predictions(tasks[:1], tasks[:1]) == {"t1": ""}   # leave-one-out: nothing else to copy
+    # Earlier-only: t1 has nothing above it in its file and no other file; a later line of another file counts.
+    other_file = {**task(9, "test_parse_version_too", "assert parse(u) == ", "Version(9)"), "path": "tests/test_b.py"}
+    causal = memory_predictions(tasks, tasks + [other_file], earlier_only=True)
+    assert causal == {"t1": "Version(9)", "t2": "Version(1)", "t3": "Version(1)"}
+    assert memory_predictions(tasks[:1], tasks, earlier_only=True) == {"t1": ""}
 
 
 def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
@@ -58,8 +79,8 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
     cr = results["splits"]["cr_test"]
     assert cr["tasks"] == 5 and cr["repositories"] == 1
-    assert set(cr["systems"]) == {"pretrained", "rag", "single", "static", "memory"}
-    assert set(cr["paired_vs_static"]) == {"pretrained", "rag", "single", "memory"}
+    assert set(cr["systems"]) == {"pretrained", "rag", "single", "static", "memory", "memory_earlier_only"}
+    assert set(cr["paired_vs_static"]) == {"pretrained", "rag", "single", "memory", "memory_earlier_only"}
     assert results["splits"]["ir_test"]["tasks"] == 4
     sample = results["splits"]["ir_test_per_repo_sample"]
     assert "per_repo" in sample["systems"] and sample["repositories"] == 1
