@@ -71,7 +71,7 @@ def _finish(path: Path, output_dims: dict[str, list[int | str]] | None = None) -
 
 def export_lm(model: CodeLM, path: Path) -> None:
     config = model.config
-    n, h, dh = config.n_layers, config.n_heads, config.head_dim
+    n, h, dh = config.n_layers, config.kv_heads, config.head_dim
     ids = torch.randint(0, config.vocab_size, (1, 3))
     positions = torch.arange(2, 5).unsqueeze(0)
     past = [torch.randn(1, h, 2, dh) for _ in range(2 * n)]

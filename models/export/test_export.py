@@ -79,3 +79,14 @@ def test_manifest_keeps_other_entries(tmp_path: Path) -> None:
     assert data["files"]["b"]["inputs"] == {"x": ["batch", 3]}
     assert data["metrics"] == {"a": {"x": 1}, "b": {"y": 2}}
     assert json.loads(manifest.read_text()) == data
+
+
+def test_a_grouped_query_model_exports_its_smaller_kv_cache(tmp_path: Path) -> None:
+    config = LMConfig(vocab_size=512, d_model=32, n_layers=2, n_heads=4, n_kv_heads=2, d_ff=48, max_seq_len=64)
+    torch.manual_seed(0)
+    model = CodeLM(config).eval()
+    round_to_fp16(model)
+    export_lm(model, tmp_path / "lm.onnx")
+    inputs, outputs = io_shapes(tmp_path / "lm.onnx")
+    assert inputs["past_value_1"] == ["batch", 2, "past_seq", config.head_dim]
+    assert inputs["lora_B_k"] == [2 * config.head_dim, "rank"] and inputs["lora_B_q"] == [config.d_model, "rank"]

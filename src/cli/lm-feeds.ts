@@ -8,6 +8,8 @@ export type LoraTarget = (typeof LORA_TARGETS)[number];
 export interface LmShape {
   n_layers: number;
   n_heads: number;
+  /** Key/value heads (grouped-query attention); the KV cache and the k/v projections have this many. */
+  n_kv_heads: number;
   head_dim: number;
   d_model: number;
   d_ff: number;
@@ -19,7 +21,8 @@ export type LoraArrays = Record<LoraTarget, { a: Float32Array; b: Float32Array }
 
 export function loraDims(shape: LmShape, target: LoraTarget, rank: number): { a: [number, number]; b: [number, number] } {
   const dIn = target === 'down' ? shape.d_ff : shape.d_model;
-  const dOut = target === 'gate' || target === 'up' ? shape.d_ff : shape.d_model;
+  const kvDim = shape.n_kv_heads * shape.head_dim;
+  const dOut = target === 'gate' || target === 'up' ? shape.d_ff : target === 'k' || target === 'v' ? kvDim : shape.d_model;
   return { a: [rank, dIn], b: [dOut, rank] };
 }
 
@@ -48,7 +51,7 @@ export function emptyPast(shape: LmShape, batch = 1): Record<string, ort.Tensor>
   const feeds: Record<string, ort.Tensor> = {};
   for (let i = 0; i < shape.n_layers; i++) {
     for (const kind of ['key', 'value']) {
-      feeds[`past_${kind}_${i}`] = new ort.Tensor('float32', new Float32Array(0), [batch, shape.n_heads, 0, shape.head_dim]);
+      feeds[`past_${kind}_${i}`] = new ort.Tensor('float32', new Float32Array(0), [batch, shape.n_kv_heads, 0, shape.head_dim]);
     }
   }
   return feeds;
@@ -86,5 +89,8 @@ export function lmShapeFromConfig(config: Record<string, unknown> | undefined): 
     if (typeof value !== 'number') throw new Error(`manifest config.lm.${key} is missing`);
     shape[key] = value;
   }
+  // Manifests written before grouped-query attention have no n_kv_heads (0 in models/lm/config.py): as many as heads.
+  const kvHeads = lm?.n_kv_heads;
+  shape.n_kv_heads = typeof kvHeads === 'number' && kvHeads > 0 ? kvHeads : shape.n_heads;
   return shape;
 }

@@ -100,7 +100,7 @@ describe('lm.onnx and encoder.onnx under onnxruntime-web (wasm) match PyTorch', 
     const step = await lm.run({ ...tokenFeeds(fixtures.tokens.slice(5, 6), 5), ...pastFromPresent(shape, prefill), ...lora });
     expect(output(step, 'logits').dims).toEqual([1, 1, shape.vocab_size]);
     expect(maxDiff(output(step, 'logits'), fixtures.step_lora.logits)).toBeLessThanOrEqual(TOLERANCE);
-    expect(output(step, 'present_key_0').dims).toEqual([1, shape.n_heads, 6, shape.head_dim]);
+    expect(output(step, 'present_key_0').dims).toEqual([1, shape.n_kv_heads, 6, shape.head_dim]);
   });
 
   it('zero LoRA gives the base model', async () => {

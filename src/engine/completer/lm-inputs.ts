@@ -14,7 +14,7 @@ export function emptyPastInputs(shape: LmShape): Record<string, PlainTensor> {
   const feeds: Record<string, PlainTensor> = {};
   for (let i = 0; i < shape.n_layers; i++) {
     for (const kind of ['key', 'value']) {
-      feeds[`past_${kind}_${i}`] = { type: 'float32', data: new Float32Array(0), dims: [1, shape.n_heads, 0, shape.head_dim] };
+      feeds[`past_${kind}_${i}`] = { type: 'float32', data: new Float32Array(0), dims: [1, shape.n_kv_heads, 0, shape.head_dim] };
     }
   }
   return feeds;
