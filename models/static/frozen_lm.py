@@ -21,6 +21,9 @@ def freeze(model: CodeLM) -> CodeLM:
 
 def load_frozen_lm(checkpoint: Path) -> tuple[CodeLM, str]:
     """The LM in eval mode with no gradients, and an id (sha256 of the checkpoint file) that keys the caches."""
+    if not checkpoint.is_file():
+        raise FileNotFoundError(f"{checkpoint} is missing: run /usr/bin/python3 -m models.base.setup for the "
+                                "pretrained base, or -m models.lm.from_onnx for our own LM")
     state = torch.load(checkpoint, map_location="cpu")
     config_values = state.get("config") if isinstance(state, dict) else None
     config = LMConfig.from_dict(config_values) if isinstance(config_values, dict) else LMConfig.load(DEFAULT_CONFIG)
