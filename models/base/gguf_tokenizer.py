@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.tokenizer.byte_level import NUMERIC_SPLIT
+from models.tokenizer.hf_format import bpe_tokenizer_json
 
 # llama.cpp's token types: 1 normal, 3 control (special), 4 user-defined.
 SPECIAL_TYPES = {3, 4}
@@ -29,29 +30,9 @@ def tokenizer_json(metadata: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"unsupported GGUF pre-tokenizer {pre!r} (known: {sorted(PRE_TOKENIZERS)})")
     tokens: list[str] = list(metadata["tokenizer.ggml.tokens"])
     types: list[int] = [int(t) for t in metadata["tokenizer.ggml.token_type"]]
-    byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
-    steps = PRE_TOKENIZERS[pre] + [byte_level]
-    added = [
-        {"id": i, "content": tok, "single_word": False, "lstrip": False, "rstrip": False, "normalized": False,
-         "special": True}
-        for i, (tok, kind) in enumerate(zip(tokens, types)) if kind in SPECIAL_TYPES
-    ]
-    return {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": added,
-        "normalizer": None,
-        "pre_tokenizer": steps[0] if len(steps) == 1 else {"type": "Sequence", "pretokenizers": steps},
-        "post_processor": byte_level,
-        "decoder": byte_level,
-        "model": {
-            "type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
-            "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
-            "vocab": {tok: i for i, tok in enumerate(tokens)},
-            "merges": [m.split(" ", 1) for m in metadata["tokenizer.ggml.merges"]],
-        },
-    }
+    special = {tok: i for i, (tok, kind) in enumerate(zip(tokens, types)) if kind in SPECIAL_TYPES}
+    merges = [m.split(" ", 1) for m in metadata["tokenizer.ggml.merges"]]
+    return bpe_tokenizer_json({tok: i for i, tok in enumerate(tokens)}, merges, special, PRE_TOKENIZERS[pre])
 
 
 def special_ids(metadata: dict[str, Any]) -> dict[str, int]:

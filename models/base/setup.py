@@ -31,7 +31,7 @@ from .paths import BASE_CACHE, DOWNLOADS, READER_DIR
 from .pins import DEFAULT_PIN, BasePin
 
 # Bump when what setup makes from the same GGUF changes (a cached folder made by another version is remade).
-MAKER_VERSION = 2
+MAKER_VERSION = 3
 TOKENIZER_FIELDS = ("tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens", "tokenizer.ggml.token_type",
                     "tokenizer.ggml.merges", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.padding_token_id")
 
