@@ -25,7 +25,8 @@ def zero_heads(model: EvoHypernet) -> None:
 def save_evo(path: Path, model_state: dict[str, torch.Tensor], session: Session, config: EvoConfig,
              extra: dict[str, Any]) -> None:
     torch.save({"method": "evo", "state": model_state, "lm_id": session.lm_id, "evo_config": config.to_dict(),
-                "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(), **extra}, path)
+                "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(),
+                "embed_dim": session.embed_dim, **extra}, path)
 
 
 def load_evo(checkpoint: Path, session: Session | None = None) -> tuple[EvoHypernet, dict[str, Any]]:
@@ -38,7 +39,8 @@ def load_evo(checkpoint: Path, session: Session | None = None) -> tuple[EvoHyper
         raise ValueError(f"{checkpoint} was trained on LM {state['lm_id']}, not on {session.lm_id}")
     lm_config = LMConfig.from_dict(state["lm_config"])
     heads = HypernetConfig(**state["static_config"]["hypernet"])
-    model = EvoHypernet(2 * lm_config.d_model, lm_config, heads, EvoConfig(**state["evo_config"]))
+    embed_dim = int(state.get("embed_dim", 2 * lm_config.d_model))  # older runs embedded with the base itself
+    model = EvoHypernet(embed_dim, lm_config, heads, EvoConfig(**state["evo_config"]))
     model.load_state_dict(state["state"])
     model.eval()
     for p in model.parameters():

@@ -167,11 +167,13 @@ class CodeLM(nn.Module):
 
     def run_blocks(
         self, x: Tensor, position_ids: Tensor, past: Optional[KVCache], lora: Optional[LoraWeights],
+        layers: int = 0,
     ) -> tuple[Tensor, KVCache]:
-        """The transformer body on input embeddings x [batch, seq, d_model]: final-norm hidden states and presents."""
+        """The transformer body on input embeddings x [batch, seq, d_model]: final-norm hidden states and presents
+        (after the first `layers` blocks only, when > 0)."""
         cos, sin = rope_cos_sin(position_ids, self.config.head_dim, self.config.rope_theta)
         presents: KVCache = []
-        for i, block in enumerate(self.blocks):
+        for i, block in enumerate(self.blocks[:layers] if layers > 0 else self.blocks):
             x, present = block(x, cos, sin, past[i] if past else None, lora, self.config.lora_alpha)
             presents.append(present)
         return self.norm(x), presents
@@ -187,11 +189,14 @@ class CodeLM(nn.Module):
         hidden, presents = self.hidden_states(input_ids, position_ids, past, lora)
         return self.logits(hidden), presents
 
-    def pooled(self, input_ids: Tensor, attention_mask: Tensor) -> Tensor:
-        """Mean of the final hidden states over the real (mask = 1) tokens: the repository encoder's chunk vector.
+    def pooled(self, input_ids: Tensor, attention_mask: Tensor, layers: int = 0) -> Tensor:
+        """Mean of the final-norm hidden states over the real (mask = 1) tokens: the repository encoder's chunk
+        vector; with `layers` > 0, of the states after that many blocks (a cheaper encoder from the lower layers).
 
         Padding must be on the right: with causal attention real tokens never see it.
         """
-        hidden, _ = self.hidden_states(input_ids)
+        b, t = input_ids.shape
+        positions = torch.arange(t, device=input_ids.device).unsqueeze(0).expand(b, t)
+        hidden, _ = self.run_blocks(self.embed(input_ids), positions, None, None, layers)
         mask = attention_mask.to(hidden.dtype).unsqueeze(-1)
         return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)

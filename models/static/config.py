@@ -18,6 +18,11 @@ class EncoderConfig:
     tau: float = 0.5                  # softmax temperature of the importance weights
     tiny_file_tokens: int = 64        # files shorter than this get the "tiny" path penalty
     batch_chunks: int = 8
+    # The frozen encoder: "" is the session's own LM; otherwise another LM checkpoint (a path from the repository
+    # root, e.g. our 5.3M LM under a 135M base), read with the tokenizer beside it (session.tokenizer_for).
+    lm: str = ""
+    # > 0: pool the hidden states after this many blocks (the lower layers of the encoder LM) instead of all.
+    layers: int = 0
 
 
 @dataclass(frozen=True)

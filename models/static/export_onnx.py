@@ -55,7 +55,8 @@ def load_hypernet(checkpoint: Path) -> tuple[StaticHypernet, dict[str, Any]]:
         raise ValueError(f"{checkpoint} is a {state['method']!r} run, not a hypernetwork")
     lm_config = LMConfig.from_dict(state["lm_config"])
     config = StaticConfig.from_dict(state["static_config"])
-    hypernet = StaticHypernet(2 * lm_config.d_model, lm_config, config.hypernet)
+    # Runs from before a separate encoder (embed_dim not recorded) embedded with the base itself.
+    hypernet = StaticHypernet(int(state.get("embed_dim", 2 * lm_config.d_model)), lm_config, config.hypernet)
     hypernet.load_state_dict(state["state"])
     hypernet.eval()
     return hypernet, state

@@ -64,9 +64,9 @@ class RepoEncoder:
                 mask[row, :len(c)] = 1
             if self.use_bf16:
                 with autocast():
-                    pooled = self.lm.pooled(ids, mask)
+                    pooled = self.lm.pooled(ids, mask, self.config.layers)
             else:
-                pooled = self.lm.pooled(ids, mask)
+                pooled = self.lm.pooled(ids, mask, self.config.layers)
             out[order[start:start + step]] = pooled.float().numpy()
         return out
 

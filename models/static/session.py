@@ -8,9 +8,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from models.lm.paths import TOKENIZER_JSON
+from models.lm.paths import REPO_DIR, TOKENIZER_JSON
 
-from .config import HypernetConfig, StaticConfig
+from .config import EncoderConfig, HypernetConfig, StaticConfig
 from .frozen_lm import load_frozen_lm
 from .hypernet import SharedLora, StaticHypernet
 from .paths import FILE_VECTORS_DIR, TOKENS_CACHE_DIR
@@ -31,7 +31,8 @@ class Session:
 
     @property
     def embed_dim(self) -> int:
-        return 2 * self.lm.config.d_model
+        """[weighted mean ; max] of the encoder's vectors: twice the encoder LM's width (not the base's)."""
+        return 2 * self.encoder.lm.config.d_model
 
 
 def tokenizer_for(lm_checkpoint: Path) -> Path:
@@ -47,8 +48,20 @@ def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path | No
     tokens = TokenCache(tokenizer or tokenizer_for(lm_checkpoint), tokens_dir)
     if tokens.tokenizer.vocab_size > lm.config.vocab_size:
         raise ValueError(f"tokenizer has {tokens.tokenizer.vocab_size} ids, the LM only {lm.config.vocab_size}")
-    encoder = RepoEncoder(lm, lm_id, config.encoder, vectors_dir, tokens)
+    encoder = open_encoder(config.encoder, lm, lm_id, tokens, tokens_dir, vectors_dir)
     return Session(lm, lm_id, tokens, config, encoder)
+
+
+def open_encoder(config: EncoderConfig, lm: CodeLM, lm_id: str, tokens: TokenCache, tokens_dir: Path,
+                 vectors_dir: Path) -> RepoEncoder:
+    """The session's own LM as the encoder, or the LM config.lm names (with its own tokenizer); the encoder id
+    keys the vector cache, so it names the checkpoint and the layers pooled."""
+    if config.lm:
+        path = REPO_DIR / config.lm
+        lm, lm_id = load_frozen_lm(path)
+        tokens = TokenCache(tokenizer_for(path), tokens_dir)
+    encoder_id = lm_id if config.layers <= 0 else f"{lm_id}-L{config.layers}"
+    return RepoEncoder(lm, encoder_id, config, vectors_dir, tokens)
 
 
 def build_adapter(method: str, session: Session, hypernet: HypernetConfig | None = None) -> nn.Module:

@@ -239,3 +239,35 @@ def test_a_resumed_run_ends_where_an_uninterrupted_one_does(tmp_path: Path) -> N
     resumed = run(tmp_path / "resumed.pt")
     assert all(torch.allclose(straight[k], resumed[k], atol=1e-6) for k in straight)
     assert not all(torch.allclose(straight[k], halfway[k]) for k in straight)
+
+
+def test_a_separate_encoder_lm_sets_the_embedding_width(tmp_path: Path) -> None:
+    """The hypernetwork reads the encoder's vectors: with another LM as encoder (its own tokenizer), e has twice
+    that LM's width, and pooling the lower layers gives other vectors under another cache key."""
+    from dataclasses import replace
+
+    from models.lm.config import LMConfig
+    from models.lm.model import CodeLM
+    from models.static.frozen_lm import save_lm_checkpoint
+    from models.static.tokens import repository_files
+
+    world = make_world(tmp_path)
+    vocab = torch.load(world.lm_checkpoint)["config"]["vocab_size"]
+    torch.manual_seed(1)
+    wide = CodeLM(LMConfig(vocab_size=vocab, d_model=48, n_layers=2, n_heads=2, d_ff=64, max_seq_len=256))
+    folder = tmp_path / "encoder"
+    folder.mkdir()
+    save_lm_checkpoint(wide, folder / "lm.pt")
+    (folder / "tokenizer.json").write_bytes(world.tokenizer.read_bytes())
+    encoder_path = str(folder / "lm.pt")  # an absolute path stays absolute under the repository root
+    for layers in (0, 1):
+        config = replace(TINY, encoder=replace(TINY.encoder, lm=encoder_path, layers=layers))
+        session = open_session(world.lm_checkpoint, config, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+        assert session.embed_dim == 96 and session.lm.config.d_model == 32
+        data = load_tasks(world.bench_dir, {"train": 1}, seed=0)
+        emb = session.encoder.embed(repository_files(data.repos["delta"]))
+        assert emb.vector.shape == (96,)
+        if layers == 0:
+            full = emb.vector
+        else:
+            assert session.encoder.encoder_id.endswith("-L1") and not np.allclose(full, emb.vector)

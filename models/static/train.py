@@ -75,6 +75,7 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
     if dist.is_main:
         torch.save({"method": method, "state": result.best_state, "lm_id": session.lm_id,
                     "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(),
+                    "embed_dim": session.embed_dim,
                     "train_config": tcfg.__dict__,
                     "best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
                     "seconds": result.seconds, "history": result.history,
