@@ -19,6 +19,9 @@ PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4)
          "static": (63.8, 66.2)}
 
 
+SPLITS = ("cr_test", "ir_test")
+
+
 def pct(x: float) -> str:
     return "-" if x != x else f"{100 * x:.1f}"
 
@@ -48,11 +51,19 @@ def system_rows(results: dict[str, Any], measure: str) -> list[str]:
     return rows
 
 
+def reference_of(split: dict[str, Any]) -> str:
+    """The system each paired comparison of a split is against (summarize_split's `reference`)."""
+    keys = [k for k in split if k.startswith("paired_vs_")]
+    return keys[0][len("paired_vs_"):] if keys else "static"
+
+
 def paired_rows(split: dict[str, Any]) -> list[str]:
-    rows = ["| Static minus | EM difference (points) [95% CI] | one-sided p (Static not better) | "
+    ref = reference_of(split)
+    label = LABELS.get(ref, ref).strip("*")
+    rows = [f"| {label} minus | EM difference (points) [95% CI] | one-sided p ({label} not better) | "
             "EditSim difference [95% CI] |", "|---|---|---|---|"]
     for name in ORDER:
-        comp = split.get("paired_vs_static", {}).get(name)
+        comp = split.get(f"paired_vs_{ref}", {}).get(name)
         if comp is None:
             continue
         em, es = comp["exact_match"], comp["edit_sim"]
@@ -159,17 +170,20 @@ def render(results: dict[str, Any]) -> str:
              "Written by `/usr/bin/python3 -m models.eval.static_eval` (models/eval/report.py); do not edit by hand.",
              f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; LM checkpoint id `{results['lm_id']}`; "
              f"{results['seconds'] / 60:.1f} minutes.", "",
-             f"Tasks scored: CR test {splits['cr_test']['tasks']} ({splits['cr_test']['repositories']} held-out "
-             f"repositories), IR test {splits['ir_test']['tasks']} ({splits['ir_test']['repositories']} "
-             "repositories); seeded per-repository caps (models/configs/static_eval.json). Greedy decoding, at most "
-             "64 new tokens, stop at a newline; float32 decoding on CPU (as in the browser). Intervals: 95% bootstrap over tasks.", "",
+             "Tasks scored: " + ", ".join(f"{split.replace('_', ' ').upper()} {splits[split]['tasks']} "
+                                          f"({splits[split]['repositories']} repositories)"
+                                          for split in SPLITS if split in splits) +
+             "; seeded per-repository caps (the eval config). Greedy decoding, at most 64 new tokens, stop at a "
+             "newline; float32 decoding on CPU (as in the browser). Intervals: 95% bootstrap over repositories.", "",
              "## Static track, exact match (%)", "", *system_rows(results, "exact_match"), "",
              "## Static track, EditSim (%) (the paper reports exact match only)", "",
              *system_rows(results, "edit_sim"), ""]
-    for split in ("cr_test", "ir_test"):
-        lines += [f"## Paired bootstrap on {split.replace('_', ' ').upper()}: Static minus each system", "",
+    present = [split for split in SPLITS if split in splits]
+    for split in present:
+        ref = LABELS.get(reference_of(splits[split]), "").strip("*")
+        lines += [f"## Paired bootstrap on {split.replace('_', ' ').upper()}: {ref} minus each system", "",
                   *paired_rows(splits[split]), ""]
-    for split in ("cr_test", "ir_test"):
+    for split in present:
         lines += [f"## Exact match (%) by assertion kind, {split.replace('_', ' ').upper()}", "",
                   *kind_rows(splits[split]), ""]
     sample = splits.get("ir_test_per_repo_sample")

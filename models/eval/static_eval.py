@@ -175,7 +175,9 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
             causal_floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir), earlier_only=True))
         texts = {s: p.texts for s, p in preds.items()} | {"memory": floor, "memory_earlier_only": causal_floor}
         save_predictions(predictions_dir, split, texts, flat(tasks))
-        results["splits"][split] = summarize_split(texts, flat(tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
+        # Paired tests against the strongest method scored: Static, else the single LoRA, else the base.
+        reference = next(s for s in ("static", "single", "pretrained", *systems) if s in texts)
+        results["splits"][split] = summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)
         all_predictions[split] = preds
     if per_repo_tasks:
         print(f"per-repository LoRA on {len(per_repo_tasks)} IR repositories", flush=True)
