@@ -18,7 +18,7 @@ export function isGitError(value: unknown): value is GitError {
 
 /**
  * Our CORS proxy's refusal (a JSON body before any byte of the answer, or a marked git error line mid-stream)
- * as a GitError: limits become 'too-large', an unreachable or silent host 'network', the rest 'proxy-refused'.
+ * as a GitError: limits become 'too-large', an unreachable, slow or busy path 'network', the rest 'proxy-refused'.
  */
 export function errorFromProxyRefusal(refusal: ProxyRefusal): GitError {
   const message = describeProxyRefusal(refusal);
@@ -30,6 +30,9 @@ export function errorFromProxyRefusal(refusal: ProxyRefusal): GitError {
     case 'upstream-unreachable':
     case 'upstream-timeout':
     case 'request-timeout':
+    case 'deadline-exceeded':
+    case 'proxy-busy':
+      // Transient: the same request can succeed later (a busy proxy, a slow link); the message says what to try.
       return new GitError('network', message);
     default:
       return new GitError('proxy-refused', message);

@@ -278,7 +278,12 @@ describe('failures', () => {
     const proxies: Server[] = [];
     async function startProxy(overrides: Partial<ProxyOptions>): Promise<string> {
       const middleware = createProxyMiddleware(proxyOptions({ allowLoopback: true, ...overrides }));
-      const proxy = createServer((req, res) => middleware(req, res, () => res.writeHead(404).end()));
+      const proxy = createServer((req, res) => {
+        // isomorphic-git's Node client sends no Origin; a same-origin browser request carries its own (the proxy
+        // refuses Origin-less POSTs).
+        req.headers.origin ??= `http://${req.headers.host ?? ''}`;
+        middleware(req, res, () => res.writeHead(404).end());
+      });
       proxies.push(proxy);
       await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
       return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/cors`;

@@ -64,6 +64,17 @@ describe('classifyAddress', () => {
     ['2002:0808:0808::1', 'public'],
     ['2001:0:4136:e378::1', 'reserved'],
     ['2001:db8::1', 'reserved'],
+    ['2001:2::1', 'reserved'], // benchmarking 2001:2::/48
+    ['2001:2:0:ffff::1', 'reserved'],
+    ['2001:10::1', 'reserved'], // ORCHID 2001:10::/28
+    ['2001:1f:ffff::1', 'reserved'],
+    ['2001:20::1', 'reserved'], // ORCHIDv2 2001:20::/28
+    ['2001:2f::1', 'reserved'],
+    ['3fff::1', 'reserved'], // documentation 3fff::/20
+    ['3fff:fff:ffff::1', 'reserved'],
+    ['3fff:1000::1', 'public'],
+    ['2001:200::1', 'public'], // first regional registry block after the IETF's 2001::/23
+    ['2001:4860:4860::8888', 'public'],
     ['100::1', 'reserved'],
     ['4000::1', 'reserved'],
   ];

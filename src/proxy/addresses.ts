@@ -76,7 +76,8 @@ export function parseIPv6(text: string): Uint8Array | null {
   return bytes;
 }
 
-function inV4(b: Uint8Array, prefix: readonly number[], bits: number): boolean {
+/** Whether the first `bits` bits of `b` equal those of `prefix` (IPv4 or IPv6 bytes). */
+function inPrefix(b: Uint8Array, prefix: readonly number[], bits: number): boolean {
   for (let i = 0; i < bits; i++) {
     const byte = i >> 3;
     const mask = 0x80 >> (i & 7);
@@ -103,8 +104,21 @@ const V4_RANGES: ReadonlyArray<readonly [readonly number[], number, AddressClass
   [[240, 0, 0, 0], 4, 'reserved'], // includes 255.255.255.255
 ];
 
+/**
+ * IANA special-purpose IPv6 blocks inside 2000::/3 (and the discard prefix) that are no git host's address. The
+ * whole of 2001::/23 is IETF protocol assignments, none of it ordinary hosting: Teredo 2001::/32, benchmarking
+ * 2001:2::/48, ORCHID 2001:10::/28 and ORCHIDv2 2001:20::/28 among them (regional registries' space starts at
+ * 2001:200::/23).
+ */
+const V6_RANGES: ReadonlyArray<readonly [readonly number[], number, AddressClass]> = [
+  [[0x20, 0x01, 0x00, 0x00], 23, 'reserved'], // IETF protocol assignments, incl. Teredo, benchmarking, ORCHID(v2)
+  [[0x20, 0x01, 0x0d, 0xb8], 32, 'reserved'], // documentation
+  [[0x3f, 0xff], 20, 'reserved'], // documentation (RFC 9637)
+  [[0x01, 0x00, 0, 0, 0, 0, 0, 0], 64, 'reserved'], // discard-only
+];
+
 export function classifyIPv4(b: Uint8Array): AddressClass {
-  for (const [prefix, bits, cls] of V4_RANGES) if (inV4(b, prefix, bits)) return cls;
+  for (const [prefix, bits, cls] of V4_RANGES) if (inPrefix(b, prefix, bits)) return cls;
   return 'public';
 }
 
@@ -121,9 +135,7 @@ export function classifyIPv6(b: Uint8Array): AddressClass {
     return 'reserved';
   }
   if (b[0] === 0x20 && b[1] === 0x02) return classifyIPv4(b.subarray(2, 6)); // 6to4 embeds an IPv4
-  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x00 && b[3] === 0x00) return 'reserved'; // Teredo tunnels
-  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x0d && b[3] === 0xb8) return 'reserved'; // documentation
-  if (b[0] === 0x01 && b[1] === 0x00 && b.subarray(2, 8).every((x) => x === 0)) return 'reserved'; // discard 100::/64
+  for (const [prefix, bits, cls] of V6_RANGES) if (inPrefix(b, prefix, bits)) return cls;
   const first = b[0] ?? 0;
   const second = b[1] ?? 0;
   if (first === 0xff) return 'multicast';

@@ -21,6 +21,16 @@ describe('proxyOptionsFromEnv', () => {
     expect(o.allowLoopback).toBe(true);
     expect(o.maxResponseBytes).toBe(1000);
   });
+  it('keeps the load limits and the deadline bounded by default, and reads the deadline and concurrency', () => {
+    const o = proxyOptionsFromEnv({});
+    expect(o.requestDeadlineMs).toBe(300_000);
+    expect(o.maxConcurrentRequests).toBe(64);
+    expect(o.maxBufferedRequestBytes).toBe(64 * 1024 * 1024);
+    expect(o.allowedHostHeaders).toBeNull(); // the Vite servers check Host themselves
+    const set = proxyOptionsFromEnv({ CODE2LORA_PROXY_REQUEST_DEADLINE_MS: '120000', CODE2LORA_PROXY_MAX_CONCURRENT_REQUESTS: '8' });
+    expect(set.requestDeadlineMs).toBe(120_000);
+    expect(set.maxConcurrentRequests).toBe(8);
+  });
   it('rejects a malformed cap', () => {
     expect(() => proxyOptionsFromEnv({ CODE2LORA_PROXY_MAX_RESPONSE_BYTES: '10MB' })).toThrow(/positive integer/);
   });

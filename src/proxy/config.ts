@@ -24,6 +24,28 @@ export interface ProxyOptions {
   idleTimeoutMs: number;
   /** Same-host redirects followed before giving up. */
   maxRedirects: number;
+  /**
+   * Longest a request may take from its first byte to its last, whatever the peers do: a client that stops
+   * reading (backpressure pauses the idle timer) or an upstream that trickles bytes never ends otherwise.
+   */
+  requestDeadlineMs: number;
+  /** Requests handled at once (past the origin and shape checks); more are refused 503 with Retry-After. */
+  maxConcurrentRequests: number;
+  /** Request body bytes held in memory at once, over all requests; past it requests are refused 503. */
+  maxBufferedRequestBytes: number;
+  /**
+   * DNS look-ups running at once. A look-up holds one of libuv's (by default 4) worker threads until the system
+   * resolver gives up, even after the proxy stopped waiting for it; the dev server needs the others for files.
+   */
+  maxConcurrentLookups: number;
+  /** Look-ups waiting for a free slot; more are refused 503 at once instead of waiting behind them. */
+  maxQueuedLookups: number;
+  /**
+   * `Host` header values (host[:port], lower case) this server answers to; anything else is refused, so a page on
+   * another name (DNS rebinding, a forged Host) can never pass for the proxy's own origin. null: not checked
+   * here, because the server in front does (Vite's dev/preview servers check Host themselves).
+   */
+  allowedHostHeaders: readonly string[] | null;
 }
 
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['github.com', 'gitlab.com', 'codeberg.org', 'bitbucket.org'];
@@ -41,6 +63,19 @@ export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
   connectTimeoutMs: 20_000,
   idleTimeoutMs: 60_000,
   maxRedirects: 3,
+  // The longest allowed download (maxResponseBytes, 200 MB) must fit: 300 s asks for 0.7 MB/s (about 5.6 Mbit/s)
+  // for the very largest, and the app's usual shallow clones (depth 50: a few MB) need a small fraction of that.
+  // 120 s would refuse a 200 MB download on anything slower than 14 Mbit/s.
+  requestDeadlineMs: 300_000,
+  // One user's clone has at most two requests in flight (info/refs, then upload-pack); 64 leaves room for a few
+  // dozen users of a shared standalone proxy while bounding sockets, timers and upstream connections.
+  maxConcurrentRequests: 64,
+  // Clone requests are small (wants and haves: kilobytes), so 64 MiB admits hundreds of real requests at once but
+  // only four bodies at the 16 MiB per-request cap: buffered memory stays near 64 MiB however many clients send.
+  maxBufferedRequestBytes: 64 * 1024 * 1024,
+  maxConcurrentLookups: 2,
+  maxQueuedLookups: 32,
+  allowedHostHeaders: null,
 };
 
 export function proxyOptions(overrides: Partial<ProxyOptions> = {}): ProxyOptions {
@@ -49,6 +84,7 @@ export function proxyOptions(overrides: Partial<ProxyOptions> = {}): ProxyOption
     ...merged,
     allowedHosts: unique(merged.allowedHosts.map(normaliseHostName)),
     allowedOrigins: unique(merged.allowedOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase())),
+    allowedHostHeaders: merged.allowedHostHeaders === null ? null : unique(merged.allowedHostHeaders.map((h) => h.toLowerCase())),
   };
 }
 
@@ -75,6 +111,8 @@ export const PROXY_ENV = {
   allowLoopback: 'CODE2LORA_PROXY_ALLOW_LOOPBACK',
   maxResponseBytes: 'CODE2LORA_PROXY_MAX_RESPONSE_BYTES',
   maxRequestBytes: 'CODE2LORA_PROXY_MAX_REQUEST_BYTES',
+  requestDeadlineMs: 'CODE2LORA_PROXY_REQUEST_DEADLINE_MS',
+  maxConcurrentRequests: 'CODE2LORA_PROXY_MAX_CONCURRENT_REQUESTS',
 } as const;
 
 function list(value: string | undefined): string[] {
@@ -107,5 +145,9 @@ export function proxyOptionsFromEnv(
   if (maxResponse !== undefined) overrides.maxResponseBytes = maxResponse;
   const maxRequest = positiveInt(PROXY_ENV.maxRequestBytes, env[PROXY_ENV.maxRequestBytes]);
   if (maxRequest !== undefined) overrides.maxRequestBytes = maxRequest;
+  const deadline = positiveInt(PROXY_ENV.requestDeadlineMs, env[PROXY_ENV.requestDeadlineMs]);
+  if (deadline !== undefined) overrides.requestDeadlineMs = deadline;
+  const concurrent = positiveInt(PROXY_ENV.maxConcurrentRequests, env[PROXY_ENV.maxConcurrentRequests]);
+  if (concurrent !== undefined) overrides.maxConcurrentRequests = concurrent;
   return proxyOptions(overrides);
 }

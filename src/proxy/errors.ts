@@ -13,6 +13,7 @@ export const PROXY_ERROR_STATUS = {
   'service-not-allowed': 403,
   'method-not-allowed': 405,
   'origin-not-allowed': 403,
+  'host-header-not-allowed': 403,
   'host-not-allowed': 403,
   'port-not-allowed': 403,
   'address-not-allowed': 403,
@@ -23,6 +24,8 @@ export const PROXY_ERROR_STATUS = {
   'upstream-unreachable': 502,
   'redirect-not-allowed': 502,
   'upstream-timeout': 504,
+  'deadline-exceeded': 504,
+  'proxy-busy': 503,
 } as const satisfies Record<string, number>;
 
 export type ProxyErrorCode = keyof typeof PROXY_ERROR_STATUS;
@@ -39,6 +42,7 @@ const USER_MESSAGES: Record<ProxyErrorCode, string> = {
   'service-not-allowed': 'The proxy only allows fetching (git-upload-pack); pushing is not supported.',
   'method-not-allowed': 'The proxy only forwards git fetch requests (GET info/refs and POST git-upload-pack).',
   'origin-not-allowed': 'This page is not allowed to use the proxy (it only serves the app it ships with).',
+  'host-header-not-allowed': 'The proxy was reached under a name it does not serve.',
   'host-not-allowed': 'This git host is not on the proxy\'s allowlist.',
   'port-not-allowed': 'The proxy only connects to git hosts over HTTPS on the standard port.',
   'address-not-allowed': 'The git host resolves to a private, local or reserved network address, which the proxy refuses.',
@@ -49,6 +53,8 @@ const USER_MESSAGES: Record<ProxyErrorCode, string> = {
   'upstream-unreachable': 'The proxy could not connect to the git host.',
   'redirect-not-allowed': 'The git host redirected to another host, which the proxy does not follow.',
   'upstream-timeout': 'The git host did not answer in time.',
+  'deadline-exceeded': 'The transfer took longer than the proxy allows for one request; try a shallow clone (lower depth).',
+  'proxy-busy': 'The proxy is handling too many requests right now; try again in a few seconds.',
 };
 
 export function isProxyErrorCode(value: unknown): value is ProxyErrorCode {

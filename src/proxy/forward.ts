@@ -1,7 +1,7 @@
 /**
- * Node HTTP forwarding for one checked git request: resolve the host and check every address, connect to exactly
- * those addresses (no second DNS answer can slip in between check and connect), follow same-host redirects only,
- * and stream the answer back under the size cap and time limits.
+ * Node HTTP forwarding for one checked git request: resolve the host (through the bounded look-up queue) and check
+ * every address, connect to exactly those addresses (no second DNS answer can slip in between check and connect),
+ * follow same-host redirects only, and hand the answer to streamBack.ts.
  */
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
@@ -10,17 +10,11 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import type { ProxyOptions } from './config.ts';
-import { midStreamMarker, refusal, type ProxyErrorCode } from './errors.ts';
-import { advertisementErrorLine, PktLineCap, sidebandErrorLine } from './pktline.ts';
+import { refusal, type ProxyErrorCode } from './errors.ts';
+import { LookupQueueFullError, type LookupQueue } from './lookupQueue.ts';
 import { sendRefusal } from './respond.ts';
-import {
-  checkRedirect,
-  checkResolvedAddresses,
-  clientResponseHeaders,
-  targetAuthority,
-  type Checked,
-  type ProxyTarget,
-} from './rules.ts';
+import { checkRedirect, checkResolvedAddresses, targetAuthority, type Checked, type ProxyTarget } from './rules.ts';
+import { errorText, streamBack } from './streamBack.ts';
 
 /** Resolves a host name to every address it has. Injectable so tests can play DNS without a network. */
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
@@ -32,24 +26,53 @@ export interface ForwardRequest {
   /** Upstream request headers, already filtered (rules.upstreamRequestHeaders). */
   headers: Record<string, string>;
   body: Uint8Array | null;
+  /** Headers (CORS) that go on every answer to the client. */
+  responseHeaders: Record<string, string>;
+  /** The request's overall deadline (deadline.ts): aborts everything still running. */
+  deadline: AbortSignal;
+}
+
+/** What every request of one proxy shares. */
+export interface ForwardServices {
+  options: ProxyOptions;
+  resolve: Resolver;
+  lookups: LookupQueue;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-async function resolveChecked(host: string, options: ProxyOptions, resolve: Resolver): Promise<Checked<LookupAddress[]>> {
+class TimeoutError extends Error {}
+
+/** One look-up through the shared queue, given up after connectTimeoutMs or when the request is abandoned. */
+async function lookupInQueue(host: string, services: ForwardServices, requestGone: AbortSignal): Promise<LookupAddress[]> {
+  const ms = services.options.connectTimeoutMs;
+  const giveUp = new AbortController();
+  const timer = setTimeout(() => giveUp.abort(new TimeoutError(`resolving ${host} took over ${ms} ms`)), ms);
+  const onGone = (): void => giveUp.abort(requestGone.reason);
+  requestGone.addEventListener('abort', onGone, { once: true });
+  try {
+    return await services.lookups.run(() => services.resolve(host), giveUp.signal);
+  } finally {
+    clearTimeout(timer);
+    requestGone.removeEventListener('abort', onGone);
+  }
+}
+
+async function resolveChecked(host: string, services: ForwardServices, requestGone: AbortSignal): Promise<Checked<LookupAddress[]>> {
   let addresses: LookupAddress[];
   const family = isIP(host);
   if (family !== 0) {
     addresses = [{ address: host, family }];
   } else {
     try {
-      addresses = await withTimeout(resolve(host), options.connectTimeoutMs, `resolving ${host}`);
+      addresses = await lookupInQueue(host, services, requestGone);
     } catch (err) {
-      const code: ProxyErrorCode = err instanceof TimeoutError ? 'upstream-timeout' : 'dns-failed';
+      const code: ProxyErrorCode =
+        err instanceof LookupQueueFullError ? 'proxy-busy' : err instanceof TimeoutError ? 'upstream-timeout' : 'dns-failed';
       return { ok: false, refusal: refusal(code, `${host}: ${errorText(err)}`) };
     }
   }
-  const problem = checkResolvedAddresses(host, addresses.map((a) => a.address), options);
+  const problem = checkResolvedAddresses(host, addresses.map((a) => a.address), services.options);
   return problem ? { ok: false, refusal: problem } : { ok: true, value: addresses };
 }
 
@@ -102,33 +125,44 @@ function requestUpstream(
 }
 
 /**
- * Forwards one request and writes the answer (or a refusal) to `res`. `extraHeaders` (the CORS headers) go on
- * every answer. Resolves when the response is finished or abandoned.
+ * Forwards one request and writes the answer (or a refusal) to `res`. Resolves when the response is finished or
+ * abandoned. When the request's deadline passes before the answer has started, the caller has already answered
+ * (middleware.ts); here everything still running stops.
  */
-export async function forwardGitRequest(
-  req: ForwardRequest,
-  res: ServerResponse,
-  extraHeaders: Record<string, string>,
-  options: ProxyOptions,
-  resolve: Resolver = systemResolver,
-): Promise<void> {
+export async function forwardGitRequest(req: ForwardRequest, res: ServerResponse, services: ForwardServices): Promise<void> {
+  const { options } = services;
+  const extraHeaders = req.responseHeaders;
   const aborter = new AbortController();
-  res.once('close', () => aborter.abort());
-  let target = req.target;
-  for (let hop = 0; ; hop++) {
-    const addresses = await resolveChecked(target.host, options, resolve);
-    if (!addresses.ok) return sendRefusal(res, addresses.refusal, extraHeaders);
-    if (aborter.signal.aborted) return;
-    const answer = await requestUpstream(target, req, addresses.value, options, aborter.signal);
-    if (!answer.ok) return aborter.signal.aborted ? undefined : sendRefusal(res, answer.refusal, extraHeaders);
-    const upstream = answer.value;
-    const status = upstream.statusCode ?? 502;
-    if (!REDIRECT_STATUSES.has(status)) return streamBack(upstream, target, res, extraHeaders, options);
+  const stop = (): void => aborter.abort();
+  res.once('close', stop); // the browser went away
+  req.deadline.addEventListener('abort', stop, { once: true });
+  try {
+    let target = req.target;
+    for (let hop = 0; ; hop++) {
+      const addresses = await resolveChecked(target.host, services, aborter.signal);
+      if (aborter.signal.aborted) return;
+      if (!addresses.ok) return sendRefusal(res, addresses.refusal, extraHeaders);
+      const answer = await requestUpstream(target, req, addresses.value, options, aborter.signal);
+      if (aborter.signal.aborted) {
+        if (answer.ok) answer.value.destroy();
+        return;
+      }
+      if (!answer.ok) return sendRefusal(res, answer.refusal, extraHeaders);
+      const upstream = answer.value;
+      const status = upstream.statusCode ?? 502;
+      if (!REDIRECT_STATUSES.has(status)) {
+        // From here the deadline ends the stream with a git error line (streamBack), not a bare abort.
+        req.deadline.removeEventListener('abort', stop);
+        return await streamBack(upstream, target, res, extraHeaders, options, req.deadline);
+      }
 
-    upstream.resume(); // discard the redirect's body
-    const next = nextHop(target, status, upstream.headers.location, hop, options);
-    if (!next.ok) return sendRefusal(res, next.refusal, extraHeaders);
-    target = next.value;
+      upstream.resume(); // discard the redirect's body
+      const next = nextHop(target, status, upstream.headers.location, hop, options);
+      if (!next.ok) return sendRefusal(res, next.refusal, extraHeaders);
+      target = next.value;
+    }
+  } finally {
+    req.deadline.removeEventListener('abort', stop);
   }
 }
 
@@ -138,114 +172,4 @@ function nextHop(target: ProxyTarget, status: number, location: string | undefin
   if (hop >= options.maxRedirects) return refuse(`more than ${options.maxRedirects} redirects`);
   if (status === 303 && target.method === 'POST') return refuse('303 would turn the upload-pack POST into a GET');
   return checkRedirect(target, location);
-}
-
-function streamBack(
-  upstream: IncomingMessage,
-  target: ProxyTarget,
-  res: ServerResponse,
-  extraHeaders: Record<string, string>,
-  options: ProxyOptions,
-): Promise<void> {
-  const status = upstream.statusCode ?? 502;
-  const declared = Number(upstream.headers['content-length']);
-  if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
-    upstream.destroy();
-    sendRefusal(res, refusal('response-too-large', tooLargeText(options.maxResponseBytes, declared)), extraHeaders);
-    return Promise.resolve();
-  }
-  // No Content-Length goes back: the proxy may have to end the body with an error line of its own.
-  res.writeHead(status, { ...clientResponseHeaders(upstream.headers), ...extraHeaders });
-  const cap = new PktLineCap(options.maxResponseBytes);
-
-  return new Promise((done) => {
-    let finished = false;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      upstream.setTimeout(0);
-      done();
-    };
-    // Mid-stream, a refusal can only travel inside the git stream: a git error line (which git clients show as
-    // the remote's message; isomorphic-git hands it to onMessage). The connection is then cut rather than ended,
-    // so that no client can take the truncated stream for a complete one. An unframed body can only be cut.
-    const fail = (code: ProxyErrorCode, message: string): void => {
-      if (finished) return;
-      finish(); // first: destroying the upstream below re-enters through its 'aborted'/'error' events
-      upstream.destroy();
-      if (res.writableEnded) return;
-      if (status === 200 && cap.isFramed) {
-        const text = `${midStreamMarker(code)} ${message}`;
-        res.write(target.kind === 'upload-pack' ? sidebandErrorLine(text) : advertisementErrorLine(text), () => res.destroy());
-      } else {
-        res.destroy();
-      }
-    };
-    const write = (data: Uint8Array): void => {
-      if (data.length === 0 || res.write(data)) return;
-      // The browser reads slower than the host sends: pause, and do not count the wait as upstream silence.
-      upstream.pause();
-      upstream.setTimeout(0);
-      res.once('drain', () => {
-        upstream.setTimeout(options.idleTimeoutMs);
-        upstream.resume();
-      });
-    };
-    upstream.setTimeout(options.idleTimeoutMs, () =>
-      fail('upstream-timeout', `${target.host} went silent for ${options.idleTimeoutMs} ms`),
-    );
-    upstream.on('data', (chunk: Buffer) => {
-      if (finished) return; // chunks already buffered when the stream was cut
-      const step = cap.push(chunk);
-      write(step.data);
-      if (step.exceeded) fail('response-too-large', tooLargeText(options.maxResponseBytes, null));
-    });
-    upstream.on('end', () => {
-      if (finished) return;
-      const step = cap.finish();
-      write(step.data);
-      if (step.exceeded) return fail('response-too-large', tooLargeText(options.maxResponseBytes, null));
-      res.end();
-      finish();
-    });
-    upstream.on('error', (err) => fail('upstream-unreachable', `connection to ${target.host} broke: ${errorText(err)}`));
-    upstream.on('aborted', () => fail('upstream-unreachable', `${target.host} closed the connection mid-response`));
-    res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy(); // the browser went away
-      finish();
-    });
-  });
-}
-
-function tooLargeText(limit: number, declared: number | null): string {
-  const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return declared === null
-    ? `response passed the proxy's limit of ${mb(limit)}`
-    : `response of ${mb(declared)} exceeds the proxy's limit of ${mb(limit)}`;
-}
-
-class TimeoutError extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${what} took over ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code ? `${code} ${err.message}` : err.message;
-  }
-  return String(err);
 }

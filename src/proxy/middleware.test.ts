@@ -57,6 +57,8 @@ afterAll(async () => {
 });
 
 const APP_ORIGIN = 'http://app.localhost:5173';
+/** Browsers send Origin on every POST; the proxy refuses POSTs without one. */
+const FROM_APP = { origin: APP_ORIGIN };
 
 async function startProxy(overrides: Partial<ProxyOptions> = {}, resolve?: Resolver): Promise<number> {
   const options = proxyOptions({ allowLoopback: true, allowedOrigins: [APP_ORIGIN], ...overrides });
@@ -155,7 +157,7 @@ describe('forwarding', () => {
       res.end(pack.subarray(777));
     };
     const port = await startProxy();
-    const reply = await send(port, 'POST', packPath(local()), { 'content-type': 'application/x-git-upload-pack-request' }, requestBody);
+    const reply = await send(port, 'POST', packPath(local()), { ...FROM_APP, 'content-type': 'application/x-git-upload-pack-request' }, requestBody);
     expect(reply.status).toBe(200);
     expect(reply.cut).toBe(false);
     expect(reply.body.equals(pack)).toBe(true);
@@ -234,7 +236,7 @@ describe('refusals', () => {
 
   it('refuses push, other paths and wrong methods', async () => {
     const port = await startProxy();
-    expect(json(await send(port, 'POST', `/cors/${local()}/owner/repo.git/git-receive-pack`)).error).toBe('service-not-allowed');
+    expect(json(await send(port, 'POST', `/cors/${local()}/owner/repo.git/git-receive-pack`, FROM_APP)).error).toBe('service-not-allowed');
     expect(json(await send(port, 'GET', `/cors/${local()}/owner/repo.git/info/refs?service=git-receive-pack`)).error).toBe('service-not-allowed');
     expect((await send(port, 'GET', `/cors/${local()}/owner/repo.git/objects/info/packs`)).status).toBe(403);
     expect((await send(port, 'GET', packPath(local()))).status).toBe(405);
@@ -261,6 +263,22 @@ describe('refusals', () => {
 
     const sameOrigin = await send(port, 'GET', refsPath(local()), { origin: `http://127.0.0.1:${port}` });
     expect(sameOrigin.status).toBe(200);
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('callers without an Origin header', () => {
+  it("refuses a POST without one and GETs another site's page makes a browser send; serves the app's own GET", async () => {
+    const port = await startProxy();
+    const bare = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    expect(bare.status).toBe(403);
+    expect(json(bare).error).toBe('origin-not-allowed');
+    for (const site of ['cross-site', 'same-site']) {
+      expect(json(await send(port, 'GET', refsPath(local()), { 'sec-fetch-site': site })).error, site).toBe('origin-not-allowed');
+    }
+    expect(seen).toHaveLength(0);
+    // The app's same-origin GET carries no Origin (browsers add it to cross-origin GETs only).
+    expect((await send(port, 'GET', refsPath(local()), { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
     expect(seen).toHaveLength(1);
   });
 });
@@ -301,7 +319,7 @@ describe('size caps', () => {
       res.end(Buffer.from('0000'));
     };
     const port = await startProxy({ maxResponseBytes: 2000 });
-    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    const reply = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.from('0000'));
     expect(reply.status).toBe(200);
     expect(reply.cut).toBe(true);
     const payloads = pktLines(reply.body);
@@ -319,17 +337,17 @@ describe('size caps', () => {
       res.end(Buffer.alloc(5000, 48));
     };
     const port = await startProxy({ maxResponseBytes: 1000 });
-    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    const reply = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.from('0000'));
     expect(reply.status).toBe(413);
     expect(json(reply).error).toBe('response-too-large');
   });
 
   it('refuses a request body over the cap without forwarding it', async () => {
     const port = await startProxy({ maxRequestBytes: 1000 });
-    const declared = await send(port, 'POST', packPath(local()), {}, Buffer.alloc(5000, 48));
+    const declared = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.alloc(5000, 48));
     expect(declared.status).toBe(413);
     expect(json(declared).error).toBe('request-too-large');
-    const chunked = await send(port, 'POST', packPath(local()), { 'transfer-encoding': 'chunked' }, Buffer.alloc(5000, 48));
+    const chunked = await send(port, 'POST', packPath(local()), { ...FROM_APP, 'transfer-encoding': 'chunked' }, Buffer.alloc(5000, 48));
     expect(json(chunked).error).toBe('request-too-large');
     expect(seen).toHaveLength(0);
   });
@@ -363,7 +381,7 @@ describe('redirects', () => {
       res.end(pktLine(`got ${body.toString()}`));
     };
     const port = await startProxy();
-    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0009want\n'));
+    const reply = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.from('0009want\n'));
     expect(pktLines(reply.body)).toEqual(['got 0009want\n']);
   });
 
@@ -373,7 +391,7 @@ describe('redirects', () => {
       res.end();
     };
     const port = await startProxy();
-    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    const reply = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.from('0000'));
     expect(json(reply).error).toBe('redirect-not-allowed');
     expect(seen).toHaveLength(1);
   });
@@ -415,7 +433,7 @@ describe('timeouts', () => {
       res.write(pktLine('packfile\n'));
     };
     const port = await startProxy({ idleTimeoutMs: 300 });
-    const reply = await send(port, 'POST', packPath(local()), {}, Buffer.from('0000'));
+    const reply = await send(port, 'POST', packPath(local()), FROM_APP, Buffer.from('0000'));
     expect(reply.cut).toBe(true);
     const payloads = pktLines(reply.body);
     expect(payloads[0]).toBe('packfile\n');

@@ -4,7 +4,6 @@ import {
   checkRedirect,
   checkResolvedAddresses,
   clientResponseHeaders,
-  decideOrigin,
   isValidHostName,
   parseProxyRequest,
   targetUrl,
@@ -154,22 +153,6 @@ describe('checkRedirect', () => {
       const r = checkRedirect(from, location);
       expect(r.ok ? null : r.refusal.error, location).toBe('redirect-not-allowed');
     }
-  });
-});
-
-describe('decideOrigin', () => {
-  const withOrigin = proxyOptions({ allowedOrigins: ['http://localhost:5173/'] });
-  it('allows configured origins and same-origin requests, refuses others', () => {
-    expect(decideOrigin(undefined, 'localhost:8787', withOrigin)).toBe('absent');
-    expect(decideOrigin('http://localhost:5173', 'localhost:8787', withOrigin)).toBe('allowed');
-    expect(decideOrigin('http://localhost:8787', 'localhost:8787', withOrigin)).toBe('allowed');
-    expect(decideOrigin('http://evil.org', 'localhost:8787', withOrigin)).toBe('refused');
-    expect(decideOrigin('http://localhost:5174', 'localhost:8787', withOrigin)).toBe('refused');
-    expect(decideOrigin('null', 'localhost:8787', withOrigin)).toBe('refused');
-  });
-  it('refuses same-origin matches when that is switched off', () => {
-    const strict = proxyOptions({ allowSameOrigin: false });
-    expect(decideOrigin('http://localhost:8787', 'localhost:8787', strict)).toBe('refused');
   });
 });
 

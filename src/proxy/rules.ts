@@ -205,23 +205,6 @@ export function checkRedirect(from: ProxyTarget, location: string): Checked<Prox
   return ok({ ...from, path });
 }
 
-export type OriginDecision = 'absent' | 'allowed' | 'refused';
-
-/**
- * Browsers send Origin on cross-origin requests and on same-origin POSTs; a request without one is not a
- * cross-site browser request (same-origin GET or a non-browser client) and needs no CORS headers.
- */
-export function decideOrigin(origin: string | undefined, hostHeader: string | undefined, options: ProxyOptions): OriginDecision {
-  if (origin === undefined) return 'absent';
-  const o = origin.toLowerCase().replace(/\/+$/, '');
-  if (options.allowedOrigins.includes(o)) return 'allowed';
-  if (options.allowSameOrigin && hostHeader) {
-    const h = hostHeader.toLowerCase();
-    if (o === `http://${h}` || o === `https://${h}`) return 'allowed';
-  }
-  return 'refused';
-}
-
 const ALLOWED_REQUEST_HEADERS = ['content-type', 'accept', 'git-protocol', 'user-agent', 'content-encoding'];
 
 /** Response headers of an allowed cross-origin request (never credentials). */
