@@ -111,6 +111,17 @@ def summarize(texts: dict[str, dict[str, str]], tasks: list[TaskRecord], samples
     }
 
 
+# A candidate this close to the best is a statistical tie: among ties the cheapest (fewest prompt tokens, which
+# every training step and completion pays for) is adopted, not the nominal best.
+TIE_P_VALUE = 0.05
+
+
+def choose(result: dict[str, Any]) -> str:
+    s, costs = result["summary"], result["costs"]
+    ties = [n for n in costs if n == s["best"] or s["paired_best_minus"][n]["p_value"] >= TIE_P_VALUE]
+    return min(ties, key=lambda n: (costs[n]["mean_prompt_tokens"], n))
+
+
 def write_markdown(result: dict[str, Any], path: Path) -> None:
     s = result["summary"]
     lines = [
@@ -133,7 +144,9 @@ def write_markdown(result: dict[str, Any], path: Path) -> None:
         lines.append(f"| {name} | {params} | {100 * em['mean']:.1f} [{100 * em['low']:.1f}, {100 * em['high']:.1f}] | "
                      f"{100 * st['mean']:.1f} | {es['mean']:.3f} | {vs} | "
                      f"{cost.get('seconds', 0):.0f} | {cost.get('mean_prompt_tokens', 0):.0f} |")
-    lines += ["", f"Chosen: **{s['best']}** (highest CR val exact match)."]
+    chosen = choose(result)
+    lines += ["", f"Highest CR val exact match: {s['best']}. Adopted: **{chosen}**, the fewest prompt tokens among "
+              f"the candidates the best does not beat at p < {TIE_P_VALUE} (paired, repositories resampled)."]
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -143,7 +156,12 @@ def main() -> None:
     parser.add_argument("--bench", type=Path, default=BENCH_DIR)
     parser.add_argument("--only", help="predict only this candidate (the report uses every cached one)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--from-json", action="store_true", help="rewrite CHOICE.md from choice.json, predict nothing")
     args = parser.parse_args()
+    if args.from_json:
+        write_markdown(json.loads(OUT_JSON.read_text()), OUT_MD)
+        print(OUT_MD.read_text())
+        return
     setup_cpu(args.threads)
     config = json.loads(args.config.read_text())
     candidates = [Candidate.from_dict(c) for c in config["candidates"]]
@@ -174,6 +192,7 @@ def main() -> None:
     result = {"config": {k: v for k, v in config.items() if k != "candidates"}, "candidates": config["candidates"],
               "tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "costs": costs,
               "summary": summarize(texts, tasks, config["bootstrap_samples"], config["seed"])}
+    result["chosen"] = choose(result)
     OUT_JSON.write_text(json.dumps(result, indent=1) + "\n")
     write_markdown(result, OUT_MD)
     print(OUT_MD.read_text())

@@ -39,6 +39,7 @@ from models.static.trainer import train_adapter
 
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict
+from .prediction_cache import cache_key, cached, file_sha256
 from .report import write_report
 from .scoring import summarize_split
 
@@ -47,8 +48,11 @@ def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
 
 
 class Evaluator:
-    def __init__(self, session: Session, data: StaticData, ecfg: EvalConfig, adapters: dict[str, torch.nn.Module]):
+    def __init__(self, session: Session, data: StaticData, ecfg: EvalConfig, adapters: dict[str, torch.nn.Module],
+                 cache_dir: Optional[Path] = None, adapter_sha256: Optional[dict[str, str]] = None):
         self.session = session
+        self.cache_dir = cache_dir
+        self.adapter_sha256 = adapter_sha256 or {}
         self.data = data
         self.ecfg = ecfg
         self.adapters = adapters
@@ -82,6 +86,21 @@ class Evaluator:
 
     def run(self, system: str, tasks: dict[str, list[TaskRecord]]) -> Predictions:
         start = time.time()
+        if self.cache_dir is None:
+            out = self.decode(system, tasks)
+            print(f"  {system}: {len(out.texts)} tasks in {time.time() - start:.0f}s", flush=True)
+            return out
+        settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
+                    "rag": self.ecfg.rag.__dict__ if system == "rag" else None,
+                    "encoder": self.session.config.encoder.__dict__ if system not in ("pretrained", "rag") else None}
+        key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
+                        [str(t["id"]) for ts in tasks.values() for t in ts])
+        out, reused = cached(self.cache_dir, key, lambda: self.decode(system, tasks))
+        print(f"  {system}: {len(out.texts)} tasks " +
+              ("reused" if reused else f"in {time.time() - start:.0f}s"), flush=True)
+        return out
+
+    def decode(self, system: str, tasks: dict[str, list[TaskRecord]]) -> Predictions:
         if system == "pretrained":
             out = predict(system, self.session, tasks, None, self.prefix_prompt, self.ecfg.max_new_tokens,
                           self.stops)
@@ -91,7 +110,6 @@ class Evaluator:
         else:
             out = predict(system, self.session, tasks, self.adapter_for(system), self.prefix_prompt,
                           self.ecfg.max_new_tokens, self.stops)
-        print(f"  {system}: {len(out.texts)} tasks in {time.time() - start:.0f}s", flush=True)
         return out
 
     def per_repo_lora(self, tasks: dict[str, list[TaskRecord]], train_tasks: dict[str, list[TaskRecord]],
@@ -160,7 +178,8 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
             embed_seconds[name] = time.perf_counter() - t0
     else:
         data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
-    evaluator = Evaluator(session, data, ecfg, adapters)
+    evaluator = Evaluator(session, data, ecfg, adapters, predictions_dir / "cache",
+                          {name: file_sha256(path) for name, path in runs.items()})
     systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
         "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__}, "static": session.config.to_dict()}}
