@@ -34,8 +34,9 @@ def headed_prompt(prefix: list[int], header: list[int], budget: int, eot: int, q
 
 def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, max_share: float, eot: int,
                      quantum: int = 1) -> list[int]:
-    """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail in the rest
-    (shortened at its start to a quantized total length)."""
+    """Retrieved code first (best first, at most max_share of the budget), then the prefix's tail with the whole
+    budget the other methods get: the retrieved context comes on top of it, so RAG never loses prefix to it. The
+    prefix is shortened at its start to a quantized total length."""
     room = int(budget * max_share)
     context: list[int] = []
     for chunk in chunks:
@@ -43,8 +44,7 @@ def retrieval_prompt(prefix: list[int], chunks: list[list[int]], budget: int, ma
         context.extend(take)
         if len(context) >= room:
             break
-    rest = budget - len(context) - 1
-    tail = prefix[len(prefix) - rest:] if len(prefix) > rest else prefix
+    tail = prefix if len(prefix) + 1 <= budget else prefix[len(prefix) - budget:]
     cut = min(len(tail), quantized_cut(1 + len(context) + len(tail), quantum))
     return [eot] + context + tail[cut:]
 

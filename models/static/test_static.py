@@ -88,7 +88,9 @@ def test_prompts_stay_in_budget() -> None:
     assert prefix_prompt([5, 6, 7], 8, eot=0) == [0, 5, 6, 7]
     assert prefix_prompt(list(range(10, 30)), 8, eot=0) == list(range(22, 30))
     rag = retrieval_prompt(list(range(100, 140)), [[1] * 10, [2] * 10, [3] * 10], 32, 0.5, eot=0)
-    assert len(rag) == 32 and rag[0] == 0 and rag[1:17] == [1] * 10 + [2] * 6 and rag[-1] == 139
+    # The context (16 = half the budget) comes on top of the 32 prefix tokens the base's prompt keeps.
+    assert rag == [0] + [1] * 10 + [2] * 6 + list(range(108, 140))
+    assert rag[17:] == prefix_prompt(list(range(100, 140)), 32, eot=0)
     ids, labels = training_batch([([1, 2, 3], [4, 5]), ([1], [6, 7, 8])], pad=9, max_target=2)
     assert ids.tolist() == [[1, 2, 3, 4, 5], [1, 6, 7, 9, 9]]
     assert labels.tolist() == [[IGNORE, IGNORE, IGNORE, 4, 5], [IGNORE, 6, 7, IGNORE, IGNORE]]
@@ -184,7 +186,7 @@ def test_prompts_are_cut_to_a_quantized_length() -> None:
     assert prefix_prompt(list(range(10, 80)), 256, eot=0, quantum=32)[-1] == 79
     assert len(prefix_prompt(list(range(10, 30)), 256, eot=0, quantum=32)) == 21       # one quantum or less: whole
     rag = retrieval_prompt(list(range(100, 200)), [[1] * 10], 64, 0.5, eot=0, quantum=32)
-    assert len(rag) == 64 and rag[:11] == [0] + [1] * 10 and rag[-1] == 199
+    assert rag == [0] + [1] * 10 + list(range(147, 200))                               # 1 + 10 + 64 = 75 -> 64
 
 
 def test_histogram_counts_leading_tokens_under_the_cap() -> None:

@@ -36,8 +36,9 @@ export function prefixPrompt(prefix: readonly number[], budget: number, eot: num
   return full.slice(quantizedCut(full.length, quantum));
 }
 
-/** Retrieved code first (best first, at most maxShare of the budget), then the prefix's tail in the rest (its start
- * cut to a quantized total length). */
+/** Retrieved code first (best first, at most maxShare of the budget), then the prefix's tail with the whole budget
+ * the other methods get: the context comes on top of it, so RAG never loses prefix to it. The prefix's start is cut
+ * to a quantized total length. */
 export function retrievalPrompt(
   prefix: readonly number[],
   chunks: readonly (readonly number[])[],
@@ -52,9 +53,7 @@ export function retrievalPrompt(
     context.push(...chunk.slice(0, Math.max(0, room - context.length)));
     if (context.length >= room) break;
   }
-  const rest = budget - context.length - 1;
-  // Python's prefix[len - rest:] with rest <= 0 would take from a non-positive start; the budget keeps rest > 0.
-  const tail = prefix.length > rest ? prefix.slice(prefix.length - rest) : prefix;
+  const tail = prefix.length + 1 <= budget ? prefix : prefix.slice(prefix.length - budget);
   const cut = Math.min(tail.length, quantizedCut(1 + context.length + tail.length, quantum));
   return [eot, ...context, ...tail.slice(cut)];
 }

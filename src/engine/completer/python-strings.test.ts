@@ -35,8 +35,10 @@ describe('prompts', () => {
     expect(prefixPrompt([1, 2, 3, 4, 5], 3, 0)).toEqual([3, 4, 5]);
   });
 
-  it('puts retrieved chunks first, at most their share of the budget', () => {
-    expect(retrievalPrompt([7, 8, 9], [[1, 2, 3], [4]], 6, 0.5, 0)).toEqual([0, 1, 2, 3, 8, 9]);
+  it('puts retrieved chunks first, at most their share of the budget, on top of the prefix budget', () => {
+    expect(retrievalPrompt([7, 8, 9], [[1, 2, 3], [4]], 6, 0.5, 0)).toEqual([0, 1, 2, 3, 7, 8, 9]);
+    const long = Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(retrievalPrompt(long, [[91, 92, 93, 94]], 6, 0.5, 0)).toEqual([0, 91, 92, 93, ...prefixPrompt(long, 6, 0)]);
   });
 
   it('cuts the oldest tokens to a multiple of the length quantum', () => {
