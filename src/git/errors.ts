@@ -1,5 +1,6 @@
 import { describeProxyRefusal, findProxyRefusal, parseProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
 import type { GitErrorCode } from './types.ts';
+import { quoteInput } from './quote.ts';
 
 /** A failure of the git layer with a code the UI maps to a clear message. */
 export class GitError extends Error {
@@ -77,7 +78,7 @@ export function toGitError(err: unknown, url = ''): GitError {
       }
       case 'UrlParseError':
       case 'UnknownTransportError':
-        return new GitError('bad-url', `Not a git URL: ${url || err.message}`);
+        return new GitError('bad-url', `Not a git URL: ${url ? quoteInput(url) : err.message}`);
       case 'SmartHttpError':
         return new GitError('not-found-or-private', `${url || 'The server'} does not speak git's smart HTTP protocol (not a git repository?).`);
       case 'UserCanceledError':

@@ -6,6 +6,7 @@ import { findProxyRefusal, type ProxyRefusal } from '../proxy/errors.ts';
 import { GitError, errorFromProxyRefusal, toGitError } from './errors.ts';
 import { flushFs, joinPath, makeDirs, pathExists, removeTree, type GitFs } from './fs.ts';
 import { guardHttp } from './guarded-http.ts';
+import { quoteInput } from './quote.ts';
 import { DEFAULT_IMPORT_LIMITS, checkImportable, collectImportFiles, type ImportLimits, type LocalImportSource, writeImportedRepo } from './local-import.ts';
 import { firstParentLog, readShallowBoundary, resolveCommit } from './history.ts';
 import { byteProgressReporter, isClientPhase, toCloneProgress } from './progress.ts';
@@ -39,10 +40,10 @@ function checkCloneUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new GitError('bad-url', `Not a repository URL: "${url}".`);
+    throw new GitError('bad-url', `Not a repository URL: ${quoteInput(url)}.`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new GitError('bad-url', `Only http(s) git URLs can be cloned in the browser, not "${url}".`);
+    throw new GitError('bad-url', `Only http(s) git URLs can be cloned in the browser, not ${quoteInput(url)}.`);
   }
 }
 

@@ -1,10 +1,11 @@
 import { GitError } from './errors.ts';
+import { quoteInput } from './quote.ts';
 import type { NormalisedUrl } from './types.ts';
 
 const SHA = /^[0-9a-f]{7,40}$/i;
 
 function bad(input: string, why: string): GitError {
-  return new GitError('bad-url', `Not a repository URL: "${input}" (${why}).`);
+  return new GitError('bad-url', `Not a repository URL: ${quoteInput(input)} (${why}).`);
 }
 
 function decodeAll(segments: string[]): string[] {

@@ -49,7 +49,7 @@ const USER_MESSAGES: Record<ProxyErrorCode, string> = {
   'request-timeout': 'The browser did not send its clone request in time.',
   'request-too-large': 'The clone request sent to the proxy is larger than it accepts.',
   'response-too-large': 'The repository is larger than the proxy\'s download limit; try a shallow clone (lower depth).',
-  'dns-failed': 'The git host\'s name could not be resolved.',
+  'dns-failed': 'The git host\'s name could not be found: check the address for a typo; if it is right, the proxy\'s machine has no working network or DNS.',
   'upstream-unreachable': 'The proxy could not connect to the git host.',
   'redirect-not-allowed': 'The git host redirected to another host, which the proxy does not follow.',
   'upstream-timeout': 'The git host did not answer in time.',

@@ -1,3 +1,5 @@
+import { explainNetworkError } from './networkHelp.ts';
+
 /** Turns anything thrown by the workers into what the UI shows: a code and one clear sentence. */
 export interface UserError {
   code: string;
@@ -19,11 +21,13 @@ const FALLBACK: Record<string, string> = {
 };
 
 export function describeError(e: unknown): UserError {
+  // navigator.onLine is false only when the browser knows it has no network; true proves nothing.
+  const online = globalThis.navigator?.onLine !== false;
   if (e instanceof Error) {
     const code = (e as Error & { code?: unknown }).code;
     const codeText = typeof code === 'string' ? code : 'unknown';
     const message = e.message || FALLBACK[codeText] || 'Something went wrong.';
-    return { code: codeText, message };
+    return explainNetworkError({ code: codeText, message }, online);
   }
-  return { code: 'unknown', message: String(e) };
+  return explainNetworkError({ code: 'unknown', message: String(e) }, online);
 }

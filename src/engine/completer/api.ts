@@ -16,9 +16,13 @@ export interface SourceFile {
 }
 
 export interface EncodeProgress {
+  /** Planned files whose vectors are done (cached ones count from the start). */
   files: number;
+  /** Files the plan encodes: the most important production files under the token cap, not every one. */
   totalFiles: number;
+  /** Tokens encoded so far, and all the plan encodes (cached files need none): the bar moves by these. */
   tokens: number;
+  totalTokens: number;
   /** Files whose vectors came from the cache. */
   cached: number;
 }

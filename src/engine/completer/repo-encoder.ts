@@ -86,7 +86,8 @@ export class RepoEncoder {
         owner.push(row);
       }
     }
-    const progress = { files: cached, totalFiles: plan.chosen.length, tokens: 0, cached };
+    const totalTokens = windows.reduce((n, w) => n + w.length, 0);
+    const progress = { files: cached, totalFiles: plan.chosen.length, tokens: 0, totalTokens, cached };
     onProgress?.({ ...progress });
     const chunkVectors = await this.encodeChunks(windows, (tokens) => {
       progress.tokens += tokens;

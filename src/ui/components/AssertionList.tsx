@@ -24,7 +24,8 @@ export function AssertionList({ path }: { path: string }): ReactElement | null {
             <li key={`${t.line}:${t.column}`} className="assertion-row">
               <button type="button" className={isActive ? 'assertion selected' : 'assertion'} onClick={() => pickTask(t)}
                 aria-current={isActive ? 'true' : undefined}>
-                <span className="muted">L{t.line} {t.kind}</span> <code>{t.statement.slice(0, 80)}</code>
+                {/* The statement already starts with its kind ("assert …", "self.assertEqual(…"): the line number is enough. */}
+                <span className="muted">L{t.line}</span> <code>{t.statement.slice(0, 80)}</code>
               </button>
               <button type="button" className={isPinned ? 'pin pinned' : 'pin'} aria-pressed={isPinned}
                 aria-label={`Pin the assertion at line ${t.line}`} title={isPinned ? 'Unpin' : 'Pin for the timeline'}

@@ -1,7 +1,23 @@
 import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
-import { METHODS, METHOD_LABEL } from '../store/completionSlice.ts';
+import { METHODS, METHOD_LABEL, type MethodCompletion } from '../store/completionSlice.ts';
 import { exactMatch } from '../../core/metric/index.ts';
+
+/**
+ * What a row's completion cell shows. A method with no adapter here (Evo on a local import) says so in one word:
+ * its full reason is already under the mode switch, and a paragraph would not fit the side panel's column.
+ */
+function CompletionCell({ c }: { c: MethodCompletion | undefined }): ReactElement {
+  if (c?.error?.code === 'no-adapter') {
+    return <span className="muted" title={c.error.message} data-unavailable="true">unavailable</span>;
+  }
+  return (
+    <>
+      <code>{c?.error ? c.error.message : c?.text ?? ''}</code>
+      {c?.status === 'running' && ' …'}
+    </>
+  );
+}
 
 /** Every method's completion at the cursor, side by side, with latency and prompt size. */
 export function ComparePanel({ prefix }: { prefix: string | null }): ReactElement {
@@ -15,22 +31,25 @@ export function ComparePanel({ prefix }: { prefix: string | null }): ReactElemen
       <button type="button" disabled={!prefix || !ready} onClick={() => prefix && void complete(prefix, METHODS)}>
         Run all methods here
       </button>
-      <table aria-label="Completions by method">
+      {/* Fixed layout: the completion column wraps, so the numbers stay inside the 360 px side panel. */}
+      <table aria-label="Completions by method" className="compare-table">
+        <colgroup>
+          <col className="c-method" /><col /><col className="c-exact" /><col className="c-num" /><col className="c-ms" />
+        </colgroup>
         <thead>
-          <tr><th>Method</th><th>Completion</th><th>Exact</th><th>Prompt tokens</th><th>First token</th><th>Total</th></tr>
+          <tr><th>Method</th><th>Completion</th><th>Exact</th><th>Prompt tokens</th><th>First / total ms</th></tr>
         </thead>
         <tbody>
           {METHODS.map((m) => {
             const c = completions[m];
             const em = c?.status === 'done' && task ? exactMatch(c.text, task.target) : null;
             return (
-              <tr key={m} data-method={m}>
+              <tr key={m} data-method={m} data-status={c?.status ?? 'idle'}>
                 <th scope="row">{METHOD_LABEL[m]}</th>
-                <td><code>{c?.error ? c.error.message : c?.text ?? ''}</code>{c?.status === 'running' && ' …'}</td>
+                <td className="completion"><CompletionCell c={c} /></td>
                 <td>{em === null ? '' : em ? 'yes' : 'no'}</td>
                 <td>{c?.result?.promptTokens ?? ''}</td>
-                <td>{c?.result ? `${c.result.firstTokenMs.toFixed(0)} ms` : ''}</td>
-                <td>{c?.result ? `${c.result.totalMs.toFixed(0)} ms` : ''}</td>
+                <td>{c?.result ? `${c.result.firstTokenMs.toFixed(0)} / ${c.result.totalMs.toFixed(0)}` : ''}</td>
               </tr>
             );
           })}

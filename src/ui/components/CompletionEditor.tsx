@@ -17,6 +17,7 @@ interface Props {
 /**
  * The file in an editor (a scratch copy: nothing is written back to the repository). Picking an assertion hides
  * its target and completes it as ghost text; Ctrl-Space completes at the cursor; Tab accepts, Escape dismisses.
+ * Tab does not indent: with no suggestion shown it moves focus on, so the editor never traps keyboard users.
  */
 export function CompletionEditor({ path, text, onPrefix }: Props): ReactElement {
   const viewRef = useRef<EditorView | null>(null);
@@ -66,6 +67,12 @@ export function CompletionEditor({ path, text, onPrefix }: Props): ReactElement 
     if (ready) void complete(taskHere.prefix, [method]);
   }, [taskHere, cursor, method, ready, complete, onPrefix]);
 
+  // A newly picked task puts the focus at its gap, so Tab accepts the suggestion without going back into the
+  // editor first. Only on a new pick: a change of mode must leave the focus on the mode switch.
+  useEffect(() => {
+    if (taskHere) viewRef.current?.focus();
+  }, [taskHere]);
+
   // Stream the current method's completion into the ghost text.
   useEffect(() => {
     const view = viewRef.current;
@@ -75,11 +82,15 @@ export function CompletionEditor({ path, text, onPrefix }: Props): ReactElement 
   }, [completion?.text]);
 
   return (
-    <div className="code-view" aria-label={`Editor: ${path}`}>
+    <div className="code-view" role="group" aria-label={`Editor: ${path}`} aria-describedby="editor-keys">
+      <p id="editor-keys" className="muted editor-keys">
+        Tab accepts a suggestion · Escape dismisses it · Ctrl-Space completes at the cursor · with no suggestion, Tab leaves the editor
+      </p>
       <CodeMirror
         value={doc}
         extensions={extensions}
         basicSetup={{ foldGutter: false, autocompletion: false }}
+        indentWithTab={false}
         onCreateEditor={(view) => {
           viewRef.current = view;
         }}

@@ -1,7 +1,9 @@
 import type { ReactElement } from 'react';
+import type { EncodeProgress } from '../../engine/completer/api.ts';
 import { useAppStore } from '../store/index.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
+import { readyLine } from './readyLine.ts';
 
 const PHASE_LABEL = {
   models: 'Loading models',
@@ -9,6 +11,21 @@ const PHASE_LABEL = {
   encoding: 'Encoding production code',
   adapting: 'Generating the adapter',
 } as const;
+
+/**
+ * Encoding moves by tokens, which the encoder reports batch by batch (files finish only at the end, so a bar by
+ * files sat at 0 until done). Until the plan is known the bar is indeterminate rather than showing every
+ * production file as the total and then the smaller planned count.
+ */
+function EncodeBar({ encode, productionFiles }: { encode: EncodeProgress | null; productionFiles: number }): ReactElement {
+  if (!encode) return <ProgressBar label={PHASE_LABEL.encoding} loaded={0} total={0} detail={`planning ${productionFiles} production files`} />;
+  const allCached = encode.totalTokens === 0;
+  return (
+    <ProgressBar label={PHASE_LABEL.encoding} loaded={allCached ? encode.files : encode.tokens}
+      total={allCached ? encode.totalFiles : encode.totalTokens}
+      detail={`${encode.totalFiles} of ${productionFiles} production files · ${encode.tokens} / ${encode.totalTokens} tokens · ${encode.cached} cached`} />
+  );
+}
 
 /** What the engine is doing for this repository, with progress and cancel. */
 export function EngineStatus(): ReactElement {
@@ -22,6 +39,7 @@ export function EngineStatus(): ReactElement {
   const production = useAppStore((s) => s.production);
   const cancelWork = useAppStore((s) => s.cancelWork);
   const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
+  const timings = useAppStore((s) => s.readyTimings);
   const busy = phase === 'models' || phase === 'reading' || phase === 'encoding' || phase === 'adapting';
 
   return (
@@ -32,7 +50,7 @@ export function EngineStatus(): ReactElement {
         </span>
         {phase === 'ready' && adapter && (
           <span role="status" aria-label="Adapter">
-            Code2LoRA-Static adapter ready: {production.length} production files, generated in {adapter.ms.toFixed(1)} ms
+            {readyLine(production.length, encode, adapter.ms, timings)}
           </span>
         )}
         {phase === 'ready' && !adapter && adapterError && (
@@ -51,10 +69,7 @@ export function EngineStatus(): ReactElement {
           detail={modelProgress ? `${(modelProgress.loaded / 1e6).toFixed(1)} / ${(modelProgress.total / 1e6).toFixed(1)} MB` : ''} />
       )}
       {phase === 'reading' && <ProgressBar label={PHASE_LABEL.reading} loaded={0} total={0} detail="" />}
-      {phase === 'encoding' && (
-        <ProgressBar label={PHASE_LABEL.encoding} loaded={encode?.files ?? 0} total={encode?.totalFiles ?? production.length}
-          detail={`${encode?.files ?? 0} / ${encode?.totalFiles ?? production.length} files · ${encode?.tokens ?? 0} tokens · ${encode?.cached ?? 0} cached`} />
-      )}
+      {phase === 'encoding' && <EncodeBar encode={encode} productionFiles={production.length} />}
       {phase === 'adapting' && <ProgressBar label={PHASE_LABEL.adapting} loaded={0} total={0} detail="" />}
       {phase === 'cancelled' && <p className="muted" role="status">Stopped. Nothing was lost; Retry picks up from the cache.</p>}
       {error && phase === 'failed' && <ErrorNote title="The completer could not be prepared" error={error} />}

@@ -2,6 +2,19 @@ import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import { METHODS, METHOD_LABEL } from '../store/completionSlice.ts';
 import { evoBlockReason } from '../store/evoAvailability.ts';
+import { shippedEm } from '../measured.ts';
+
+/** What the benchmark measured for each method, so nobody expects the completer to be always right. */
+function MeasuredNote(): ReactElement | null {
+  const any = shippedEm('base');
+  if (!any) return null;
+  return (
+    <p className="muted mode-note" id="measured-note">
+      % = exact match measured on the benchmark's CR test split ({any.tasks} assertions from {any.repositories} unseen
+      repositories; models/results.json). Expect most completions to differ from the real value.
+    </p>
+  );
+}
 
 /** Which Evo adapter completions use now, in words. */
 function useEvoSource(): string {
@@ -11,6 +24,12 @@ function useEvoSource(): string {
   const commit = useAppStore((s) => s.timeline[s.timelineIndex]?.commit.oid);
   if (!timelineRan) return 'Evo uses the state of the snapshot at HEAD until the Timeline has run.';
   return `Evo uses the adapter of the Timeline's commit ${index + 1} / ${length} (${commit?.slice(0, 10) ?? ''}).`;
+}
+
+function MethodEm({ method }: { method: (typeof METHODS)[number] }): ReactElement | null {
+  const em = shippedEm(method);
+  if (!em) return null;
+  return <span className="muted method-em" data-em={em.em.toFixed(1)}> {em.em.toFixed(1)}%</span>;
 }
 
 export function ModeSwitch(): ReactElement {
@@ -28,10 +47,12 @@ export function ModeSwitch(): ReactElement {
               <input type="radio" name="mode" value={m} checked={m === method} disabled={disabled}
                 aria-describedby={m === 'evo' ? 'evo-mode-note' : undefined} onChange={() => setMethod(m)} />
               {METHOD_LABEL[m]}
+              <MethodEm method={m} />
             </label>
           );
         })}
       </div>
+      <MeasuredNote />
       <p id="evo-mode-note" className="muted mode-note">{evoBlocked ?? evoSource}</p>
     </div>
   );

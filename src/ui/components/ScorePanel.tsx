@@ -17,6 +17,8 @@ export function ScorePanel(): ReactElement {
   const cancelled = useAppStore((s) => s.scoreCancelled);
   const runScore = useAppStore((s) => s.runScore);
   const cancelScore = useAppStore((s) => s.cancelScore);
+  const elapsedMs = useAppStore((s) => s.scoreElapsedMs);
+  const evoCommit = useAppStore((s) => s.scoreEvoCommit);
 
   const summary = methods.map((m) => {
     const answered = rows.filter((r) => r.answers[m]);
@@ -38,6 +40,12 @@ export function ScorePanel(): ReactElement {
       {running && <ProgressBar label="Scoring" loaded={done} total={total} />}
       {cancelled && <p className="muted" role="status">Scoring cancelled; the table shows the tasks done so far.</p>}
       {error && <ErrorNote title="Scoring failed" error={error} />}
+      {methods.length > 0 && (
+        <p className="muted" role="status" aria-label="Scoring run">
+          {done} of {total} answers in {(elapsedMs / 1000).toFixed(1)} s
+          {evoCommit ? ` · Code2LoRA-Evo used the state of ${evoCommit}` : ''}
+        </p>
+      )}
       {summary.length > 0 && (
         <table aria-label="Exact match by method">
           <thead><tr><th>Method</th><th>Exact match</th><th>Tasks</th><th aria-hidden="true"></th></tr></thead>

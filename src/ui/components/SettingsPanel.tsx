@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import type { BackendPreference } from '../../engine/types.ts';
+import { bytesToMiB, mibToBytes } from './mebibytes.ts';
 
 /** Backend, proxy, clone depth and size limits; kept in localStorage. */
 export function SettingsPanel(): ReactElement {
@@ -36,9 +37,9 @@ export function SettingsPanel(): ReactElement {
           onChange={(e) => update({ maxPythonFiles: Math.max(1, Number(e.target.value) || 1) })} />
       </label>
       <label>
-        Largest total Python size (MB)
-        <input type="number" aria-label="Python size limit" min={1} value={Math.round(settings.maxPythonBytes / 1e6)}
-          onChange={(e) => update({ maxPythonBytes: Math.max(1, Number(e.target.value) || 1) * 1e6 })} />
+        Largest total Python size (MiB)
+        <input type="number" aria-label="Python size limit" min={1} value={bytesToMiB(settings.maxPythonBytes)}
+          onChange={(e) => update({ maxPythonBytes: mibToBytes(e.target.value) })} />
       </label>
       <p className="muted">Changes to the backend apply to the next repository you open (or after a reload).</p>
     </section>

@@ -14,7 +14,7 @@ export function TimelineControls({ disabled, canPlay }: { disabled: boolean; can
         <button type="button" aria-label="Previous commit" aria-keyshortcuts="ArrowLeft" disabled={disabled || index <= 0}
           onClick={() => void stepTo(index - 1)}>◀</button>
         <button type="button" aria-label={playing ? 'Pause' : 'Play'} aria-keyshortcuts="Space" disabled={disabled || !canPlay || length < 2}
-          onClick={togglePlay}>{playing ? 'Pause' : 'Play'}</button>
+          className="play" onClick={togglePlay}>{playing ? 'Pause' : 'Play'}</button>
         <button type="button" aria-label="Next commit" aria-keyshortcuts="ArrowRight" disabled={disabled || index >= length - 1}
           onClick={() => void stepTo(index + 1)}>▶</button>
         <input type="range" aria-label="Commit" aria-valuetext={`commit ${index + 1} of ${length}`} min={0} max={Math.max(0, length - 1)}

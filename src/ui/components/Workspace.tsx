@@ -9,9 +9,10 @@ import { AssertionList } from './AssertionList.tsx';
 import { ComparePanel } from './ComparePanel.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
+import { WorkspaceTabs, type TabSpec } from './WorkspaceTabs.tsx';
 
 type Tab = 'code' | 'timeline' | 'score';
-const TABS: { id: Tab; label: string }[] = [
+const TABS: readonly TabSpec<Tab>[] = [
   { id: 'code', label: 'Code' },
   { id: 'timeline', label: 'Timeline' },
   { id: 'score', label: 'Score' },
@@ -61,14 +62,8 @@ export function Workspace(): ReactElement | null {
       </header>
       <EngineStatus />
       {error && <ErrorNote title="Could not read the repository" error={error} />}
-      <div className="tabs" role="tablist" aria-label="Workspace views">
-        {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab selected' : 'tab'}
-            onClick={() => setTab(t.id)}>
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <WorkspaceTabs<Tab> tabs={TABS} selected={tab} onSelect={setTab} label="Workspace views" />
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
       {tab === 'code' && (
         <div className="workspace-body">
           <FileTree files={files} selected={selectedPath} onSelect={(p) => void selectFile(p)} />
@@ -88,6 +83,7 @@ export function Workspace(): ReactElement | null {
       )}
       {tab === 'timeline' && <TimelinePanel />}
       {tab === 'score' && <ScorePanel />}
+      </div>
     </section>
   );
 }

@@ -32,8 +32,8 @@ export async function readPythonFiles(repoId: string, commit: string, limits: Re
   if (entries.length > limits.maxPythonFiles || bytes > limits.maxPythonBytes) {
     throw new RepoContentError(
       'too-large',
-      `This repository has ${entries.length} Python files (${(bytes / 1e6).toFixed(1)} MB); the limits are ` +
-        `${limits.maxPythonFiles} files and ${(limits.maxPythonBytes / 1e6).toFixed(0)} MB (see Settings).`,
+      `This repository has ${entries.length} Python files (${(bytes / 2 ** 20).toFixed(1)} MiB); the limits are ` +
+        `${limits.maxPythonFiles} files and ${(limits.maxPythonBytes / 2 ** 20).toFixed(0)} MiB (see Settings).`,
     );
   }
   const production: SourceFile[] = [];

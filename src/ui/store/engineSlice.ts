@@ -5,6 +5,7 @@ import { completerService } from '../services/completer.ts';
 import { DEFAULT_LIMITS, readPythonFiles } from '../services/repoFiles.ts';
 import { describeError, type UserError } from '../errors.ts';
 import type { AppState } from './index.ts';
+import type { ReadyTimings } from '../components/readyLine.ts';
 
 export type Phase = 'idle' | 'models' | 'reading' | 'encoding' | 'adapting' | 'ready' | 'failed' | 'cancelled';
 
@@ -25,6 +26,8 @@ export interface EngineSlice {
   evoHead: AdapterSummary | null;
   /** Why there is no Evo adapter (e.g. this model set has no Evo graphs), when there is none. */
   evoError: UserError | null;
+  /** Where the time to "ready" went for the open repository (set when it is ready). */
+  readyTimings: ReadyTimings | null;
   /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
   adaptActiveRepo(): Promise<void>;
   cancelWork(): Promise<void>;
@@ -53,6 +56,7 @@ const REPO_ENGINE_START = {
   adapterError: null,
   evoHead: null,
   evoError: null,
+  readyTimings: null,
 } satisfies Partial<EngineSlice>;
 
 export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
@@ -70,26 +74,38 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
     if (!repo) return;
     const stillActive = (): boolean => get().activeRepo?.id === repo.id;
     const engine = completerService();
+    let mark = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const ms = now - mark;
+      mark = now;
+      return ms;
+    };
     try {
+      let modelsMs: number | null = null;
       if (!get().modelsReady) {
         set({ phase: 'models', engineError: null });
         const backend = await engine.start(get().settings.backend);
         set({ backend });
         await engine.prepare((modelProgress) => set({ modelProgress }));
         set({ modelsReady: true, modelProgress: null });
+        modelsMs = lap();
       }
-      set({ phase: 'reading', engineError: null, adapterError: null, evoError: null });
+      lap();
+      set({ phase: 'reading', engineError: null, adapterError: null, evoError: null, readyTimings: null });
       const { production, tests } = await readPythonFiles(repo.id, repo.head, {
         ...DEFAULT_LIMITS,
         maxPythonFiles: get().settings.maxPythonFiles,
         maxPythonBytes: get().settings.maxPythonBytes,
       });
       if (!stillActive()) return;
+      const readMs = lap();
       set({ production, testFiles: tests, phase: 'encoding', encodeProgress: null });
       await engine.encodeFiles(production, (encodeProgress) => {
         if (stillActive()) set({ encodeProgress });
       });
       if (!stillActive()) return;
+      const encodeMs = lap();
       set({ phase: 'adapting' });
       // Without an adapter the base model and RAG still work; the reason is shown beside the mode switch.
       const staticAdapter = await adapterOrError(() => engine.adapterFromFiles(production));
@@ -101,7 +117,7 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
         if (!stillActive()) return;
         set('adapter' in evoHead ? { evoHead: evoHead.adapter } : { evoError: evoHead.error });
       }
-      set({ phase: 'ready' });
+      set({ phase: 'ready', readyTimings: { modelsMs, readMs, encodeMs, adaptMs: lap() } });
     } catch (e) {
       const engineError = describeError(e);
       if (stillActive()) set({ engineError, phase: engineError.code === 'cancelled' ? 'cancelled' : 'failed' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdapterSummary } from '../../engine/completer/api.ts';
-import { LOCAL_IMPORT_REASON, evoAdapterId, evoBlockReason } from './evoAvailability.ts';
+import { LOCAL_IMPORT_REASON, evoAdapterId, evoBlockReason, evoCommitLabel } from './evoAvailability.ts';
 
 const adapter = (id: string): AdapterSummary => ({ id, norms: {}, cosineToPrevious: null, ms: 1 });
 
@@ -31,5 +31,24 @@ describe('evoAdapterId', () => {
     const timeline = [{ evo: adapter('e0') }, { evo: adapter('e1') }, { evo: null }];
     expect(evoAdapterId({ timeline, timelineIndex: 1, evoHead: adapter('head') })).toBe('e1');
     expect(evoAdapterId({ timeline, timelineIndex: 2, evoHead: adapter('head') })).toBeNull();
+  });
+});
+
+describe('evoCommitLabel', () => {
+  const summary = (id: string) => ({ id, norms: {}, cosineToPrevious: null, ms: 1 });
+  it('names HEAD until the timeline has run', () => {
+    expect(evoCommitLabel({ timeline: [], timelineIndex: 0, evoHead: summary('h'), head: 'abcdef0123456789' }))
+      .toBe('the snapshot at HEAD (abcdef0123)');
+  });
+  it('names the timeline commit shown once it has', () => {
+    const timeline = [
+      { evo: summary('a'), commit: { oid: '1111111111aaaa' } },
+      { evo: summary('b'), commit: { oid: '2222222222bbbb' } },
+    ];
+    expect(evoCommitLabel({ timeline, timelineIndex: 1, evoHead: summary('h'), head: 'ffff' }))
+      .toBe("the Timeline's commit 2 / 2 (2222222222)");
+  });
+  it('is null with no Evo state', () => {
+    expect(evoCommitLabel({ timeline: [], timelineIndex: 0, evoHead: null, head: 'ffff' })).toBeNull();
   });
 });

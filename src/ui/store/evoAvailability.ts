@@ -33,3 +33,17 @@ export function evoAdapterId({ timeline, timelineIndex, evoHead }: EvoAdapterInp
   if (timeline.some((t) => t.evo)) return timeline[timelineIndex]?.evo?.id ?? null;
   return evoHead?.id ?? null;
 }
+
+export interface EvoCommitInput extends EvoAdapterInput {
+  timeline: readonly { evo: AdapterSummary | null; commit: { oid: string } }[];
+  head: string;
+}
+
+/** Which commit's Evo state completions use, in words (the Score tab records it with its figures). */
+export function evoCommitLabel({ timeline, timelineIndex, evoHead, head }: EvoCommitInput): string | null {
+  if (timeline.some((t) => t.evo)) {
+    const oid = timeline[timelineIndex]?.commit.oid;
+    return oid ? `the Timeline's commit ${timelineIndex + 1} / ${timeline.length} (${oid.slice(0, 10)})` : null;
+  }
+  return evoHead ? `the snapshot at HEAD (${head.slice(0, 10)})` : null;
+}

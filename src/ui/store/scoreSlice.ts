@@ -4,6 +4,7 @@ import type { Method } from '../../engine/completer/api.ts';
 import { score } from '../../core/metric/index.ts';
 import { completerService } from '../services/completer.ts';
 import { describeError, type UserError } from '../errors.ts';
+import { evoCommitLabel } from './evoAvailability.ts';
 import type { AppState } from './index.ts';
 
 export interface TaskScore {
@@ -19,6 +20,10 @@ export interface ScoreSlice {
   scoreRunning: boolean;
   scoreError: UserError | null;
   scoreCancelled: boolean;
+  /** Wall time of the run so far (ms), updated after each answer and at the end. */
+  scoreElapsedMs: number;
+  /** Which commit's Evo state the run used, in words (null when Evo was not scored). */
+  scoreEvoCommit: string | null;
   runScore(methods: Method[]): Promise<void>;
   cancelScore(): Promise<void>;
 }
@@ -31,11 +36,18 @@ export const createScoreSlice: StateCreator<AppState, [], [], ScoreSlice> = (set
   scoreRunning: false,
   scoreError: null,
   scoreCancelled: false,
+  scoreElapsedMs: 0,
+  scoreEvoCommit: null,
 
   async runScore(methods) {
     const tasks = get().tasks;
     const usable = methods.filter((m) => get().adapterFor(m) !== null);
+    const started = performance.now();
+    const elapsed = (): number => performance.now() - started;
+    const st0 = get();
     set({
+      scoreElapsedMs: 0,
+      scoreEvoCommit: usable.includes('evo') ? evoCommitLabel({ ...st0, head: st0.activeRepo?.head ?? '' }) : null,
       scoreMethods: usable,
       scoreRows: tasks.map((task) => ({ task, answers: {} })),
       scoreDone: 0,
@@ -62,6 +74,7 @@ export const createScoreSlice: StateCreator<AppState, [], [], ScoreSlice> = (set
           );
           const s = score(result.text, task.target);
           set((st) => ({
+            scoreElapsedMs: elapsed(),
             scoreDone: st.scoreDone + 1,
             scoreRows: st.scoreRows.map((row, j) =>
               j === i ? { ...row, answers: { ...row.answers, [method]: { text: result.text, exact: s.exactMatch, editSim: s.editSim } } } : row,
@@ -74,7 +87,7 @@ export const createScoreSlice: StateCreator<AppState, [], [], ScoreSlice> = (set
       if (error.code === 'cancelled') set({ scoreCancelled: true });
       else set({ scoreError: error });
     } finally {
-      set({ scoreRunning: false });
+      set({ scoreRunning: false, scoreElapsedMs: elapsed() });
     }
   },
 

@@ -1,0 +1,45 @@
+import type { Method } from '../engine/completer/api.ts';
+import results from '../../models/results.json';
+
+/** A method's exact match as measured by the Python pipeline on the benchmark (models/results.json). */
+export interface MeasuredEm {
+  /** Percent, 0-100. */
+  em: number;
+  tasks: number;
+  repositories: number;
+  split: string;
+}
+
+/** Each app method and the system that scores it in results.json (the app's base is the pretrained LM). */
+const SOURCE: Record<Method, { track: 'static' | 'evolution'; system: string }> = {
+  base: { track: 'static', system: 'pretrained' },
+  static: { track: 'static', system: 'static' },
+  evo: { track: 'evolution', system: 'evo' },
+  rag: { track: 'static', system: 'rag' },
+};
+
+const SPLIT = 'cr_test';
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Reads one method's figure, or null where the file lacks it: results.json is the pipeline's output and may be
+ * rewritten with another layout, which must cost the hint and not the app.
+ */
+export function measuredEm(data: unknown, method: Method): MeasuredEm | null {
+  const { track, system } = SOURCE[method];
+  const root = track === 'static' ? data : field(data, 'evolution');
+  const split = field(field(root, 'splits'), SPLIT);
+  const mean = field(field(field(field(split, 'systems'), system), 'exact_match'), 'mean');
+  const tasks = field(split, 'tasks');
+  const repositories = field(split, 'repositories');
+  if (typeof mean !== 'number' || typeof tasks !== 'number' || typeof repositories !== 'number') return null;
+  return { em: 100 * mean, tasks, repositories, split: SPLIT };
+}
+
+/** The figures shipped with this build. */
+export function shippedEm(method: Method): MeasuredEm | null {
+  return measuredEm(results as unknown, method);
+}
