@@ -59,16 +59,28 @@ def normalize(text: str) -> str:
     return strip_trailing_punctuation(collapse_whitespace(text))
 
 
-def trim_prediction(prediction: str, reference: str) -> str:
-    """The over-generation rules (steps 1-4 of the module docstring), before normalisation."""
+def trim_prediction(prediction: str, reference: str, skip: str = "") -> str:
+    """The over-generation rules (steps 1-4 of the module docstring), before normalisation; `skip` names a rule
+    ("comma" or "first_word") left out, to count the hits that depend on it."""
     reference_lines = len(LINE_BREAK.split(reference))
     trimmed = "\n".join(LINE_BREAK.split(prediction)[:reference_lines])
-    if "," not in reference:
+    if "," not in reference and skip != "comma":
         trimmed = trimmed.split(",", 1)[0]
     trimmed = collapse_whitespace(trimmed)
-    if " " not in collapse_whitespace(reference):
+    if " " not in collapse_whitespace(reference) and skip != "first_word":
         trimmed = trimmed.split(" ", 1)[0]
     return trimmed
+
+
+def lenient_rules_needed(prediction: str, reference: str) -> tuple[str, ...]:
+    """For a lenient hit that is no strict hit, the trimming rules it depends on: "comma" and/or "first_word" when
+    dropping that rule alone loses the hit, "either" when each rule alone is enough. Empty otherwise."""
+    if not exact_match(prediction, reference) or strict_exact_match(prediction, reference):
+        return ()
+    target = normalize(reference)
+    needed = tuple(rule for rule in ("comma", "first_word")
+                   if normalize(trim_prediction(prediction, reference, skip=rule)) != target)
+    return needed or ("either",)
 
 
 def comparable_pair(prediction: str, reference: str) -> tuple[str, str]:

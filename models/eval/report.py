@@ -61,14 +61,56 @@ def paired_rows(split: dict[str, Any]) -> list[str]:
     ref = reference_of(split)
     label = LABELS.get(ref, ref).strip("*")
     rows = [f"| {label} minus | EM difference (points) [95% CI] | one-sided p ({label} not better) | "
-            "EditSim difference [95% CI] |", "|---|---|---|---|"]
+            "strict EM difference [95% CI] | p | EditSim difference [95% CI] |", "|---|---|---|---|---|---|"]
     for name in ORDER:
         comp = split.get(f"paired_vs_{ref}", {}).get(name)
         if comp is None:
             continue
         em, es = comp["exact_match"], comp["edit_sim"]
+        st = comp.get("strict_exact_match")
+        strict = "- | -" if st is None else \
+            f"{pct(st['difference'])} [{pct(st['low'])}, {pct(st['high'])}] | {st['p_value']:.4f}"
         rows.append(f"| {LABELS[name]} | {pct(em['difference'])} [{pct(em['low'])}, {pct(em['high'])}] | "
-                    f"{em['p_value']:.4f} | {pct(es['difference'])} [{pct(es['low'])}, {pct(es['high'])}] |")
+                    f"{em['p_value']:.4f} | {strict} | {pct(es['difference'])} [{pct(es['low'])}, {pct(es['high'])}] |")
+    return rows
+
+
+def comparison_lines(comparisons: dict[str, Any]) -> list[str]:
+    """The primary comparison fixed in advance, then every other paired test with its Holm-adjusted p."""
+    d = comparisons["primary_definition"]
+    primary = comparisons.get("primary")
+    lines = ["## Primary comparison and the corrected family", "",
+             f"Fixed in advance: {LABELS.get(d['system'], d['system']).strip('*')} minus "
+             f"{LABELS.get(d['against'], d['against'])}, {d['split'].replace('_', ' ').upper()}, "
+             f"{d['measure'].replace('_', ' ')}, one-sided at {comparisons['alpha']}."]
+    if primary:
+        lines.append(f"Result: {pct(primary['difference'])} points [{pct(primary['low'])}, {pct(primary['high'])}], "
+                     f"p {primary['p_value']:.4f}: {'met' if primary['significant'] else 'not met'}.")
+    else:
+        lines.append("Not scored in this run (both systems are needed).")
+    lines += ["", "Every other paired comparison, Holm-adjusted over the "
+              f"{len(comparisons['holm'])} of them:", "",
+              "| split | system minus | measure | difference (points) [95% CI] | p | p (Holm) | significant |",
+              "|---|---|---|---|---|---|---|"]
+    for r in comparisons["holm"]:
+        lines.append(f"| {r['split'].replace('_', ' ').upper()} | {LABELS.get(r['system'], r['system']).strip('*')} "
+                     f"minus {LABELS.get(r['against'], r['against'])} | {r['measure'].replace('_', ' ')} | "
+                     f"{pct(r['difference'])} [{pct(r['low'])}, {pct(r['high'])}] | {r['p_value']:.4f} | "
+                     f"{r['p_holm']:.4f} | {'yes' if r['significant'] else 'no'} |")
+    return lines + [""]
+
+
+def lenient_rows(split: dict[str, Any]) -> list[str]:
+    """How many exact matches of each system exist only under the paper's lenient trimming, and by which rule."""
+    rows = ["| System | EM % | strict EM % | lenient-only hits | need the comma cut | need the first word | "
+            "either rule |", "|---|---|---|---|---|---|---|"]
+    for name in ORDER + ("evo",):
+        s = split["systems"].get(name)
+        if s is None or "lenient_only_hits" not in s:
+            continue
+        h = s["lenient_only_hits"]
+        rows.append(f"| {LABELS[name]} | {pct(s['exact_match']['mean'])} | {pct(s['strict_exact_match']['mean'])} | "
+                    f"{h['total']} | {h['comma']} | {h['first_word']} | {h['either']} |")
     return rows
 
 
@@ -183,6 +225,13 @@ def render(results: dict[str, Any]) -> str:
         ref = LABELS.get(reference_of(splits[split]), "").strip("*")
         lines += [f"## Paired bootstrap on {split.replace('_', ' ').upper()}: {ref} minus each system", "",
                   *paired_rows(splits[split]), ""]
+    if results.get("comparisons"):
+        lines += comparison_lines(results["comparisons"])
+    for split in present:
+        lines += [f"## Lenient and strict exact match, {split.replace('_', ' ').upper()}", "",
+                  "The paper's exact match trims the prediction (first word for a one-word reference, cut at a comma "
+                  "when the reference has none); the strict one does not. Hits that exist only under the lenient "
+                  "trimming, by the rule they need:", "", *lenient_rows(splits[split]), ""]
     for split in present:
         lines += [f"## Exact match (%) by assertion kind, {split.replace('_', ' ').upper()}", "",
                   *kind_rows(splits[split]), ""]

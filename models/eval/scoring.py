@@ -13,7 +13,7 @@ from typing import Any
 from models.data.bench import TaskRecord
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
-from .metric import score, strict_exact_match
+from .metric import lenient_rules_needed, score, strict_exact_match
 
 
 def task_scores(texts: dict[str, str], tasks: list[TaskRecord]) -> tuple[list[float], list[float]]:
@@ -33,13 +33,18 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
     scores = {name: task_scores(texts, tasks) for name, texts in systems.items()}
     repos = [str(t["repo"]) for t in tasks]
     kinds = sorted({str(t["kind"]) for t in tasks})
+    strict_scores = {name: [1.0 if strict_exact_match(texts[str(t["id"])], str(t["target"])) else 0.0 for t in tasks]
+                     for name, texts in systems.items()}
     for name, (em, es) in scores.items():
         by_kind = {}
         for kind in kinds:
             rows = [i for i, t in enumerate(tasks) if t["kind"] == kind]
             by_kind[kind] = {"tasks": len(rows), "exact_match": sum(em[i] for i in rows) / len(rows)}
-        strict = [1.0 if strict_exact_match(systems[name][str(t["id"])], str(t["target"])) else 0.0 for t in tasks]
+        strict = strict_scores[name]
+        rules = [r for t in tasks for r in lenient_rules_needed(systems[name][str(t["id"])], str(t["target"]))]
         per_system[name] = {"exact_match": asdict(clustered_interval(em, repos, samples, seed)),
+                            "lenient_only_hits": {"total": int(sum(em) - sum(strict)),
+                                                  **{k: rules.count(k) for k in ("comma", "first_word", "either")}},
                             "strict_exact_match": asdict(clustered_interval(strict, repos, samples, seed)),
                             "edit_sim": asdict(clustered_interval(es, repos, samples, seed)), "by_kind": by_kind}
     paired = {}
@@ -48,6 +53,8 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
             if name != reference:
                 paired[name] = {
                     "exact_match": asdict(clustered_paired_bootstrap(scores[reference][0], em, repos, samples, seed)),
+                    "strict_exact_match": asdict(clustered_paired_bootstrap(
+                        strict_scores[reference], strict_scores[name], repos, samples, seed)),
                     "edit_sim": asdict(clustered_paired_bootstrap(scores[reference][1], es, repos, samples, seed))}
     return {"tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "systems": per_system,
             "paired_vs_" + reference: paired}

@@ -40,6 +40,7 @@ from models.static.trainer import train_adapter
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict
 from .prediction_cache import cache_key, cached, file_sha256
+from .comparisons import comparison_family
 from .report import write_report
 from .scoring import summarize_split
 
@@ -208,6 +209,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
             texts, flat(per_repo_tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
         all_predictions["ir_test_per_repo_sample"] = preds
     session.tokens.flush()
+    results["comparisons"] = comparison_family(results["splits"])
     results["costs"] = costs(all_predictions, embed_seconds, adapters, session)
     return results
 

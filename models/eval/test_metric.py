@@ -39,3 +39,12 @@ def test_edit_sim_is_difflib_ratio_of_the_compared_strings() -> None:
     p, r = comparable_pair("Version(1,2), 'x')", "Version(1, 2)")
     assert score("Version(1,2), 'x')", "Version(1, 2)").edit_sim == difflib.SequenceMatcher(None, p, r).ratio()
     assert score("", "").edit_sim == 1.0
+
+
+def test_lenient_hits_are_attributed_to_the_rule_they_need() -> None:
+    from models.eval.metric import lenient_rules_needed
+    assert lenient_rules_needed("1 + x", "1") == ("first_word",)
+    assert lenient_rules_needed("None,0", "None") == ("comma",)
+    assert lenient_rules_needed("5, 6", "5") == ("either",)        # either the comma cut or the first word suffices
+    assert lenient_rules_needed("5", "5") == ()                    # a strict hit depends on nothing
+    assert lenient_rules_needed("6 + 1", "5") == ()                # a miss depends on nothing

@@ -1,0 +1,50 @@
+"""One primary comparison fixed in advance, the rest Holm-corrected.
+
+The primary question of the static track is whether Code2LoRA-Static beats the single shared LoRA on repositories
+it never saw: CR test, strict exact match, paired over repositories. It is tested at 0.05 on its own. Every other
+paired comparison a report prints is one of a family whose one-sided p-values get Holm's step-down adjustment, so
+that reading many tables does not turn a 5% chance into a finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PRIMARY = {"split": "cr_test", "system": "static", "against": "single", "measure": "strict_exact_match"}
+ALPHA = 0.05
+
+
+def holm(p_values: list[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values, in the input order (monotone in the sorted order, capped at 1)."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [0.0] * len(p_values)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def comparison_family(splits: dict[str, Any]) -> dict[str, Any]:
+    """The primary comparison (if both systems were scored) and every other paired comparison, Holm-adjusted."""
+    primary: dict[str, Any] | None = None
+    family: list[dict[str, Any]] = []
+    for split_name, split in splits.items():
+        for key, comps in split.items():
+            if not key.startswith("paired_vs_"):
+                continue
+            reference = key[len("paired_vs_"):]
+            for system, measures in comps.items():
+                for measure in ("exact_match", "strict_exact_match"):
+                    if measure not in measures:
+                        continue
+                    row = {"split": split_name, "system": reference, "against": system, "measure": measure,
+                           **measures[measure]}
+                    if all(row[k] == v for k, v in PRIMARY.items()):
+                        primary = row | {"significant": row["p_value"] < ALPHA}
+                    else:
+                        family.append(row)
+    for row, p in zip(family, holm([r["p_value"] for r in family])):
+        row["p_holm"] = p
+        row["significant"] = p < ALPHA
+    return {"primary_definition": PRIMARY, "alpha": ALPHA, "primary": primary, "holm": family}
