@@ -88,7 +88,7 @@ test('the Backend check runs a fixture graph on WebGPU and WASM and the outputs 
   console.log(`# tiny on WebGPU + WASM in ${Date.now() - checkStarted} ms (${timings}): ${await comparison.textContent()}`);
   const diff = Number(await comparison.getAttribute('data-max-abs-diff'));
   assert.ok(Number.isFinite(diff) && diff < 1e-3, `max abs difference ${diff}`);
-  assert.match((await comparison.textContent()) ?? '', /WebGPU and WASM agree/);
+  assert.match((await comparison.textContent()) ?? '', /^WebGPU and WASM agree: /);
   const table = page.getByRole('table', { name: 'Outputs of tiny' });
   assert.equal(await table.getByRole('row').count(), 3); // header, y, probs
   assert.deepEqual(errors, []);
@@ -174,7 +174,8 @@ test('verified model files load again with their server gone (offline cache, re-
   await page.getByRole('button', { name: 'Run on both backends' }).click();
   const comparison = page.getByRole('status', { name: 'Backend comparison' });
   await comparison.waitFor({ timeout: 300_000 });
-  assert.match((await comparison.textContent()) ?? '', /agree/);
+  // Anchored: /agree/ alone also matched "WebGPU and WASM disagree".
+  assert.match((await comparison.textContent()) ?? '', /^WebGPU and WASM agree: /);
   await page.close();
 });
 
@@ -189,7 +190,7 @@ test('when the GPU process dies the worker reports the lost device and carries o
     await page.getByRole('button', { name: 'Load manifest' }).click();
     await page.getByRole('button', { name: 'Run on both backends' }).click();
     const comparison = page.getByRole('status', { name: 'Backend comparison' });
-    await comparison.filter({ hasText: 'agree' }).waitFor({ timeout: 300_000 });
+    await comparison.filter({ hasText: /^WebGPU and WASM agree: / }).waitFor({ timeout: 300_000 });
 
     const cdp = await own.newBrowserCDPSession();
     await cdp.send('Browser.crashGpuProcess');

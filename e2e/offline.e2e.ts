@@ -2,8 +2,8 @@
  * Issue 8's offline start in real Chromium: the app is loaded once with the network on, its service worker
  * takes control (app shell, workers, .wasm and demo bundle precached; the model files kept in the engine's
  * verified store), then the browser goes offline and the app server is shut down. A reload still starts the
- * app, the bundled demo opens with its file tree, the engine gets to its Backend and Adapter status, and an
- * assertion is completed.
+ * app, the bundled demo opens with its file tree, the engine gets to its Backend and Adapter status, an
+ * assertion is completed, and a clone says that the browser is offline.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -99,9 +99,25 @@ test('offline: an assertion of the demo is completed', async () => {
   await page.getByRole('list', { name: 'Assertions' }).getByRole('button').first().click();
   const row = page.getByRole('table', { name: 'Completions by method' }).locator('tr[data-method="base"]');
   try {
-    // The prompt-token cell fills in when the completion has run.
-    await row.locator('td').nth(2).filter({ hasText: /\d/ }).waitFor({ timeout: 300_000 });
+    // Finished one way or the other; then it must have finished with a completion, not an error.
+    await row.and(page.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: 300_000 });
   } finally {
     await screenshot(page, 'offline-completion');
   }
+  assert.equal(await row.getAttribute('data-status'), 'done', `the base row: ${await row.innerText()}`);
+  assert.match(await row.locator('td').nth(2).innerText(), /^\d+$/, 'its prompt size is shown');
+  assert.ok(Number(await row.locator('td').nth(2).innerText()) > 0);
+  const ghost = page.locator('.cm-ghost-text');
+  assert.equal(await ghost.count(), 1, 'the completion is shown as ghost text');
+  assert.ok(((await ghost.textContent()) ?? '').length > 0);
+});
+
+test('offline: a clone says the browser is offline and what still works', async () => {
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByLabel('Repository URL').fill('https://github.com/owner/repo');
+  await page.getByRole('button', { name: 'Clone', exact: true }).click();
+  const alert = page.locator('[role="alert"][data-error-code="offline"]');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /This browser is offline: reconnect and try again/);
+  await screenshot(page, 'offline-clone');
 });

@@ -9,10 +9,13 @@ import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { startGitServer, type GitServer } from './support/git-server.ts';
 import { makeFixtureRoot, SMALL_PYTHON_REPO } from './support/fixture-repos.ts';
+import { makeBareRepo } from '../src/git/testing/fixture-repos.ts';
 import { screenshot } from './support/screenshots.ts';
 
 /** A literal private address placed on the allowlist, to prove the address check stands on its own. */
 const PRIVATE_HOST = '10.20.30.40';
+/** On the allowlist too; the .invalid top-level domain never resolves (RFC 6761), so DNS fails at once. */
+const UNRESOLVABLE_HOST = 'no-such-host.invalid';
 
 let browser: Browser;
 let app: AppServer;
@@ -21,8 +24,10 @@ let fixtureRoot: string;
 
 before(async () => {
   fixtureRoot = makeFixtureRoot('spans', SMALL_PYTHON_REPO);
+  // A repository of its own for the cancelled clone, so "nothing kept" cannot be hidden by the kept 'spans'.
+  makeBareRepo(fixtureRoot, 'halfway', SMALL_PYTHON_REPO);
   git = await startGitServer({ root: fixtureRoot });
-  app = await startAppServer({ CODE2LORA_PROXY_ALLOW_HOSTS: PRIVATE_HOST });
+  app = await startAppServer({ CODE2LORA_PROXY_ALLOW_HOSTS: `${PRIVATE_HOST},${UNRESOLVABLE_HOST}` });
   browser = await launchBrowser();
 });
 
@@ -116,12 +121,45 @@ describe('repository flows', () => {
     const page = await context.newPage();
     await openStartScreen(page);
     git.setFault({ kind: 'hold', afterBytes: 200 });
-    await cloneUrl(page, `${git.url}/spans.git`);
-    await page.getByRole('group', { name: /^Clone:/ }).waitFor();
-    await screenshot(page, 'clone-in-progress');
-    await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 5000 });
-    await page.getByText('Clone cancelled').waitFor();
-    git.setFault(null);
+    try {
+      await cloneUrl(page, `${git.url}/halfway.git`);
+      await page.getByRole('group', { name: /^Clone:/ }).waitFor();
+      await screenshot(page, 'clone-in-progress');
+      await page.getByRole('button', { name: 'Cancel' }).click({ timeout: 5000 });
+      await page.getByText('Clone cancelled').waitFor();
+    } finally {
+      // Reset whatever happened above: a held server would stall every later test.
+      git.setFault(null);
+    }
+    // After a reload the kept list (which has 'spans' from the first test) has no 'halfway'.
+    await openStartScreen(page);
+    const kept = page.getByRole('list', { name: 'Kept repositories' });
+    await kept.getByRole('listitem').filter({ hasText: 'spans' }).first().waitFor();
+    assert.equal(await kept.getByRole('listitem').filter({ hasText: 'halfway' }).count(), 0, 'the cancelled clone was not kept');
+    await page.close();
+  });
+
+  test('a 10,000-character URL gets a short error line that fits the page', async () => {
+    const page = await context.newPage();
+    await openStartScreen(page);
+    await cloneUrl(page, `https://github.com/${'a'.repeat(10_000)}`);
+    const alert = page.locator('[role="alert"][data-error-code="bad-url"]');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.ok(text.length < 400, `the error quotes a short part of the URL (${text.length} characters)`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const viewport = page.viewportSize()?.width ?? 1280;
+    assert.ok(width <= viewport, `the page is ${width} px wide in a ${viewport} px window`);
+    await page.close();
+  });
+
+  test('a host name that does not resolve: the UI says what to check', async () => {
+    const page = await context.newPage();
+    await openStartScreen(page);
+    await cloneUrl(page, `https://${UNRESOLVABLE_HOST}/owner/repo.git`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 60_000 });
+    assert.match(await alert.innerText(), /could not be found: check the address for a typo/);
     await page.close();
   });
 

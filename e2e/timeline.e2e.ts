@@ -3,8 +3,8 @@
  * starts at the oldest commit with z_0, each step moves the Evo adapter (norms, cosine, the chart grows) except a
  * commit without production changes, pinned assertions are completed with each step's adapter, going back shows the
  * kept states and completions with no new work, Play and the keys step, and the Code tab's Evo mode uses the
- * timeline's step. With a model set without the Evo graphs, Evo is shown as unavailable with the reason. A local
- * import (no history) shows Evo disabled with its reason.
+ * timeline's step (the same adapter). A local import (no history) shows Evo disabled with its reason, and "Run all
+ * methods" marks the Evo row unavailable in one word.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,7 +68,7 @@ async function blur(): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
-test('the Evo timeline steps the demo history: the adapter and the view move, going back is kept', async (t) => {
+test('the Evo timeline steps the demo history: the adapter and the view move, going back is kept', async () => {
   await page.goto(app.url);
   await page.locator('.app[data-ready="true"]').waitFor();
   await page.getByRole('button', { name: /Open demo: unitkit/ }).click();
@@ -88,19 +88,9 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   assert.equal(total, 18, 'the demo history');
   assert.equal(await position().textContent(), `1 / ${total}`, 'the timeline starts at the oldest commit');
 
-  if (!hasEvoGraphs) {
-    // A model set without Evo: the timeline and the mode switch say so; the rest needs the graphs.
-    const alert = page.locator('.timeline [role="alert"][data-error-code="unknown-model"]');
-    await alert.waitFor({ timeout: 600_000 });
-    assert.match(await alert.innerText(), /Evo graphs/);
-    await screenshot(page, 'timeline-no-evo');
-    await page.getByRole('tab', { name: 'Code' }).click();
-    assert.ok(await evoRadio.isDisabled(), 'Evo is disabled');
-    assert.match(await page.locator('#evo-mode-note').innerText(), /unavailable: .*Evo graphs/);
-    await screenshot(page, 'code-no-evo');
-    t.skip('this model set has no Evo graphs (public/models/evo_*.onnx)');
-    return;
-  }
+  // The shipped model set has the Evo graphs: without them this test must fail, not skip (a manifest that lost
+  // them would otherwise pass unnoticed).
+  assert.ok(hasEvoGraphs, 'public/models/manifest.json lists the Evo graphs');
 
   // Step 1: z_0 from the oldest commit's snapshot, pinned assertions completed with it.
   await movement().filter({ hasText: /Initial state/ }).waitFor({ timeout: 600_000 });
@@ -140,6 +130,12 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   assert.equal(await normPoints(), total, 'a point per commit');
   assert.notEqual(await norms(), snapshots[3].norms);
   const changed = await pinned().locator('tr[data-change="changed"]').count();
+  // The cosine chart's range is printed with the decimals that tell it from 1 (it read "1.0000 – 1.0000").
+  const range = await page.locator('.sparkline', { has: page.getByRole('img', { name: /^Cosine to the previous state/ }) })
+    .locator('.sparkline-label .muted').innerText();
+  const low = Number(/^(-?[\d.]+) – /.exec(range)?.[1]);
+  assert.ok(low < 1, `the cosine range's low end reads below 1: ${range}`);
+  assert.doesNotMatch(range, /^1\.0000 – 1\.0000$/);
   console.log(`pinned at the newest commit: ${JSON.stringify(newestPins)}; ${changed} changed since the commit before`);
   await screenshot(page, 'timeline-evo');
 
@@ -152,9 +148,12 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
     assert.deepEqual(await pinned().locator('tbody td:nth-child(3)').allInnerTexts(), snapshots[step]?.pins);
   }
 
-  // Play steps on by itself; Space pauses.
+  // Play steps on by itself; Space pauses. Play and Pause take the same width: the slider does not move.
+  const slider = page.getByRole('slider', { name: 'Commit' });
+  const sliderX = (await slider.boundingBox())?.x;
   await page.keyboard.press(' ');
   await page.getByRole('button', { name: 'Pause' }).waitFor();
+  assert.equal((await slider.boundingBox())?.x, sliderX, 'the slider stays where it was when Play turns to Pause');
   await at(5, total);
   await page.keyboard.press(' ');
   await page.getByRole('button', { name: 'Play' }).waitFor();
@@ -163,6 +162,8 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   await screenshot(page, 'timeline-evo-played');
 
   // The Code tab's Evo mode completes with the adapter of the timeline's step.
+  const stepAdapter = await page.locator('.step').getAttribute('data-adapter');
+  assert.ok(stepAdapter, 'the step shows its adapter');
   await page.getByRole('tab', { name: 'Code' }).click();
   assert.ok(await evoRadio.isEnabled());
   assert.match(await page.locator('#evo-mode-note').innerText(), new RegExp(`commit ${paused} / ${total}`));
@@ -174,6 +175,7 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
     console.log(`evo row: ${await evoRow.innerText()}`);
     throw e;
   });
+  assert.equal(await evoRow.getAttribute('data-adapter'), stepAdapter, 'Evo completed with the adapter of the timeline\'s step');
   await screenshot(page, 'code-evo');
 });
 
@@ -201,6 +203,25 @@ test('a local import has no history: Evo is disabled with the reason', async () 
   assert.match(reason, /local folder or zip import has no history/);
   assert.equal(await evoRadio.getAttribute('aria-describedby'), 'evo-mode-note', 'the reason is the radio\'s description');
   await screenshot(page, 'code-local-import');
+
+  // "Run all methods": the Evo row says "unavailable", not the paragraph under the mode switch, and the table
+  // stays inside the side panel.
+  await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'test_core.py' }).click();
+  await page.getByRole('list', { name: 'Assertions' }).getByRole('button', { name: /^L\d+/ }).first().click();
+  await page.getByRole('status', { name: 'Adapter' }).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Run all methods here' }).click();
+  const table = page.getByRole('table', { name: 'Completions by method' });
+  const evoRow = table.locator('tr[data-method="evo"][data-status="failed"]');
+  await evoRow.waitFor({ timeout: 900_000 });
+  assert.equal((await evoRow.locator('td').first().innerText()).trim(), 'unavailable');
+  const fits = await page.evaluate(() => {
+    const side = document.querySelector('.side');
+    const t = document.querySelector('table[aria-label="Completions by method"]');
+    return side && t ? t.getBoundingClientRect().right <= side.getBoundingClientRect().right + 0.5 : false;
+  });
+  assert.ok(fits, 'the compare table fits the side panel');
+  await screenshot(page, 'compare-local-import');
+
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await position().filter({ hasText: '1 / 1' }).waitFor({ timeout: 120_000 });
   assert.match(await page.getByRole('note', { name: 'Evo availability' }).innerText(), /no history/);

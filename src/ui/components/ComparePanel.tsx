@@ -44,7 +44,7 @@ export function ComparePanel({ prefix }: { prefix: string | null }): ReactElemen
             const c = completions[m];
             const em = c?.status === 'done' && task ? exactMatch(c.text, task.target) : null;
             return (
-              <tr key={m} data-method={m} data-status={c?.status ?? 'idle'}>
+              <tr key={m} data-method={m} data-status={c?.status ?? 'idle'} data-adapter={c?.adapterId}>
                 <th scope="row">{METHOD_LABEL[m]}</th>
                 <td className="completion"><CompletionCell c={c} /></td>
                 <td>{em === null ? '' : em ? 'yes' : 'no'}</td>

@@ -49,6 +49,8 @@ export function CompletionEditor({ path, text, onPrefix }: Props): ReactElement 
       ...(path.endsWith('.py') ? [python()] : []),
       EditorView.lineWrapping,
       ghostText(),
+      // The editable area itself needs a name for screen readers; the keys line describes it.
+      EditorView.contentAttributes.of({ 'aria-label': `Code of ${path}`, 'aria-describedby': 'editor-keys' }),
       Prec.highest(keymap.of([{ key: 'Ctrl-Space', run: completeHere }])),
     ];
   }, [path, onPrefix]);
@@ -82,7 +84,7 @@ export function CompletionEditor({ path, text, onPrefix }: Props): ReactElement 
   }, [completion?.text]);
 
   return (
-    <div className="code-view" role="group" aria-label={`Editor: ${path}`} aria-describedby="editor-keys">
+    <div className="code-view" role="group" aria-label={`Editor: ${path}`}>
       <p id="editor-keys" className="muted editor-keys">
         Tab accepts a suggestion · Escape dismisses it · Ctrl-Space completes at the cursor · with no suggestion, Tab leaves the editor
       </p>

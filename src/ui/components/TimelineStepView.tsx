@@ -26,7 +26,7 @@ export function TimelineStepView({ step, previous, index, note }: {
 }): ReactElement {
   const changed = step.productionChanges;
   return (
-    <div className="step" aria-label="Commit at this step">
+    <div className="step" aria-label="Commit at this step" data-adapter={step.evo?.id}>
       <p className="commit-line">
         <code>{step.commit.oid.slice(0, 10)}</code> <strong>{step.commit.message.split('\n')[0]}</strong>{' '}
         <span className="muted">{step.commit.author}, {formatDate(step.commit.timestamp)}</span>

@@ -7,20 +7,16 @@ import { describeError, type UserError } from '../errors.ts';
 import { evoAdapterId, evoBlockReason } from './evoAvailability.ts';
 import type { AppState } from './index.ts';
 
-export const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
-
-export const METHOD_LABEL: Record<Method, string> = {
-  base: 'Base model',
-  static: 'Code2LoRA-Static',
-  evo: 'Code2LoRA-Evo',
-  rag: 'RAG (k=3)',
-};
+// In a module of their own so that Node code (the e2e tests) can list them without loading the store.
+export { METHODS, METHOD_LABEL } from '../methods.ts';
 
 export interface MethodCompletion {
   status: 'running' | 'done' | 'failed';
   text: string;
   result: CompletionResult | null;
   error: UserError | null;
+  /** The adapter the completion ran with (Static or Evo), so the UI and the tests can tell which state was used. */
+  adapterId?: string;
 }
 
 export interface CompletionSlice {
@@ -78,7 +74,8 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
         }));
         continue;
       }
-      set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text: '', result: null, error: null } } }));
+      const used = adapterId ? { adapterId } : {};
+      set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text: '', result: null, error: null, ...used } } }));
       // The streamed text comes over its own message port, so a last update can arrive after the result: it is dropped.
       let settled = false;
       try {
@@ -90,11 +87,11 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
             ...(method === 'rag' ? { ragFiles: get().production } : {}),
           },
           (text) => {
-            if (!settled) set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null } } }));
+            if (!settled) set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null, ...used } } }));
           },
         );
         settled = true;
-        set((s) => ({ completions: { ...s.completions, [method]: { status: 'done', text: result.text, result, error: null } } }));
+        set((s) => ({ completions: { ...s.completions, [method]: { status: 'done', text: result.text, result, error: null, ...used } } }));
       } catch (e) {
         settled = true;
         set((s) => ({ completions: { ...s.completions, [method]: { status: 'failed', text: '', result: null, error: describeError(e) } } }));

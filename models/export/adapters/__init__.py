@@ -1,0 +1,1 @@
+"""The repository's adapter as files other tools load: a llama.cpp GGUF LoRA and a PEFT safetensors folder."""
