@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from models.lm.loss import causal_lm_loss
+from models.lm.loss import IGNORE, target_loss
 from models.lm.model import CodeLM
 from models.lm.runtime import autocast
 from models.lm.schedule import cosine_lr, horizon_for_deadline
@@ -47,10 +47,10 @@ def task_loss(lora: LoraWeightsT, lm: CodeLM, batch: list[Example], pad: int, ma
               reduction: str = "mean") -> tuple[Tensor, int]:
     ids, labels = training_batch([(e.prompt, e.target) for e in batch], pad, max_target)
     with autocast():
-        logits, _ = lm(ids, lora=lora)
-        loss = causal_lm_loss(logits, labels, reduction=reduction)
-    tokens = int((labels[:, 1:] != -100).sum())
-    return (loss.sum() if reduction == "none" else loss), tokens
+        hidden, _ = lm.hidden_states(ids, lora=lora)
+        loss = target_loss(lm.logits, hidden, labels, reduction)
+    tokens = int((labels[:, 1:] != IGNORE).sum())
+    return loss, tokens
 
 
 def states_along(model: EvoHypernet, seq: EvoSequence, upto: int, start_state: Optional[Tensor] = None,

@@ -24,7 +24,7 @@ from torch import Tensor, nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DistributedSampler
 
-from models.lm.loss import causal_lm_loss
+from models.lm.loss import IGNORE, target_loss
 from models.lm.model import CodeLM
 from models.lm.runtime import Distributed, autocast
 from models.lm.schedule import cosine_lr, horizon_for_deadline
@@ -64,10 +64,11 @@ def adapter_loss(adapter: nn.Module, lm: CodeLM, embedding: Tensor, batch: list[
     ids, labels, embedding = ids.to(device), labels.to(device), embedding.to(device)
     with autocast(device):
         lora = adapter(embedding)
-        logits, _ = lm(ids, lora=lora)
-        loss = causal_lm_loss(logits, labels, reduction=reduction)
-    tokens = int((labels[:, 1:] != -100).sum())
-    return (loss.sum() if reduction == "none" else loss), tokens
+        hidden, _ = lm.hidden_states(ids, lora=lora)
+        loss = target_loss(lm.logits, hidden, labels, reduction)
+    tokens = int((labels[:, 1:] != IGNORE).sum())
+    return loss, tokens
+
 
 
 @torch.no_grad()
