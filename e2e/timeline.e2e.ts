@@ -183,7 +183,7 @@ test('a local import has no history: Evo is disabled with the reason', async () 
   const root = join(work, 'pairs');
   const files: Record<string, string> = {
     'pkg/core.py': 'def double(x):\n    return 2 * x\n',
-    'tests/test_core.py': 'from pkg.core import double\n\n\ndef test_double():\n    assert double(2) == 4\n',
+    'tests/test_core.py': 'from pkg.core import double\n\n\ndef test_double():\n    assert double(21) == 42\n',
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
