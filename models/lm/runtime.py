@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -35,9 +37,23 @@ def setup_distributed() -> Distributed:
     return Distributed(rank=int(os.environ.get("RANK", "0")), world_size=world_size)
 
 
+@lru_cache(maxsize=None)
+def cpu_has_native_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU multiplies bfloat16 in hardware (AVX-512 BF16 or AMX). Without it PyTorch emulates bf16
+    matmuls: measured here (an AMD EPYC without either), a bf16 matmul took 16 times as long as the float32 one."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    flags = {f for line in cpuinfo.splitlines() if line.startswith("flags") for f in line.split(":", 1)[1].split()}
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 def autocast(device: torch.device | str = "cpu") -> torch.autocast:
-    """bfloat16 autocast on the device the model runs on (CPU here; CUDA where a GPU is lent)."""
-    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
+    """bfloat16 autocast where it is fast (CUDA, or a CPU with native bf16); float32 elsewhere."""
+    kind = torch.device(device).type
+    return torch.autocast(kind, dtype=torch.bfloat16, enabled=kind == "cuda" or cpu_has_native_bf16())
 
 
 def resolve_device(name: str) -> torch.device:

@@ -27,3 +27,11 @@ def test_target_loss_equals_the_full_logits_loss() -> None:
     grad_ours = torch.autograd.grad(ours, lm.embed.weight)[0]
     assert torch.allclose(grad_ours, grad_full, atol=1e-6)
     assert float(full) > 0
+
+
+def test_bf16_autocast_only_where_the_cpu_has_it() -> None:
+    from models.lm.runtime import cpu_has_native_bf16
+    assert cpu_has_native_bf16("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n")
+    assert cpu_has_native_bf16("flags\t\t: fpu amx_bf16 amx_tile\n")
+    assert not cpu_has_native_bf16("flags\t\t: fpu sse2 avx2 avx512f avx512bw\n")
+    assert not cpu_has_native_bf16("")

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from models.lm.model import CodeLM
-from models.lm.runtime import autocast
+from models.lm.runtime import autocast, cpu_has_native_bf16
 
 from .config import EncoderConfig
 from .importance import chunk_windows, estimated_tokens, importance_weights, plan_chunks, prior_scores
@@ -42,8 +42,9 @@ class RepoEncoder:
         self.tokens = tokens
         self.config = config
         self.encoder_id = encoder_id
-        self.cache_dir = cache_dir / encoder_id
-        self.use_bf16 = use_bf16
+        self.use_bf16 = use_bf16 and cpu_has_native_bf16()
+        # Vectors computed in float32 differ from bf16 ones in the last digits: they are kept apart.
+        self.cache_dir = cache_dir / (encoder_id if self.use_bf16 else f"{encoder_id}-f32")
 
     def _cache_path(self, key: str) -> Path:
         return self.cache_dir / key[:2] / f"{key}.npy"
