@@ -35,11 +35,12 @@ import type { Method } from '../engine/completer/api.ts';
 import { Completer } from '../engine/completer/completer.ts';
 import { evaluateTasks, scoreTable, type EvalTask, type MethodScores } from '../engine/completer/evaluate.ts';
 import { missingEvoGraphs } from '../engine/completer/evo-graphs.ts';
-import { isGitRepository, repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
+import { describeSkipped, isGitRepository, noSkips, repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
 import { FsVectorCache } from '../engine/completer/vector-cache-fs.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
 import { evolutionTrack } from './eval-evolution.ts';
+import { repoPathProblem } from './repo-path.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
@@ -70,6 +71,8 @@ if (!values.repo) fail('--repo <path or git dir> is required');
 const track = values.track ?? 'static';
 if (!(track in DEFAULT_METHODS)) fail(`unknown track "${track}" (static or evolution)`);
 const repo = resolve(values.repo);
+const pathProblem = repoPathProblem(repo);
+if (pathProblem) fail(pathProblem);
 const methods = (values.methods ?? (DEFAULT_METHODS[track] as string)).split(',').filter(Boolean) as Method[];
 for (const m of methods) if (!METHODS.includes(m)) fail(`unknown method "${m}" (one of ${METHODS.join(', ')})`);
 const commitCount = Number(values.commits);
@@ -101,13 +104,21 @@ if (methods.includes('evo') && missingEvoGraphs(manifest).length > 0) {
 let report: Record<string, unknown>;
 let scores: MethodScores[];
 if (track === 'evolution') {
+  // What the window's last commit leaves out, and why (each step reads its own commit the same way).
+  const skippedAtHead = noSkips();
+  repositoryPythonFiles(repo, 'HEAD', skippedAtHead);
+  const skippedLine = describeSkipped(skippedAtHead);
+  if (skippedLine) console.error(`${name} at HEAD: ${skippedLine}`);
   const result = await evolutionTrack(completer, parser, { repo, name, commits: commitCount, methods, records, limit });
   const tasks = result.commits.reduce((n, c) => n + c.tasks, 0);
   if (tasks === 0) console.error(`${name}: no commit of the window adds or modifies an assertion (no tasks)`);
   scores = result.scores;
   report = { repo: name, track, tasks, ...result };
 } else {
-  const files = repositoryPythonFiles(repo);
+  const skipped = noSkips();
+  const files = repositoryPythonFiles(repo, undefined, skipped);
+  const skippedLine = describeSkipped(skipped);
+  if (skippedLine) console.error(`${name}: ${skippedLine}`);
   let tasks: EvalTask[];
   if (records) {
     tasks = records;
