@@ -28,13 +28,9 @@ def test_zero_lora_is_the_base_model() -> None:
     assert (nonzero - base).abs().max() > 1e-3
 
 
-def test_lora_matches_merged_weights() -> None:
-    model = tiny_model()
-    ids = torch.randint(0, TINY.vocab_size, (1, 8))
-    lora = random_lora(TINY, 0.3, torch.Generator().manual_seed(2))
-    adapted, _ = model(ids, lora=lora)
+def merged_logits(ids: torch.Tensor, lora: dict[str, tuple[torch.Tensor, torch.Tensor]], scale: float) -> torch.Tensor:
+    """The base model with scale * B A added to each target weight: what a LoRA must compute."""
     merged = tiny_model()
-    scale = TINY.lora_alpha / TINY.lora_rank
     with torch.no_grad():
         for module in merged.modules():
             target = getattr(module, "target", None)
@@ -42,14 +38,29 @@ def test_lora_matches_merged_weights() -> None:
                 a, b = lora[target]
                 module.weight += scale * b @ a
     reference, _ = merged(ids)
-    assert torch.allclose(adapted, reference, atol=1e-5)
+    return reference
+
+
+def test_lora_matches_merged_weights() -> None:
+    model = tiny_model()
+    ids = torch.randint(0, TINY.vocab_size, (1, 8))
+    lora = random_lora(TINY, 0.3, torch.Generator().manual_seed(2))
+    adapted, _ = model(ids, lora=lora)
+    assert torch.allclose(adapted, merged_logits(ids, lora, TINY.lora_alpha / TINY.lora_rank), atol=1e-5)
 
 
 def test_rank_is_read_from_the_tensors() -> None:
+    # A rank-3 adapter on a model configured for another rank: it is applied with alpha / 3, the rank its tensors
+    # have, not alpha / config.lora_rank (a shape check alone passed whatever scale was used).
+    assert TINY.lora_rank != 3
     model = tiny_model()
     ids = torch.randint(0, TINY.vocab_size, (1, 5))
-    logits, _ = model(ids, lora=random_lora(TINY, 0.3, torch.Generator().manual_seed(3), rank=3))
+    lora = random_lora(TINY, 0.3, torch.Generator().manual_seed(3), rank=3)
+    assert all(a.shape[0] == 3 and b.shape[1] == 3 for a, b in lora.values())
+    logits, _ = model(ids, lora=lora)
     assert logits.shape == (1, 5, TINY.vocab_size)
+    assert torch.allclose(logits, merged_logits(ids, lora, TINY.lora_alpha / 3), atol=1e-5)
+    assert not torch.allclose(logits, merged_logits(ids, lora, TINY.lora_alpha / TINY.lora_rank), atol=1e-3)
 
 
 def test_kv_cache_equals_full_forward() -> None:
