@@ -32,3 +32,26 @@ def test_primary_is_tested_alone_and_the_rest_adjusted() -> None:
     # 0.02 alone would pass at 0.05; as the second smallest of four it is tested at 0.05 / 3.
     assert family[("cr_test", "pretrained", "strict_exact_match")]["p_holm"] == pytest.approx(0.06)
     assert not family[("cr_test", "pretrained", "strict_exact_match")]["significant"]
+
+
+def test_bootstrap_interval_matches_the_normal_approximation() -> None:
+    import math
+
+    from models.eval.bootstrap import mean_interval
+    values = [1.0] * 120 + [0.0] * 280                 # p = 0.3, n = 400
+    half = 1.96 * math.sqrt(0.3 * 0.7 / 400)            # 0.0449
+    interval = mean_interval(values, 4000, 0)
+    assert interval.low == pytest.approx(0.3 - half, abs=0.008)
+    assert interval.high == pytest.approx(0.3 + half, abs=0.008)
+
+
+def test_pairing_finds_a_gain_that_separate_intervals_hide() -> None:
+    from models.eval.bootstrap import mean_interval, paired_bootstrap
+    b = [1.0 if i % 3 == 0 else 0.0 for i in range(400)]
+    a = list(b)
+    for i in range(1, 40, 3):                           # a also gets 13 tasks right that b misses
+        a[i] = 1.0
+    ia, ib = mean_interval(a, 2000, 0), mean_interval(b, 2000, 0)
+    assert ia.low < ib.high                             # the two intervals overlap: unpaired, no finding
+    paired = paired_bootstrap(a, b, 2000, 0)
+    assert paired.p_value < 0.001 and paired.low > 0    # on the same tasks the gain is certain
