@@ -23,7 +23,8 @@ score() {  # score <threads> <splits> <results-json> <results-md>
     --config models/configs/static_smollm2.json --train-config models/configs/static_train_smollm2.json \
     --eval-config models/configs/static_eval_smollm2.json --weights "models/weights/$BASE" \
     --methods single,static --baselines pretrained,rag --splits "$2" \
-    --predictions "models/.cache/static/predictions/$BASE" --results-json "$3" --results-md "$4"
+    --predictions "models/.cache/static/predictions/$BASE" --notes models/base/NOTES.md \
+    --results-json "$3" --results-md "$4"
 }
 tmp=$(mktemp -d)
 score 1 cr_test "$tmp/cr.json" "$tmp/cr.md" > "$tmp/cr.log" 2>&1 &

@@ -206,7 +206,7 @@ def evolution_lines(evolution: dict[str, Any]) -> list[str]:
     return lines + [""]
 
 
-def render(results: dict[str, Any]) -> str:
+def render(results: dict[str, Any], notes: Path = NOTES) -> str:
     splits = results["splits"]
     lines = ["# Results: Code2LoRA-Static and baselines on RepoPeftBench-Deb", "",
              "Written by `/usr/bin/python3 -m models.eval.static_eval` (models/eval/report.py); do not edit by hand.",
@@ -249,12 +249,12 @@ def render(results: dict[str, Any]) -> str:
     lines += ["## Cost", "", *cost_rows(results), "", "## Training runs scored here", "", *run_rows(results), ""]
     if results.get("evolution"):
         lines += evolution_lines(results["evolution"])
-    if NOTES.exists():
-        lines += [NOTES.read_text().strip(), ""]
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
     return "\n".join(lines)
 
 
-def write_report(results: dict[str, Any], md_path: Path, json_path: Path) -> None:
+def write_report(results: dict[str, Any], md_path: Path, json_path: Path, notes: Path = NOTES) -> None:
     json_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    md_path.write_text(render(results))
+    md_path.write_text(render(results, notes))
     print(f"wrote {md_path} and {json_path}", flush=True)

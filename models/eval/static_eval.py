@@ -41,7 +41,7 @@ from .memory_floor import memory_predictions
 from .predict import Predictions, predict
 from .prediction_cache import cache_key, cached, file_sha256
 from .comparisons import comparison_family
-from .report import write_report
+from .report import NOTES, write_report
 from .scoring import summarize_split
 
 def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
@@ -262,6 +262,7 @@ def main() -> None:
     parser.add_argument("--baselines", default="pretrained,rag", help="untrained systems to score")
     parser.add_argument("--splits", default="cr_test,ir_test")
     parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
+    parser.add_argument("--notes", type=Path, default=NOTES, help="the hand-written account appended to the report")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
@@ -278,7 +279,7 @@ def main() -> None:
         previous = json.loads(args.results_json.read_text())
         if previous.get("lm_id") == session.lm_id and "evolution" in previous:
             results["evolution"] = previous["evolution"]
-    write_report(results, args.results_md, args.results_json)
+    write_report(results, args.results_md, args.results_json, args.notes)
 
 
 def run_summary(checkpoint: Path) -> dict[str, Any]:
