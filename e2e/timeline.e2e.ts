@@ -119,6 +119,13 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   snapshots[3] = { norms: await norms(), pins: await pinnedTexts(false) };
   assert.notEqual(snapshots[3].norms, snapshots[2].norms, 'the norms moved');
   assert.equal(await normPoints(), 3, 'the chart grows');
+  // The cosine chart prints this step's cosine as the step does, and its range with the decimals that tell it
+  // from 1: a step moves it in the fifth decimal, and at four decimals the range read "1.0000 – 1.0000".
+  const cosineChart = page.getByRole('img', { name: /^Cosine to the previous state/ });
+  const stepCosine = /Cosine to the previous state: (-?[\d.]+)/.exec(await movement().innerText())?.[1];
+  assert.equal((await cosineChart.locator('circle title').allTextContents()).at(-1), `commit 3: ${stepCosine}`);
+  const range = await page.locator('.sparkline', { has: cosineChart }).locator('.sparkline-label .muted').innerText();
+  assert.equal(range, `${stepCosine} – 1.0000`, 'the range runs from this step\'s cosine to the kept step\'s 1');
   assert.match(await page.locator('.step').innerText(), /unitkit\/units\.py/);
 
   // The newest commit: every state on the way is computed; the pinned completions and what changed are shown.
@@ -130,13 +137,6 @@ test('the Evo timeline steps the demo history: the adapter and the view move, go
   assert.equal(await normPoints(), total, 'a point per commit');
   assert.notEqual(await norms(), snapshots[3].norms);
   const changed = await pinned().locator('tr[data-change="changed"]').count();
-  // The cosine chart's range is printed with the decimals that tell it from 1 (it read "1.0000 – 1.0000").
-  const range = await page.locator('.sparkline', { has: page.getByRole('img', { name: /^Cosine to the previous state/ }) })
-    .locator('.sparkline-label .muted').innerText();
-  const low = Number(/^(-?[\d.]+) – /.exec(range)?.[1]);
-  assert.ok(low < 1, `the cosine range's low end reads below 1: ${range}`);
-  assert.doesNotMatch(range, /^1\.0000 – 1\.0000$/);
-  console.log(`pinned at the newest commit: ${JSON.stringify(newestPins)}; ${changed} changed since the commit before`);
   await screenshot(page, 'timeline-evo');
 
   // Going back: the kept states and completions are shown at once, with nothing to compute.
