@@ -1,0 +1,44 @@
+"""The k assertions of a repository most like the one being completed (the floor's similarity, models/eval/memory_floor).
+
+A candidate is another assertion task of the same repository; it scores the Jaccard overlap of the words of the cut
+lines and of the test names. Ties go to the same file, then to the nearest line, then to the pool's order (so the
+top one is exactly what the floor copies). Leave-one-out sees every other assertion; `earlier_only` keeps to what
+precedes the cursor: other test files, and the lines above it in its own file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.data.bench import TaskRecord
+from models.eval.memory_floor import Signature, signature, visible
+
+
+@dataclass(frozen=True)
+class Recalled:
+    id: str
+    path: str
+    line: int
+    assertion: str      # the cut line without its indentation, then the target: `assert parse(v) == Version(1)`
+    target: str
+    score: float
+
+
+def similarity(query: Signature, other: Signature) -> float:
+    union = len(query.words | other.words)
+    return len(query.words & other.words) / union if union else 0.0
+
+
+def top_k(query: TaskRecord, pool: list[TaskRecord], k: int, earlier_only: bool = False) -> list[Recalled]:
+    q = signature(query)
+    ranked: list[tuple[tuple[float, int, int, int], TaskRecord, float]] = []
+    for order, task in enumerate(pool):
+        other = signature(task)
+        if not visible(q, other, earlier_only):
+            continue
+        score = similarity(q, other)
+        ranked.append(((score, int(other.path == q.path), -abs(other.line - q.line), -order), task, score))
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    return [Recalled(str(t["id"]), str(t["path"]), int(t["line"]),  # type: ignore[arg-type]
+                     str(t["prefix"]).rsplit("\n", 1)[-1].lstrip() + str(t["target"]), str(t["target"]), s)
+            for _, t, s in ranked[:k]]

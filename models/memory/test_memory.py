@@ -1,0 +1,39 @@
+"""The memory retriever ranks as the floor chooses, and the prompt keeps the prefix budget whole."""
+
+from __future__ import annotations
+
+from models.eval.memory_floor import memory_predictions
+from models.memory.prompt import HEADER, memory_block, memory_prompt
+from models.memory.retriever import top_k
+
+
+def task(i: int, name: str, line: str, target: str, path: str = "tests/test_a.py") -> dict[str, object]:
+    return {"id": f"t{i}", "path": path, "line": i, "target": target, "prefix": f"def {name}(self):\n    {line}"}
+
+
+TASKS = [task(1, "test_parse_version", "assert parse(v) == ", "Version(1)"),
+         task(2, "test_parse_version_again", "assert parse(w) == ", "Version(2)"),
+         task(3, "test_render", "assert render(x) == ", "'x'"),
+         task(9, "test_parse_version_too", "assert parse(u) == ", "Version(9)", "tests/test_b.py")]
+
+
+def test_the_top_match_is_what_the_floor_copies_in_both_settings() -> None:
+    for earlier_only in (False, True):
+        floor = memory_predictions(TASKS, TASKS, earlier_only)
+        for t in TASKS:
+            found = top_k(t, TASKS, 3, earlier_only)
+            assert (found[0].target if found else "") == floor[str(t["id"])]
+
+
+def test_ranking_and_what_each_setting_may_see() -> None:
+    ranked = top_k(TASKS[0], TASKS, 3)
+    assert [r.id for r in ranked] == ["t2", "t9", "t3"]            # same file first among equal scores
+    assert ranked[0].assertion == "assert parse(w) == Version(2)"
+    assert [r.id for r in top_k(TASKS[0], TASKS, 3, earlier_only=True)] == ["t9"]   # nothing above line 1 in a.py
+
+
+def test_memory_prompt_puts_the_best_line_last_and_keeps_the_prefix_budget() -> None:
+    block = memory_block(top_k(TASKS[0], TASKS, 2))
+    assert block == HEADER + "# assert parse(u) == Version(9)\n# assert parse(w) == Version(2)\n"
+    prompt = memory_prompt(list(range(100, 140)), [1, 2, 3, 4, 5], 32, max_block=3, eot=0)
+    assert prompt == [0, 3, 4, 5] + list(range(108, 140))
