@@ -12,8 +12,11 @@ NOTES = Path(__file__).resolve().parent / "NOTES.md"   # hand-written account of
 LABELS = {"memory": "Repository memory (non-neural floor)",
           "memory_earlier_only": "Repository memory, earlier assertions only", "pretrained": "Pretrained (no adapter)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
-          "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**"}
-ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "single", "per_repo", "static")
+          "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**",
+          "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
+          "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)"}
+ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "tests_memory", "tests_memory_earlier_only", "single",
+         "per_repo", "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
          "static": (63.8, 66.2)}
@@ -72,6 +75,16 @@ def paired_rows(split: dict[str, Any]) -> list[str]:
             f"{pct(st['difference'])} [{pct(st['low'])}, {pct(st['high'])}] | {st['p_value']:.4f}"
         rows.append(f"| {LABELS[name]} | {pct(em['difference'])} [{pct(em['low'])}, {pct(em['high'])}] | "
                     f"{em['p_value']:.4f} | {strict} | {pct(es['difference'])} [{pct(es['low'])}, {pct(es['high'])}] |")
+    return rows
+
+
+def memory_floor_rows(split: dict[str, Any]) -> list[str]:
+    rows = ["| system minus the floor it is paired with | EM points [95% CI] | one-sided p | strict EM points | p |",
+            "|---|---|---|---|---|"]
+    for name, comp in split.get("memory_vs_floor", {}).items():
+        em, st = comp["exact_match"], comp["strict_exact_match"]
+        rows.append(f"| {LABELS[name]} minus {LABELS[comp['against']]} | {pct(em['difference'])} [{pct(em['low'])}, "
+                    f"{pct(em['high'])}] | {em['p_value']:.4f} | {pct(st['difference'])} | {st['p_value']:.4f} |")
     return rows
 
 
@@ -225,6 +238,10 @@ def render(results: dict[str, Any], notes: Path = NOTES) -> str:
         ref = LABELS.get(reference_of(splits[split]), "").strip("*")
         lines += [f"## Paired bootstrap on {split.replace('_', ' ').upper()}: {ref} minus each system", "",
                   *paired_rows(splits[split]), ""]
+    for split in present:
+        if splits[split].get("memory_vs_floor"):
+            lines += [f"## The repository's tests in the prompt against the floor, {split.replace('_', ' ').upper()}", "",
+                      *memory_floor_rows(splits[split]), ""]
     if results.get("comparisons"):
         lines += comparison_lines(results["comparisons"])
     for split in present:

@@ -26,6 +26,8 @@ from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
 from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
+from models.memory.prompt import memory_block, memory_prompt
+from models.memory.retriever import top_k
 from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
@@ -44,13 +46,18 @@ from .comparisons import comparison_family
 from .report import NOTES, write_report
 from .scoring import summarize_split
 
+# Untrained systems that prompt the base with the repository's own assertions: name -> earlier_only.
+MEMORY_SYSTEMS = {"tests_memory": False, "tests_memory_earlier_only": True}
+
+
 def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
     return [t for repo in sorted(tasks) for t in tasks[repo]]
 
 
 class Evaluator:
     def __init__(self, session: Session, data: StaticData, ecfg: EvalConfig, adapters: dict[str, torch.nn.Module],
-                 cache_dir: Optional[Path] = None, adapter_sha256: Optional[dict[str, str]] = None):
+                 cache_dir: Optional[Path] = None, adapter_sha256: Optional[dict[str, str]] = None,
+                 bench_dir: Path = BENCH_DIR):
         self.session = session
         self.cache_dir = cache_dir
         self.adapter_sha256 = adapter_sha256 or {}
@@ -59,6 +66,8 @@ class Evaluator:
         self.adapters = adapters
         self.stops = stop_token_ids(session.tokens)
         self.retrievers: dict[str, Retriever] = {}
+        self.assertion_pools: dict[str, list[TaskRecord]] = {}
+        self.bench_dir = bench_dir
 
     def prefix_prompt(self, task: TaskRecord) -> list[int]:
         prefix, _ = self.session.tokens.task(task)
@@ -77,6 +86,17 @@ class Evaluator:
                                 self.ecfg.rag.max_share_of_budget, self.session.tokens.eot,
                                 self.session.config.prompt.length_quantum)
 
+    def memory_prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
+        """The prefix with the repository's most similar other assertions ahead of it (models/memory)."""
+        repo = str(task["repo"])
+        if repo not in self.assertion_pools:
+            self.assertion_pools[repo] = bench.static_tasks(repo, self.bench_dir)
+        recalled = top_k(task, self.assertion_pools[repo], self.ecfg.memory.k, earlier_only)
+        prefix, _ = self.session.tokens.task(task)
+        cfg = self.session.config.prompt
+        return memory_prompt(prefix, self.session.tokens.encode(memory_block(recalled)), cfg.prompt_budget,
+                             self.ecfg.memory.max_block_tokens, self.session.tokens.eot, cfg.length_quantum)
+
     def adapter_for(self, name: str):  # type: ignore[no-untyped-def]
         module = self.adapters[name]
 
@@ -93,7 +113,8 @@ class Evaluator:
             return out
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
                     "rag": self.ecfg.rag.__dict__ if system == "rag" else None,
-                    "encoder": self.session.config.encoder.__dict__ if system not in ("pretrained", "rag") else None}
+                    "memory": self.ecfg.memory.__dict__ if system in MEMORY_SYSTEMS else None,
+                    "encoder": self.session.config.encoder.__dict__ if system in self.adapters else None}
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
         out, reused = cached(self.cache_dir, key, lambda: self.decode(system, tasks))
@@ -108,6 +129,10 @@ class Evaluator:
         elif system == "rag":
             out = predict(system, self.session, tasks, None, self.rag_prompt, self.ecfg.max_new_tokens,
                           self.stops)
+        elif system in MEMORY_SYSTEMS:
+            earlier_only = MEMORY_SYSTEMS[system]
+            out = predict(system, self.session, tasks, None, lambda t: self.memory_prompt(t, earlier_only),
+                          self.ecfg.max_new_tokens, self.stops)
         else:
             out = predict(system, self.session, tasks, self.adapter_for(system), self.prefix_prompt,
                           self.ecfg.max_new_tokens, self.stops)
@@ -180,10 +205,10 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     else:
         data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
     evaluator = Evaluator(session, data, ecfg, adapters, predictions_dir / "cache",
-                          {name: file_sha256(path) for name, path in runs.items()})
+                          {name: file_sha256(path) for name, path in runs.items()}, bench_dir)
     systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
-        "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__}, "static": session.config.to_dict()}}
+        "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__, "memory": ecfg.memory.__dict__}, "static": session.config.to_dict()}}
     all_predictions: dict[str, dict[str, Predictions]] = {}
     for split in splits:
         tasks = data.tasks[split]

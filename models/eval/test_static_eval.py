@@ -74,13 +74,20 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
                       seed=0, rag=RagConfig(k=2, window_lines=4, chunk_tokens=16, max_share_of_budget=0.5),
                       per_repo_lora=PerRepoLoraConfig(repos=1, steps=2, tasks_per_step=4, lr=1e-3,
                                                     min_train_tasks=5, test_tasks=3))
-    results = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions")
+    baselines = ("pretrained", "rag", "tests_memory", "tests_memory_earlier_only")
+    results = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions", baselines)
     assert (tmp_path / "predictions" / "cr_test.jsonl").exists()
     results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
     cr = results["splits"]["cr_test"]
     assert cr["tasks"] == 5 and cr["repositories"] == 1
-    assert set(cr["systems"]) == {"pretrained", "rag", "single", "static", "memory", "memory_earlier_only"}
-    assert set(cr["paired_vs_static"]) == {"pretrained", "rag", "single", "memory", "memory_earlier_only"}
+    assert set(cr["systems"]) == {*baselines, "single", "static", "memory", "memory_earlier_only"}
+    assert set(cr["paired_vs_static"]) == {*baselines, "single", "memory", "memory_earlier_only"}
+    assert cr["memory_vs_floor"]["tests_memory"]["against"] == "memory"
+    assert cr["memory_vs_floor"]["tests_memory_earlier_only"]["against"] == "memory_earlier_only"
+    # The memory prompt is longer than the plain one by the recalled assertions.
+    assert results["costs"]["extra_prompt_tokens"]["tests_memory"] > 0
+    primary = results["comparisons"]["primary"]
+    assert (primary["system"], primary["against"], primary["measure"]) == ("static", "single", "strict_exact_match")
     assert results["splits"]["ir_test"]["tasks"] == 4
     sample = results["splits"]["ir_test_per_repo_sample"]
     assert "per_repo" in sample["systems"] and sample["repositories"] == 1
@@ -89,5 +96,6 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     write_report(results, md, js)
     text = md.read_text()
     assert "| **Code2LoRA-Static** |" in text and "63.8" in text and "Per-repository LoRA" in text
+    assert "tests in the prompt against the floor" in text and "Holm-adjusted" in text
     assert json.loads(js.read_text())["splits"]["cr_test"]["tasks"] == 5
     assert load_tasks(world.bench_dir, {"cr_test": 100}, 0).task_count("cr_test") == 12

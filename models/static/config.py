@@ -113,6 +113,13 @@ class PerRepoLoraConfig:
 
 
 @dataclass(frozen=True)
+class MemoryConfig:
+    """The repository's own assertions in the prompt (models/memory)."""
+    k: int = 3
+    max_block_tokens: int = 160
+
+
+@dataclass(frozen=True)
 class EvalConfig:
     cr_test_tasks_per_repo: int = 40
     ir_test_tasks_per_repo: int = 3
@@ -122,10 +129,12 @@ class EvalConfig:
     seed: int = 0
     rag: RagConfig = field(default_factory=RagConfig)
     per_repo_lora: PerRepoLoraConfig = field(default_factory=PerRepoLoraConfig)
+    memory: MemoryConfig = field(default_factory=MemoryConfig)
 
     @classmethod
     def load(cls, path: Path = CONFIGS_DIR / "static_eval.json") -> "EvalConfig":
         values = json.loads(path.read_text())
         rag = RagConfig(**values.pop("rag", {}))
         per_repo = PerRepoLoraConfig(**values.pop("per_repo_lora", {}))
-        return cls(rag=rag, per_repo_lora=per_repo, **values)
+        memory = MemoryConfig(**values.pop("memory", {}))
+        return cls(rag=rag, per_repo_lora=per_repo, memory=memory, **values)
