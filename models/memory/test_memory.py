@@ -37,3 +37,11 @@ def test_memory_prompt_puts_the_best_line_last_and_keeps_the_prefix_budget() -> 
     assert block == HEADER + "# assert parse(u) == Version(9)\n# assert parse(w) == Version(2)\n"
     prompt = memory_prompt(list(range(100, 140)), [1, 2, 3, 4, 5], 32, max_block=3, eot=0)
     assert prompt == [0, 3, 4, 5] + list(range(108, 140))
+
+
+def test_golden_rankings_are_current() -> None:
+    import json
+
+    from models.memory.golden import GOLDEN, rankings
+    assert json.loads(GOLDEN.read_text()) == json.loads(json.dumps(rankings()))
+    assert sum(1 for r in rankings()["rankings"] if len(r["ids"]) == 3) > 50

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { memoryBlock, memoryPrompt } from './prompt.ts';
+import { topK, type MemoryTask } from './retriever.ts';
+
+interface GoldenCase {
+  repo: string;
+  tasks: { path: string; line: number; column: number; prefix: string; target: string }[];
+}
+interface GoldenRanking {
+  query: string;
+  earlier_only: boolean;
+  ids: string[];
+  scores: number[];
+  block: string;
+}
+
+const root = new URL('../../../', import.meta.url);
+const golden = JSON.parse(readFileSync(new URL('models/memory/golden/rankings.json', root), 'utf8')) as {
+  k: number;
+  rankings: GoldenRanking[];
+};
+const pools = new Map<string, MemoryTask[]>();
+for (const line of readFileSync(new URL('src/core/tasks/golden/golden_cases.jsonl', root), 'utf8').split('\n')) {
+  if (!line.trim()) continue;
+  const c = JSON.parse(line) as GoldenCase;
+  const pool = pools.get(c.repo) ?? [];
+  for (const t of c.tasks) pool.push({ id: `${c.repo}:${t.path}:${t.line}:${t.column}`, ...t });
+  pools.set(c.repo, pool);
+}
+const byId = new Map([...pools.values()].flat().map((t) => [t.id, t]));
+
+describe('repository memory: the TypeScript retriever against Python', () => {
+  it('ranks every golden query as Python does, in both settings, and writes the same block', () => {
+    const mismatched: string[] = [];
+    for (const g of golden.rankings) {
+      const query = byId.get(g.query);
+      if (!query) throw new Error(`golden query ${g.query} is not in the golden cases`);
+      const pool = pools.get(g.query.split(':')[0] ?? '') ?? [];
+      const found = topK(query, pool, golden.k, g.earlier_only);
+      const same =
+        JSON.stringify(found.map((r) => r.id)) === JSON.stringify(g.ids) &&
+        found.every((r, i) => Math.abs(r.score - (g.scores[i] ?? -1)) < 1e-9) &&
+        memoryBlock(found) === g.block;
+      if (!same) mismatched.push(`${g.query} earlier_only=${g.earlier_only}`);
+    }
+    expect(golden.rankings.length).toBeGreaterThan(500);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('keeps the whole prefix budget under the block and cuts the block from its start', () => {
+    const prefix = Array.from({ length: 40 }, (_, i) => 100 + i);
+    expect(memoryPrompt(prefix, [1, 2, 3, 4, 5], 32, 3, 0)).toEqual([0, 3, 4, 5, ...prefix.slice(8)]);
+    expect(memoryPrompt([7, 8], [1, 2], 32, 3, 0)).toEqual([0, 1, 2, 7, 8]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The k assertions of a repository most like the one being completed: the twin of models/memory/retriever.py, with
+ * identical rankings on the golden set (models/memory/golden/rankings.json).
+ *
+ * A candidate scores the Jaccard overlap of the words of the cut lines (the prefix's last line) and of the test
+ * names; ties go to the same file, then to the nearest line, then to the pool's order. Leave-one-out sees every
+ * other assertion; `earlierOnly` keeps to what precedes the cursor: other test files, and the lines above it in
+ * its own file.
+ */
+
+export interface MemoryTask {
+  readonly id: string;
+  readonly path: string;
+  readonly line: number;
+  readonly prefix: string;
+  readonly target: string;
+}
+
+export interface Recalled {
+  readonly id: string;
+  readonly path: string;
+  readonly line: number;
+  /** The cut line without its indentation, then the target: `assert parse(v) == Version(1)`. */
+  readonly assertion: string;
+  readonly target: string;
+  readonly score: number;
+}
+
+const WORD = /[A-Za-z0-9]+/g;
+// Python's `\w` in a str pattern is Unicode-aware; JavaScript's is ASCII unless spelled out.
+const TEST_NAME = /def\s+([\p{L}\p{N}_\p{Mn}\p{Mc}]+)\s*\(/gu;
+
+interface Signature {
+  readonly task: MemoryTask;
+  readonly words: ReadonlySet<string>;
+}
+
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
+
+function signature(task: MemoryTask): Signature {
+  const names = [...task.prefix.matchAll(TEST_NAME)].map((m) => m[1] ?? '');
+  const testName = names.length > 0 ? (names[names.length - 1] ?? '') : '';
+  const found = [...(lastLine(task.prefix).match(WORD) ?? []), ...(testName.replaceAll('_', ' ').match(WORD) ?? [])];
+  return { task, words: new Set(found.map((w) => w.toLowerCase())) };
+}
+
+function visible(query: MemoryTask, other: MemoryTask, earlierOnly: boolean): boolean {
+  if (other.id === query.id) return false;
+  return !earlierOnly || other.path !== query.path || other.line < query.line;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared++;
+  const union = a.size + b.size - shared;
+  return union > 0 ? shared / union : 0;
+}
+
+export function topK(query: MemoryTask, pool: readonly MemoryTask[], k: number, earlierOnly = false): Recalled[] {
+  const q = signature(query);
+  const ranked: { key: [number, number, number, number]; task: MemoryTask; score: number }[] = [];
+  pool.forEach((task, order) => {
+    if (!visible(query, task, earlierOnly)) return;
+    const score = jaccard(q.words, signature(task).words);
+    ranked.push({ key: [score, task.path === query.path ? 1 : 0, -Math.abs(task.line - query.line), -order], task, score });
+  });
+  ranked.sort((x, y) => {
+    for (let i = 0; i < 4; i++) {
+      const d = (y.key[i] ?? 0) - (x.key[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+  return ranked.slice(0, k).map(({ task, score }) => ({
+    id: task.id,
+    path: task.path,
+    line: task.line,
+    assertion: lastLine(task.prefix).replace(/^\s+/, '') + task.target,
+    target: task.target,
+    score,
+  }));
+}
