@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The pretrained base's table from a clean checkout: the base made from its pinned package, the benchmark rebuilt
 # when missing, then CR test (32 tasks per held-out repository, seeded) and IR test (16 per repository, 40
-# repositories) scored for the base without an adapter, RAG k=3, and the adapters trained on it whose weights are
-# published (models/weights/<base>/single.pt, static.pt), beside both memory floors. The two splits decode in two processes (one
+# repositories) scored for the base without an adapter, RAG k=3, the base with the repository's tests in its prompt
+# (both settings), and the adapters trained on it whose weights are published (models/weights/<base>/single.pt,
+# static.pt), beside both memory floors. The two splits decode in two processes (one
 # thread each) into the prediction cache; a last run reads them back and writes models/base/RESULTS.md and
 # models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
@@ -24,7 +25,7 @@ score() {  # score <threads> <splits> <results-json> <results-md>
   $PY -m models.eval.static_eval --lm "models/.cache/base/$BASE/lm.pt" --threads "$1" \
     --config models/configs/static_smollm2.json --train-config models/configs/static_train_smollm2.json \
     --eval-config models/configs/static_eval_smollm2.json --weights "models/weights/$BASE" \
-    --methods "${methods%,}" --baselines pretrained,rag --splits "$2" \
+    --methods "${methods%,}" --baselines pretrained,tests_memory,tests_memory_earlier_only,rag --splits "$2" \
     --predictions "models/.cache/static/predictions/$BASE" --notes models/base/NOTES.md \
     --results-json "$3" --results-md "$4"
 }
