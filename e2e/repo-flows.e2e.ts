@@ -26,6 +26,11 @@ before(async () => {
   fixtureRoot = makeFixtureRoot('spans', SMALL_PYTHON_REPO);
   // A repository of its own for the cancelled clone, so "nothing kept" cannot be hidden by the kept 'spans'.
   makeBareRepo(fixtureRoot, 'halfway', SMALL_PYTHON_REPO);
+  // One .py file with binary content: the app leaves it out and says so.
+  makeBareRepo(fixtureRoot, 'withblob', [
+    ...SMALL_PYTHON_REPO,
+    { message: 'Add a compiled blob under a .py name', files: { 'spans/blob.py': 'X = 1\0\u0001\u0002\n' } },
+  ]);
   git = await startGitServer({ root: fixtureRoot });
   app = await startAppServer({ CODE2LORA_PROXY_ALLOW_HOSTS: `${PRIVATE_HOST},${UNRESOLVABLE_HOST}` });
   browser = await launchBrowser();
@@ -136,6 +141,16 @@ describe('repository flows', () => {
     const kept = page.getByRole('list', { name: 'Kept repositories' });
     await kept.getByRole('listitem').filter({ hasText: 'spans' }).first().waitFor();
     assert.equal(await kept.getByRole('listitem').filter({ hasText: 'halfway' }).count(), 0, 'the cancelled clone was not kept');
+    await page.close();
+  });
+
+  test('a .py file with binary content is left out, and the status line says so', async () => {
+    const page = await context.newPage();
+    await openStartScreen(page);
+    await cloneUrl(page, `${git.url}/withblob.git`);
+    const skipped = page.getByRole('status', { name: 'Skipped files' });
+    await skipped.waitFor({ timeout: 300_000 });
+    assert.equal(await skipped.innerText(), 'Skipped 1 .py file with binary content: spans/blob.py.');
     await page.close();
   });
 

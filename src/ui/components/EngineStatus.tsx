@@ -3,7 +3,7 @@ import type { EncodeProgress } from '../../engine/completer/api.ts';
 import { useAppStore } from '../store/index.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-import { readyLine } from './readyLine.ts';
+import { readyLine, skippedLine } from './readyLine.ts';
 
 const PHASE_LABEL = {
   models: 'Loading models',
@@ -40,6 +40,7 @@ export function EngineStatus(): ReactElement {
   const cancelWork = useAppStore((s) => s.cancelWork);
   const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
   const timings = useAppStore((s) => s.readyTimings);
+  const skipped = useAppStore((s) => skippedLine(s.skippedBinary));
   const busy = phase === 'models' || phase === 'reading' || phase === 'encoding' || phase === 'adapting';
 
   return (
@@ -71,6 +72,7 @@ export function EngineStatus(): ReactElement {
       {phase === 'reading' && <ProgressBar label={PHASE_LABEL.reading} loaded={0} total={0} detail="" />}
       {phase === 'encoding' && <EncodeBar encode={encode} productionFiles={production.length} />}
       {phase === 'adapting' && <ProgressBar label={PHASE_LABEL.adapting} loaded={0} total={0} detail="" />}
+      {phase === 'ready' && skipped && <p className="muted" role="status" aria-label="Skipped files">{skipped}</p>}
       {phase === 'cancelled' && <p className="muted" role="status">Stopped. Nothing was lost; Retry picks up from the cache.</p>}
       {error && phase === 'failed' && <ErrorNote title="The completer could not be prepared" error={error} />}
     </section>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readyLine } from './readyLine.ts';
+import { readyLine, skippedLine } from './readyLine.ts';
 
 describe('readyLine', () => {
   const encode = { files: 4, totalFiles: 4, tokens: 1024, totalTokens: 1024, cached: 0 };
@@ -19,5 +19,15 @@ describe('readyLine', () => {
     const line = readyLine(8, { ...encode, cached: 4 }, 15.2, { modelsMs: null, readMs: 10, encodeMs: 5, adaptMs: 20 });
     expect(line).toContain('(4 from the cache)');
     expect(line).not.toContain('loading models');
+  });
+});
+
+describe('skippedLine', () => {
+  it('names the binary files left out', () => {
+    expect(skippedLine(['pkg/latin1.py'])).toBe('Skipped 1 .py file with binary content: pkg/latin1.py.');
+    expect(skippedLine(['a.py', 'b.py', 'c.py', 'd.py'])).toBe('Skipped 4 .py files with binary content: a.py, b.py, c.py, ….');
+  });
+  it('says nothing when nothing was skipped', () => {
+    expect(skippedLine([])).toBeNull();
   });
 });

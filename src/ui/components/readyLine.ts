@@ -19,6 +19,13 @@ function seconds(ms: number): string {
  * under the token cap) against all production files, so it agrees with the progress bar, and it says where the
  * wait went: "generated in 15 ms" alone, after an 8 s wait, read as if the number were wrong.
  */
+/** The files left out, said once after the ready line, so that a file missing from the adapter is explained. */
+export function skippedLine(binary: readonly string[]): string | null {
+  if (binary.length === 0) return null;
+  const shown = binary.slice(0, 3).join(', ') + (binary.length > 3 ? ', …' : '');
+  return `Skipped ${binary.length} .py file${binary.length === 1 ? '' : 's'} with binary content: ${shown}.`;
+}
+
 export function readyLine(productionFiles: number, encode: EncodeProgress | null, hypernetMs: number, t: ReadyTimings | null): string {
   const planned = encode ? `${encode.totalFiles} of ${productionFiles} production files encoded` : `${productionFiles} production files`;
   const cached = encode && encode.cached > 0 ? ` (${encode.cached} from the cache)` : '';

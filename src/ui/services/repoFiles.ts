@@ -20,6 +20,8 @@ export class RepoContentError extends Error {
 export interface PythonFiles {
   production: SourceFile[];
   tests: SourceFile[];
+  /** .py files left out because their content is binary (a NUL byte near the start), by path. */
+  binary: string[];
 }
 
 /** The Python files of a commit, split into production and test files (the benchmark's rule), within limits. */
@@ -38,9 +40,13 @@ export async function readPythonFiles(repoId: string, commit: string, limits: Re
   }
   const production: SourceFile[] = [];
   const tests: SourceFile[] = [];
+  const binary: string[] = [];
   for (const e of entries) {
     const text = await gitService().readText(repoId, e.oid);
-    if (text === null) continue;
+    if (text === null) {
+      binary.push(e.path);
+      continue;
+    }
     const file = { path: e.path, oid: e.oid, text };
     if (isTestFile(e.path)) tests.push(file);
     else if (isProductionFile(e.path)) production.push(file);
@@ -48,5 +54,5 @@ export async function readPythonFiles(repoId: string, commit: string, limits: Re
   if (production.length === 0) {
     throw new RepoContentError('no-python', 'This repository has only test files in Python: there is no production code to adapt to.');
   }
-  return { production, tests };
+  return { production, tests, binary };
 }

@@ -28,6 +28,8 @@ export interface EngineSlice {
   evoError: UserError | null;
   /** Where the time to "ready" went for the open repository (set when it is ready). */
   readyTimings: ReadyTimings | null;
+  /** .py files left out of the open commit because they are binary (said under the ready line). */
+  skippedBinary: string[];
   /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
   adaptActiveRepo(): Promise<void>;
   cancelWork(): Promise<void>;
@@ -57,6 +59,7 @@ const REPO_ENGINE_START = {
   evoHead: null,
   evoError: null,
   readyTimings: null,
+  skippedBinary: [],
 } satisfies Partial<EngineSlice>;
 
 export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
@@ -93,14 +96,14 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       }
       lap();
       set({ phase: 'reading', engineError: null, adapterError: null, evoError: null, readyTimings: null });
-      const { production, tests } = await readPythonFiles(repo.id, repo.head, {
+      const { production, tests, binary } = await readPythonFiles(repo.id, repo.head, {
         ...DEFAULT_LIMITS,
         maxPythonFiles: get().settings.maxPythonFiles,
         maxPythonBytes: get().settings.maxPythonBytes,
       });
       if (!stillActive()) return;
       const readMs = lap();
-      set({ production, testFiles: tests, phase: 'encoding', encodeProgress: null });
+      set({ production, testFiles: tests, skippedBinary: binary, phase: 'encoding', encodeProgress: null });
       await engine.encodeFiles(production, (encodeProgress) => {
         if (stillActive()) set({ encodeProgress });
       });
