@@ -1,7 +1,7 @@
 /**
  * An automated accessibility check (axe-core, pinned in package-lock.json) of every screen in real Chromium: the
  * start page, an error on it, Settings, the Backend check, and the demo's workspace with its three tabs, before
- * and after the engine is ready. No serious or critical violation is allowed.
+ * and after the engine is ready, with completions and with scores. No serious or critical violation is allowed.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,10 +58,18 @@ test('the workspace: Code, Timeline and Score, while loading and when ready', as
   await check('Code tab while the engine prepares');
   await page.getByRole('status', { name: 'Adapter' }).waitFor({ timeout: 600_000 });
   await check('Code tab, ready');
+  await page.getByRole('button', { name: 'Run all methods here' }).click();
+  await page.locator('tr[data-method="rag"][data-status="done"]').waitFor({ timeout: 600_000 });
+  await check('Code tab with every method\'s completion');
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await page.getByRole('status', { name: 'Timeline position' }).waitFor({ timeout: 120_000 });
   await check('Timeline tab');
   await page.getByRole('tab', { name: 'Score' }).click();
-  await page.getByRole('button', { name: 'Score all methods' }).waitFor();
-  await check('Score tab');
+  await page.getByRole('button', { name: 'Score all methods' }).click();
+  await page.getByRole('status', { name: 'Scoring run', exact: true }).filter({ hasText: /^([4-9]|\d\d+) of / }).waitFor({ timeout: 600_000 });
+  await check('Score tab while scoring');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByText('Scoring cancelled').waitFor({ timeout: 120_000 });
+  await page.getByText('Per task').click();
+  await check('Score tab with its tables');
 });

@@ -75,6 +75,8 @@ export function ghostText(): Extension {
       { key: 'Tab', run: acceptGhost },
       { key: 'Escape', run: dismissGhost },
     ])),
-    EditorView.baseTheme({ '.cm-ghost-text': { opacity: '0.5', fontStyle: 'italic' } }),
+    // Grey italic tells the suggestion from the code; the app's muted grey (not half opacity) keeps it readable
+    // at WCAG AA contrast.
+    EditorView.baseTheme({ '.cm-ghost-text': { color: 'var(--muted)', fontStyle: 'italic' } }),
   ];
 }
