@@ -64,6 +64,10 @@ test('the workspace: Code, Timeline and Score, while loading and when ready', as
   await page.getByRole('tab', { name: 'Timeline' }).click();
   await page.getByRole('status', { name: 'Timeline position' }).waitFor({ timeout: 120_000 });
   await check('Timeline tab');
+  await page.getByRole('status', { name: 'Adapter movement' }).filter({ hasText: /Initial state/ }).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Next commit' }).click();
+  await page.getByRole('status', { name: 'Adapter movement' }).filter({ hasText: /Cosine|kept/ }).waitFor({ timeout: 600_000 });
+  await check('Timeline tab with computed states and charts');
   await page.getByRole('tab', { name: 'Score' }).click();
   await page.getByRole('button', { name: 'Score all methods' }).click();
   await page.getByRole('status', { name: 'Scoring run', exact: true }).filter({ hasText: /^([4-9]|\d\d+) of / }).waitFor({ timeout: 600_000 });
