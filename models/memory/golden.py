@@ -1,11 +1,12 @@
 """Golden rankings for the TypeScript retriever (src/core/memory): every task of the task golden set
 (src/core/tasks/golden/golden_cases.jsonl) as a query against the other tasks of its repository, both settings.
 
-    /usr/bin/python3 -m models.memory.golden   (rewrites models/memory/golden/rankings.json)
+    /usr/bin/python3 -m models.memory.golden   (rewrites models/memory/golden/rankings.json.gz)
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from .prompt import memory_block
 from .retriever import top_k
 
 CASES = REPO_DIR / "src" / "core" / "tasks" / "golden" / "golden_cases.jsonl"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "rankings.json"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "rankings.json.gz"
 K = 3
 
 
@@ -42,8 +43,13 @@ def rankings() -> dict[str, Any]:
     return {"k": K, "cases": str(CASES.relative_to(REPO_DIR)), "rankings": rows}
 
 
+def read_golden() -> dict[str, Any]:
+    return json.loads(gzip.decompress(GOLDEN.read_bytes()))
+
+
 def main() -> None:
-    GOLDEN.write_text(json.dumps(rankings(), indent=1, ensure_ascii=False) + "\n")
+    # mtime 0: the same rankings make the same bytes
+    GOLDEN.write_bytes(gzip.compress((json.dumps(rankings(), ensure_ascii=False) + "\n").encode(), mtime=0))
     print(f"{GOLDEN}: {len(rankings()['rankings'])} rankings")
 
 

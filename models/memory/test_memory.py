@@ -42,6 +42,6 @@ def test_memory_prompt_puts_the_best_line_last_and_keeps_the_prefix_budget() -> 
 def test_golden_rankings_are_current() -> None:
     import json
 
-    from models.memory.golden import GOLDEN, rankings
-    assert json.loads(GOLDEN.read_text()) == json.loads(json.dumps(rankings()))
+    from models.memory.golden import rankings, read_golden
+    assert read_golden() == json.loads(json.dumps(rankings()))
     assert sum(1 for r in rankings()["rankings"] if len(r["ids"]) == 3) > 50

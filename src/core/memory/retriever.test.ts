@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { memoryBlock, memoryPrompt } from './prompt.ts';
 import { topK, type MemoryTask } from './retriever.ts';
@@ -16,7 +17,9 @@ interface GoldenRanking {
 }
 
 const root = new URL('../../../', import.meta.url);
-const golden = JSON.parse(readFileSync(new URL('models/memory/golden/rankings.json', root), 'utf8')) as {
+const golden = JSON.parse(
+  gunzipSync(readFileSync(new URL('models/memory/golden/rankings.json.gz', root))).toString('utf8'),
+) as {
   k: number;
   rankings: GoldenRanking[];
 };
