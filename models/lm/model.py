@@ -88,18 +88,20 @@ class Attention(nn.Module):
             k = torch.cat([past[0].to(k.dtype), k], dim=2)
             v = torch.cat([past[1].to(v.dtype), v], dim=2)
         # Grouped-query attention without copying keys and values: query head h reads KV head h // group, so the
-        # queries are viewed as [batch, kv_heads, group, t, head_dim] and broadcast against [batch, kv_heads, 1, ...].
+        # group's queries are stacked along the sequence axis, [batch, kv_heads, group * t, head_dim], and multiply
+        # the KV head's keys in one plain batched product (a broadcast product over a group axis ran three times
+        # slower than all the linear layers together on CPU).
         group = self.n_heads // self.kv_heads
-        qg = q.reshape(b, self.kv_heads, group, t, self.head_dim)
         total = k.shape[2]
-        scores = (qg @ k.unsqueeze(2).transpose(-1, -2)).float() / math.sqrt(self.head_dim)
-        # Query i (absolute index total - t + i) sees keys 0..total - t + i.
+        qg = q.reshape(b, self.kv_heads, group * t, self.head_dim)
+        scores = (qg @ k.transpose(-1, -2)).float() / math.sqrt(self.head_dim)
+        # Query i (absolute index total - t + i) sees keys 0..total - t + i; every head of a group alike.
         key_index = torch.arange(total, device=x.device)
-        query_index = torch.arange(t, device=x.device) + (total - t)
+        query_index = (torch.arange(t, device=x.device) + (total - t)).repeat(group)
         allowed = key_index.unsqueeze(0) <= query_index.unsqueeze(1)
         scores = scores.masked_fill(~allowed, torch.finfo(torch.float32).min)
         weights = scores.softmax(dim=-1).to(v.dtype)
-        out = (weights @ v.unsqueeze(2)).reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, d)
+        out = (weights @ v).reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, d)
         return self.o.adapted(out, lora, alpha), (k, v)
 
 
