@@ -108,7 +108,7 @@ def write_report(result: dict[str, Any], folder: Path = REFERENCE_DIR) -> None:
              f"- The adapter changes our continuation on {s['adapter_changes_ours']} of {s['prompts']} prompts "
              "(so agreement below is not agreement of the base alone)."]
     for name, label in (("f32", "float32 rewrite of the base (same weights as ours)"),
-                        ("q4_1", "the pinned Q4_1 file (llama.cpp rounds activations to 8 bits)")):
+                        ("q4_1", "pinned Q4_1 file (llama.cpp rounds activations to 8 bits)")):
         if f"identical_{name}" in s:
             lines.append(f"- On the {label}: identical continuations on {s[f'identical_{name}']} of {s['prompts']}, "
                          f"first token on {s[f'first_token_{name}']} of {s['prompts']}.")
