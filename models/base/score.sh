@@ -7,12 +7,15 @@
 # thread each) into the prediction cache; a last run reads them back and writes models/base/RESULTS.md and
 # models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
+#   SPLITS=cr_test BASELINES=pretrained,tests_memory bash models/base/score.sh   (a part of the table)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PYTHONPATH=.
 export LD_PRELOAD=libjemalloc.so.2
 PY=/usr/bin/python3
 BASE=smollm2-135m-instruct-q4_1
+SPLITS="${SPLITS:-cr_test,ir_test}"
+BASELINES="${BASELINES:-pretrained,tests_memory,tests_memory_earlier_only,rag}"
 $PY -m models.base.setup
 if [ ! -s models/.cache/bench/static.jsonl ]; then
   $PY -m models.data.acquire --from-lock
@@ -25,14 +28,16 @@ score() {  # score <threads> <splits> <results-json> <results-md>
   $PY -m models.eval.static_eval --lm "models/.cache/base/$BASE/lm.pt" --threads "$1" \
     --config models/configs/static_smollm2.json --train-config models/configs/static_train_smollm2.json \
     --eval-config models/configs/static_eval_smollm2.json --weights "models/weights/$BASE" \
-    --methods "${methods%,}" --baselines pretrained,tests_memory,tests_memory_earlier_only,rag --splits "$2" \
+    --methods "${methods%,}" --baselines "$BASELINES" --splits "$2" \
     --predictions "models/.cache/static/predictions/$BASE" --notes models/base/NOTES.md \
     --results-json "$3" --results-md "$4"
 }
 tmp=$(mktemp -d)
-score 1 cr_test "$tmp/cr.json" "$tmp/cr.md" > "$tmp/cr.log" 2>&1 &
-cr=$!
-score 1 ir_test "$tmp/ir.json" "$tmp/ir.md" > "$tmp/ir.log" 2>&1 || { cat "$tmp/ir.log"; exit 1; }
-wait "$cr" || { cat "$tmp/cr.log"; exit 1; }
-score 2 cr_test,ir_test models/base/results.json models/base/RESULTS.md
+pids=()
+for split in ${SPLITS//,/ }; do
+  score 1 "$split" "$tmp/$split.json" "$tmp/$split.md" > "$tmp/$split.log" 2>&1 &
+  pids+=("$!")
+done
+for pid in "${pids[@]}"; do wait "$pid" || { cat "$tmp"/*.log; exit 1; }; done
+score 2 "$SPLITS" models/base/results.json models/base/RESULTS.md
 rm -rf "$tmp"
