@@ -16,14 +16,6 @@ from typing import Any, Callable, Optional
 from .predict import Predictions
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def cache_key(system: str, lm_id: str, adapter_sha256: Optional[str], settings: dict[str, Any],
               task_ids: list[str]) -> str:
     material = {"system": system, "lm_id": lm_id, "adapter": adapter_sha256, "settings": settings,

@@ -24,6 +24,7 @@ import torch
 from models.data import bench
 from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
+from models.hashing import sha256_of
 from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
 from models.memory.prompt import memory_block, memory_prompt
@@ -41,7 +42,7 @@ from models.static.trainer import train_adapter
 
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict
-from .prediction_cache import cache_key, cached, file_sha256
+from .prediction_cache import cache_key, cached
 from .comparisons import comparison_family
 from .report import NOTES, write_report
 from .scoring import summarize_split
@@ -205,7 +206,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     else:
         data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
     evaluator = Evaluator(session, data, ecfg, adapters, predictions_dir / "cache",
-                          {name: file_sha256(path) for name, path in runs.items()}, bench_dir)
+                          {name: sha256_of(path) for name, path in runs.items()}, bench_dir)
     systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
         "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__, "memory": ecfg.memory.__dict__}, "static": session.config.to_dict()}}

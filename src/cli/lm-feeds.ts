@@ -1,8 +1,9 @@
 import * as ort from 'onnxruntime-web';
 
+import { LORA_TARGETS, type LoraTarget } from '../core/adapters/layout.ts';
+
 /** The LoRA projection types, in the order of the lm.onnx inputs (models/lm/config.py LORA_TARGETS). */
-export const LORA_TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
-export type LoraTarget = (typeof LORA_TARGETS)[number];
+export { LORA_TARGETS, type LoraTarget };
 
 /** What lm.onnx's feeds depend on (from the manifest's config.lm). */
 export interface LmShape {
