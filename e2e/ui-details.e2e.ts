@@ -11,7 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { measuredEm } from '../src/ui/measured.ts';
-import { METHODS, METHOD_LABEL } from '../src/ui/methods.ts';
+import { METHOD_LABEL } from '../src/ui/methods.ts';
+import { MODEL_SETS } from '../src/ui/modelSets.ts';
 
 let browser: Browser;
 let app: AppServer;
@@ -67,7 +68,7 @@ test('the mode switch shows each method\'s measured exact match from results.jso
   await page.locator('.app[data-ready="true"]').waitFor();
   await page.getByRole('button', { name: /Open demo: unitkit/ }).click();
   const results: unknown = JSON.parse(readFileSync(new URL('../models/results.json', import.meta.url), 'utf8'));
-  for (const m of METHODS) {
+  for (const m of MODEL_SETS.code2lora.methods) {
     const em = measuredEm(results, m);
     assert.ok(em, `results.json has ${m}`);
     const label = page.locator('label.mode', { has: page.getByRole('radio', { name: METHOD_LABEL[m] }) });

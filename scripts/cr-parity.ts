@@ -35,11 +35,17 @@ import { firstLine } from '../src/engine/completer/stop-rules.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** TS method -> Python system of models/eval/static_eval.py. */
-export const PYTHON_SYSTEM: Readonly<Record<string, string>> = { base: 'pretrained', static: 'static', rag: 'rag' };
+export const PYTHON_SYSTEM: Readonly<Record<string, string>> = {
+  base: 'pretrained',
+  static: 'static',
+  rag: 'rag',
+  memory: 'tests_memory',
+};
 /** Python systems with no TS counterpart, and why. */
 export const PYTHON_ONLY: Readonly<Record<string, string>> = {
   single: 'single shared LoRA: not shipped to the browser',
   memory: 'non-neural repository-memory floor: not a model',
+  memory_earlier_only: 'non-neural repository-memory floor: not a model',
 };
 export const TOLERANCE_POINTS = 0.5;
 
@@ -184,17 +190,25 @@ export function parityTable(methods: readonly MethodComparison[], reported: Read
   ].join('\n');
 }
 
-async function readRecords(path: string, ids: ReadonlySet<string>): Promise<Map<string, TaskRecord>> {
+/**
+ * The records of the predicted ids, and every record of their repositories in file order: the pool the Python
+ * scorer's memory prompt recalls from (models.data.bench.static_tasks).
+ */
+async function readRecords(path: string, ids: ReadonlySet<string>): Promise<{ found: Map<string, TaskRecord>; pools: Map<string, TaskRecord[]> }> {
   const found = new Map<string, TaskRecord>();
+  const pools = new Map<string, TaskRecord[]>();
+  const repos = new Set([...ids].map(repoOfId));
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
     // Cheap pre-filter (the file is large): records written by Python start with their id.
-    if (line.startsWith('{"id": "') && !ids.has(line.slice(8, line.indexOf('"', 8)))) continue;
+    if (line.startsWith('{"id": "') && !repos.has(repoOfId(line.slice(8, line.indexOf('"', 8))))) continue;
     const record = JSON.parse(line) as TaskRecord;
+    if (!repos.has(record.repo)) continue;
+    pools.set(record.repo, [...(pools.get(record.repo) ?? []), record]);
     if (ids.has(record.id)) found.set(record.id, record);
   }
-  return found;
+  return { found, pools };
 }
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -259,7 +273,7 @@ async function main(): Promise<void> {
 
   const rows = parseJsonl<PredictionRow>(readFileSync(predictionsPath, 'utf8'));
   const python = new Map(rows.map((r) => [r.id, r]));
-  const records = await readRecords(join(benchDir, 'static.jsonl'), new Set(python.keys()));
+  const { found: records, pools } = await readRecords(join(benchDir, 'static.jsonl'), new Set(python.keys()));
   const missing = rows.filter((r) => !records.has(r.id));
   if (missing.length > 0) throw new Error(`${missing.length} predicted tasks are not in static.jsonl (first ${missing[0]?.id})`);
   for (const r of rows) {
@@ -310,7 +324,7 @@ async function main(): Promise<void> {
     if (!repoRow) throw new Error(`${name} is not in repos.jsonl`);
     if (tasks.some((t) => t.commit !== repoRow.version)) warn(`${name}: task commit differs from repos.jsonl version ${repoRow.version}`);
     const files = repositoryPythonFiles(join(benchDir, '..', repoRow.tarball));
-    const result = await evaluateTasks(completer, files, tasks, methods);
+    const result = await evaluateTasks(completer, files, tasks, methods, undefined, pools.get(name) ?? []);
     for (const m of methods) Object.assign(ts[m] as Record<string, string>, result.predictions[m]);
     const seconds = (Date.now() - t0) / 1000;
     perRepo.push({ repo: name, version: repoRow.version, tasks: tasks.length, pythonFiles: files.length, seconds });

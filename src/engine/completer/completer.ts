@@ -7,6 +7,7 @@
  * also its GRU state z (a few hundred bytes), which is never evicted: stepping on from, or completing with, an
  * adapter whose tensors were evicted runs evo_heads on its state again.
  */
+import { memoryBlock, memoryPrompt, topK } from '../../core/memory/index.ts';
 import { CodeTokenizer } from '../../core/tokenizer/code-tokenizer.ts';
 import { lmShapeFromConfig, type LmShape } from '../../cli/lm-feeds.ts';
 import { ModelError } from '../errors.ts';
@@ -86,7 +87,8 @@ export class Completer implements CompleterApi {
       await this.releaseAdapters([...this.adapters.keys()]);
       this.evo.clear(); // states of another model set mean nothing to this one
       await this.host.load('lm', { gpuOutputs: presentNames(shape) });
-      await this.host.load('encoder');
+      // A base-only model set (public/models/base) has no encoder: Static, Evo and encoding are then unavailable.
+      if (manifest.files.encoder) await this.host.load('encoder');
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
       if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
       const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
@@ -116,8 +118,16 @@ export class Completer implements CompleterApi {
     return this.prepared;
   }
 
+  /** The repository encoder, or a clear error for a model set without encoder.onnx (the base-only set). */
+  private requireEncoder(): void {
+    if (!this.state.manifest.files.encoder) {
+      throw new ModelError('unknown-model', 'this model set has no encoder graph: Static and Evo adapters are unavailable with it');
+    }
+  }
+
   encodeFiles(files: SourceFile[], onProgress?: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }> {
     return this.exclusive(async (cancel) => {
+      this.requireEncoder();
       const { encoder } = this.state;
       const { tokens, cached } = await encoder.fileVectors(encoder.plan(files), onProgress, cancel);
       return { tokens, cachedFiles: cached };
@@ -132,11 +142,15 @@ export class Completer implements CompleterApi {
 
   /** The repository embedding e (encoding what the cache lacks). */
   embed(files: SourceFile[]): Promise<RepoEmbedding> {
-    return this.exclusive((cancel) => this.state.encoder.embed(files, cancel));
+    return this.exclusive((cancel) => {
+      this.requireEncoder();
+      return this.state.encoder.embed(files, cancel);
+    });
   }
 
   adapterFromFiles(files: SourceFile[]): Promise<AdapterSummary> {
     return this.exclusive(async (cancel) => {
+      this.requireEncoder();
       const embedding = await this.state.encoder.embed(files, cancel);
       return this.staticAdapter(embedding.vector);
     });
@@ -322,6 +336,12 @@ export class Completer implements CompleterApi {
     const { tokenizer, settings } = this.state;
     const prefix = tokenizer.encode(promptText(request.prefix));
     const { prompt_budget: budget, length_quantum: quantum } = settings.prompt;
+    if (request.method === 'memory') {
+      if (!request.memory) throw new ModelError('bad-request', "method 'memory' needs the assertion and the repository's pool");
+      const { k, max_block_tokens: maxBlock } = settings.memory;
+      const block = tokenizer.encode(memoryBlock(topK(request.memory.query, request.memory.pool, k)));
+      return memoryPrompt(prefix, block, budget, maxBlock, tokenizer.endOfTextId, quantum);
+    }
     if (request.method !== 'rag') return prefixPrompt(prefix, budget, tokenizer.endOfTextId, quantum);
     const rag = settings.rag;
     const windows = this.retrieverFor(request.ragFiles ?? []).top(request.prefix, rag.k);
@@ -337,7 +357,7 @@ export class Completer implements CompleterApi {
   }
 
   private async loraFeeds(request: CompletionRequest): Promise<Record<string, FeedValue>> {
-    if (request.method === 'base' || request.method === 'rag') return this.state.zeroLora;
+    if (request.method === 'base' || request.method === 'rag' || request.method === 'memory') return this.state.zeroLora;
     if (!request.adapterId) throw new ModelError('not-loaded', 'no adapter given: make one first');
     const adapter = await this.residentFor(request.adapterId);
     return Object.fromEntries(Object.entries(adapter.residents).map(([input, resident]) => [input, { resident }]));

@@ -32,6 +32,12 @@ export interface RagSettings {
   max_share_of_budget: number;
 }
 
+/** The memory prompt: how many assertions it recalls, and the most tokens their block may take. */
+export interface MemorySettings {
+  k: number;
+  max_block_tokens: number;
+}
+
 export interface CompleterSettings {
   /** What Code2LoRA-Static's repository embedding reads (and RAG's windows are cut from). */
   encoder: EncoderSettings;
@@ -39,16 +45,18 @@ export interface CompleterSettings {
   evoEncoder: EncoderSettings;
   prompt: PromptSettings;
   rag: RagSettings;
+  memory: MemorySettings;
   maxNewTokens: number;
   loraRank: number;
 }
 
 const statics = staticConfig as { encoder: EncoderSettings; prompt: PromptSettings };
-const evaluation = staticEvalConfig as { rag: RagSettings; max_new_tokens: number };
+const evaluation = staticEvalConfig as { rag: RagSettings; memory: MemorySettings; max_new_tokens: number };
 
 export const DEFAULT_ENCODER: EncoderSettings = statics.encoder;
 export const DEFAULT_PROMPT: PromptSettings = statics.prompt;
 export const DEFAULT_RAG: RagSettings = evaluation.rag;
+export const DEFAULT_MEMORY: MemorySettings = evaluation.memory;
 export const DEFAULT_MAX_NEW_TOKENS: number = evaluation.max_new_tokens;
 
 function section(value: unknown): Record<string, unknown> {
@@ -73,6 +81,7 @@ export function completerSettings(manifest: Manifest): CompleterSettings {
     evoEncoder: numbers(encoder, section(section(config.evo).encoder)),
     prompt: numbers(DEFAULT_PROMPT, section(hypernet.prompt)),
     rag: numbers(DEFAULT_RAG, section(config.rag)),
+    memory: numbers(DEFAULT_MEMORY, section(config.memory)),
     maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
     loraRank: typeof rank === 'number' ? rank : 8,
   };

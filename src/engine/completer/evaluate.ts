@@ -2,14 +2,26 @@
  * Scoring a repository's assertion tasks with the completer (the CLI's `npm run eval`, and the in-browser scorer):
  * one adapter per repository snapshot, greedy completions for each method, exact match and EditSim per method.
  */
+import type { MemoryTask } from '../../core/memory/index.ts';
 import { score } from '../../core/metric/index.ts';
-import type { Method, SourceFile } from './api.ts';
+import { ModelError } from '../errors.ts';
+import type { MemoryRequest, Method, SourceFile } from './api.ts';
 import type { Completer } from './completer.ts';
 
 export interface EvalTask {
   id: string;
   prefix: string;
   target: string;
+  /** Where the assertion is (the 'memory' method ranks by file and line); benchmark records and extracted tasks have it. */
+  path?: string;
+  line?: number;
+}
+
+function memoryTask(task: EvalTask): MemoryTask {
+  if (task.path === undefined || task.line === undefined) {
+    throw new ModelError('bad-request', `task ${task.id} has no path and line: the 'memory' method cannot place it`);
+  }
+  return { id: task.id, path: task.path, line: task.line, prefix: task.prefix, target: task.target };
 }
 
 export interface MethodScores {
@@ -37,8 +49,12 @@ export async function evaluateTasks(
   tasks: readonly EvalTask[],
   methods: readonly Method[],
   onTask?: (method: Method, done: number, total: number) => void,
+  /** What 'memory' recalls from: every assertion site of the repository (default: the tasks themselves). */
+  memoryPool?: readonly EvalTask[],
 ): Promise<EvalResult> {
   const scores: MethodScores[] = [];
+  const pool = methods.includes('memory') ? (memoryPool ?? tasks).map(memoryTask) : [];
+  const memoryOf = (task: EvalTask): MemoryRequest | undefined => (methods.includes('memory') ? { query: memoryTask(task), pool } : undefined);
   const predictions: Record<string, Record<string, string>> = {};
   for (const method of methods) {
     let adapterId: string | undefined;
@@ -59,7 +75,8 @@ export async function evaluateTasks(
     let promptTokens = 0;
     const start = performance.now();
     for (const [i, task] of tasks.entries()) {
-      const result = await completer.complete({ prefix: task.prefix, method, adapterId, ragFiles: files });
+      const memory = method === 'memory' ? memoryOf(task) : undefined;
+      const result = await completer.complete({ prefix: task.prefix, method, adapterId, ragFiles: files, memory });
       texts[task.id] = result.text;
       const s = score(result.text, task.target);
       exact += s.exactMatch ? 1 : 0;

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
-import { METHODS, METHOD_LABEL, type MethodCompletion } from '../store/completionSlice.ts';
+import { METHOD_LABEL, type MethodCompletion } from '../store/completionSlice.ts';
+import { MODEL_SETS } from '../modelSets.ts';
 import { exactMatch } from '../../core/metric/index.ts';
 
 /**
@@ -25,10 +26,11 @@ export function ComparePanel({ prefix }: { prefix: string | null }): ReactElemen
   const task = useAppStore((s) => s.activeTask);
   const complete = useAppStore((s) => s.complete);
   const ready = useAppStore((s) => s.phase === 'ready');
+  const methods = useAppStore((s) => MODEL_SETS[s.settings.modelSet].methods);
   return (
     <section className="compare" aria-labelledby="compare-heading">
       <h3 id="compare-heading">Compare methods</h3>
-      <button type="button" disabled={!prefix || !ready} onClick={() => prefix && void complete(prefix, METHODS)}>
+      <button type="button" disabled={!prefix || !ready} onClick={() => prefix && void complete(prefix, methods)}>
         Run all methods here
       </button>
       {/* Fixed layout: the completion column wraps, so the numbers stay inside the 360 px side panel. */}
@@ -40,7 +42,7 @@ export function ComparePanel({ prefix }: { prefix: string | null }): ReactElemen
           <tr><th>Method</th><th>Completion</th><th>Exact</th><th>Prompt tokens</th><th>First / total ms</th></tr>
         </thead>
         <tbody>
-          {METHODS.map((m) => {
+          {methods.map((m) => {
             const c = completions[m];
             const em = c?.status === 'done' && task ? exactMatch(c.text, task.target) : null;
             return (

@@ -3,7 +3,8 @@ import type { EncodeProgress } from '../../engine/completer/api.ts';
 import { useAppStore } from '../store/index.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-import { readyLine, skippedLine } from './readyLine.ts';
+import { modelsOnlyReadyLine, readyLine, skippedLine } from './readyLine.ts';
+import { MODEL_SETS } from '../modelSets.ts';
 
 const PHASE_LABEL = {
   models: 'Loading models',
@@ -40,6 +41,8 @@ export function EngineStatus(): ReactElement {
   const cancelWork = useAppStore((s) => s.cancelWork);
   const adaptActiveRepo = useAppStore((s) => s.adaptActiveRepo);
   const timings = useAppStore((s) => s.readyTimings);
+  const preparedSet = useAppStore((s) => (s.preparedSet ? MODEL_SETS[s.preparedSet] : null));
+  const adapterless = preparedSet !== null && !preparedSet.methods.includes('static');
   const skipped = useAppStore((s) => skippedLine(s.skippedBinary));
   const busy = phase === 'models' || phase === 'reading' || phase === 'encoding' || phase === 'adapting';
 
@@ -54,7 +57,10 @@ export function EngineStatus(): ReactElement {
             {readyLine(production.length, encode, adapter.ms, timings)}
           </span>
         )}
-        {phase === 'ready' && !adapter && adapterError && (
+        {phase === 'ready' && adapterless && preparedSet && (
+          <span role="status" aria-label="Adapter">{modelsOnlyReadyLine(preparedSet.label, timings)}</span>
+        )}
+        {phase === 'ready' && !adapter && !adapterless && adapterError && (
           <span role="status" aria-label="Adapter">No Static adapter: {adapterError.message}</span>
         )}
         {busy && (

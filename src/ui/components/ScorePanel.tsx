@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
-import { METHODS, METHOD_LABEL } from '../store/completionSlice.ts';
+import { METHOD_LABEL } from '../store/completionSlice.ts';
+import { MODEL_SETS } from '../modelSets.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
@@ -19,6 +20,7 @@ export function ScorePanel(): ReactElement {
   const cancelScore = useAppStore((s) => s.cancelScore);
   const elapsedMs = useAppStore((s) => s.scoreElapsedMs);
   const evoCommit = useAppStore((s) => s.scoreEvoCommit);
+  const modelSet = useAppStore((s) => s.settings.modelSet);
 
   const summary = methods.map((m) => {
     const answered = rows.filter((r) => r.answers[m]);
@@ -32,7 +34,7 @@ export function ScorePanel(): ReactElement {
       <h3 id="score-heading">Score this repository</h3>
       <p className="muted">{tasks.length} assertion tasks found in the test files (the benchmark's extraction rules).</p>
       <div className="row">
-        <button type="button" disabled={!ready || running || tasks.length === 0} onClick={() => void runScore([...METHODS])}>
+        <button type="button" disabled={!ready || running || tasks.length === 0} onClick={() => void runScore([...MODEL_SETS[modelSet].methods])}>
           Score all methods
         </button>
         {running && <button type="button" className="secondary" onClick={() => void cancelScore()}>Cancel</button>}

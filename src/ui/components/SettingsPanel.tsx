@@ -2,15 +2,28 @@ import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import type { BackendPreference } from '../../engine/types.ts';
 import { bytesToMiB, mibToBytes } from './mebibytes.ts';
+import { MODEL_SETS, MODEL_SET_IDS, isModelSetId } from '../modelSets.ts';
 
-/** Backend, proxy, clone depth and size limits; kept in localStorage. */
+/** Models, backend, proxy, clone depth and size limits; kept in localStorage. */
 export function SettingsPanel(): ReactElement {
   const settings = useAppStore((s) => s.settings);
   const update = useAppStore((s) => s.updateSettings);
   const backend = useAppStore((s) => s.backend);
+  const switchModelSet = useAppStore((s) => s.switchModelSet);
   return (
     <section className="card settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
+      <label>
+        Models
+        <select aria-label="Models" value={settings.modelSet}
+          onChange={(e) => isModelSetId(e.target.value) && void switchModelSet(e.target.value)}>
+          {MODEL_SET_IDS.map((id) => <option key={id} value={id}>{MODEL_SETS[id].label}</option>)}
+        </select>
+      </label>
+      <p className="muted">
+        The pretrained base completes far more assertions (its scores show beside each mode) but has no hypernetwork
+        yet; it is fetched (about 100 MB) when a repository first opens with it, then kept for offline use.
+      </p>
       <label>
         Backend
         <select aria-label="Backend preference" value={settings.backend} onChange={(e) => update({ backend: e.target.value as BackendPreference })}>

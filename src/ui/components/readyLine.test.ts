@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readyLine, skippedLine } from './readyLine.ts';
+import { modelsOnlyReadyLine, readyLine, skippedLine } from './readyLine.ts';
 
 describe('readyLine', () => {
   const encode = { files: 4, totalFiles: 4, tokens: 1024, totalTokens: 1024, cached: 0 };
@@ -29,5 +29,14 @@ describe('skippedLine', () => {
   });
   it('says nothing when nothing was skipped', () => {
     expect(skippedLine([])).toBeNull();
+  });
+});
+
+describe('modelsOnlyReadyLine', () => {
+  it('names the set and counts only loading and reading (nothing is encoded)', () => {
+    const line = modelsOnlyReadyLine('SmolLM2', { modelsMs: 12_300, readMs: 40, encodeMs: 0, adaptMs: 0 });
+    expect(line).toMatch(/^SmolLM2 ready: no adapter to make;/);
+    expect(line).toMatch(/Ready after 12\.3 s: loading models 12\.3 s, reading files 40 ms\.$/);
+    expect(line).not.toMatch(/encoding|adapters/);
   });
 });

@@ -40,3 +40,12 @@ export function readyLine(productionFiles: number, encode: EncodeProgress | null
   ];
   return `${head} Ready after ${seconds(total)}: ${parts.join(', ')}.`;
 }
+
+/** The ready line of a model set without a hypernetwork: nothing was encoded, so only loading and reading count. */
+export function modelsOnlyReadyLine(label: string, t: ReadyTimings | null): string {
+  const head = `${label} ready: no adapter to make; it completes from the prefix, or with the repository's own test assertions in its prompt.`;
+  if (!t) return head;
+  const total = (t.modelsMs ?? 0) + t.readMs;
+  const parts = [...(t.modelsMs !== null ? [`loading models ${seconds(t.modelsMs)}`] : []), `reading files ${seconds(t.readMs)}`];
+  return `${head} Ready after ${seconds(total)}: ${parts.join(', ')}.`;
+}

@@ -12,7 +12,8 @@ import { CompleterClient } from '../../engine/completer/client.ts';
 /** The UI's view of the app's model worker: started on first use, restarted when the backend preference changes. */
 export interface CompleterService {
   start(preference: BackendPreference): Promise<BackendChoice>;
-  prepare(onProgress: (p: LoadProgress) => void): Promise<void>;
+  /** Loads a model set's manifest (a path under the app's base URL) and its graphs. */
+  prepare(manifestPath: string, onProgress: (p: LoadProgress) => void): Promise<void>;
   encodeFiles(files: SourceFile[], onProgress: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
   adapterFromFiles(files: SourceFile[]): Promise<AdapterSummary>;
   evoStart(files: SourceFile[]): Promise<AdapterSummary>;
@@ -20,8 +21,6 @@ export interface CompleterService {
   complete(request: CompletionRequest, onText: (textSoFar: string) => void): Promise<CompletionResult>;
   cancel(): Promise<void>;
 }
-
-const MANIFEST_URL = `${import.meta.env.BASE_URL}models/manifest.json`;
 
 let client: CompleterClient | null = null;
 let clientPreference: BackendPreference | null = null;
@@ -43,7 +42,8 @@ const service: CompleterService = {
     }
     return client.init(preference);
   },
-  prepare: (onProgress) => getClient().prepare(new URL(MANIFEST_URL, location.href).href, onProgress),
+  prepare: (manifestPath, onProgress) =>
+    getClient().prepare(new URL(`${import.meta.env.BASE_URL}${manifestPath}`, location.href).href, onProgress),
   encodeFiles: (files, onProgress) => getClient().encodeFiles(files, onProgress),
   adapterFromFiles: (files) => getClient().adapterFromFiles(files),
   evoStart: (files) => getClient().evoStart(files),

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ExtractedTask } from '../../core/tasks/types.ts';
-import type { CompletionResult, Method } from '../../engine/completer/api.ts';
+import type { MemoryTask } from '../../core/memory/index.ts';
+import type { CompletionRequest, CompletionResult, Method } from '../../engine/completer/api.ts';
 import { completerService } from '../services/completer.ts';
 import { tasksOfFiles } from '../services/tasks.ts';
 import { describeError, type UserError } from '../errors.ts';
@@ -19,6 +20,18 @@ export interface MethodCompletion {
   adapterId?: string;
 }
 
+/** A repository task as the memory retriever sees it; the id makes the task itself invisible to its own query. */
+export function memoryTaskOf(task: Pick<ExtractedTask, 'path' | 'line' | 'column' | 'prefix' | 'target'>): MemoryTask {
+  return { id: `${task.path}:${task.line}:${task.column}`, path: task.path, line: task.line, prefix: task.prefix, target: task.target };
+}
+
+/** Where a completion is asked for: the picked assertion's place, when there is one. */
+export interface CompletionPlace {
+  path: string;
+  line: number;
+  column: number;
+}
+
 export interface CompletionSlice {
   method: Method;
   tasks: ExtractedTask[];
@@ -32,6 +45,8 @@ export interface CompletionSlice {
   complete(prefix: string, methods: readonly Method[]): Promise<void>;
   /** The adapter id a method needs, or null when the method has none ready. */
   adapterFor(method: Method): string | null | undefined;
+  /** The engine request for a method, with what it needs (adapter, production files, the repository's assertions). */
+  requestFor(method: Method, prefix: string, adapterId: string | undefined, place: CompletionPlace | null): CompletionRequest;
 }
 
 export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSlice> = (set, get) => ({
@@ -60,6 +75,16 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
     return undefined;
   },
 
+  requestFor(method, prefix, adapterId, place) {
+    const request: CompletionRequest = { prefix, method, ...(adapterId ? { adapterId } : {}) };
+    if (method === 'rag') request.ragFiles = get().production;
+    if (method === 'memory') {
+      const query = memoryTaskOf({ path: place?.path ?? '', line: place?.line ?? 0, column: place?.column ?? 0, prefix, target: '' });
+      request.memory = { query, pool: get().tasks.map(memoryTaskOf) };
+    }
+    return request;
+  },
+
   async complete(prefix, methods) {
     const engine = completerService();
     for (const method of methods) {
@@ -80,12 +105,7 @@ export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSli
       let settled = false;
       try {
         const result = await engine.complete(
-          {
-            prefix,
-            method,
-            ...(adapterId ? { adapterId } : {}),
-            ...(method === 'rag' ? { ragFiles: get().production } : {}),
-          },
+          get().requestFor(method, prefix, adapterId ?? undefined, get().activeTask),
           (text) => {
             if (!settled) set((s) => ({ completions: { ...s.completions, [method]: { status: 'running', text, result: null, error: null, ...used } } }));
           },

@@ -6,12 +6,15 @@ import { DEFAULT_LIMITS, readPythonFiles } from '../services/repoFiles.ts';
 import { describeError, type UserError } from '../errors.ts';
 import type { AppState } from './index.ts';
 import type { ReadyTimings } from '../components/readyLine.ts';
+import { MODEL_SETS, type ModelSetId } from '../modelSets.ts';
 
 export type Phase = 'idle' | 'models' | 'reading' | 'encoding' | 'adapting' | 'ready' | 'failed' | 'cancelled';
 
 export interface EngineSlice {
   backend: BackendChoice | null;
+  /** The model set the worker has loaded (null before the first load, or after a failed one). */
   modelsReady: boolean;
+  preparedSet: ModelSetId | null;
   modelProgress: LoadProgress | null;
   phase: Phase;
   encodeProgress: EncodeProgress | null;
@@ -32,6 +35,8 @@ export interface EngineSlice {
   skippedBinary: string[];
   /** Starts the model worker (if needed), loads the models, then encodes and adapts to the active repository. */
   adaptActiveRepo(): Promise<void>;
+  /** Chooses another model set: saved in the settings, loaded at once if a repository is open. */
+  switchModelSet(id: ModelSetId): Promise<void>;
   cancelWork(): Promise<void>;
   resetEngineForRepo(): void;
 }
@@ -44,6 +49,21 @@ async function adapterOrError(make: () => Promise<AdapterSummary>): Promise<{ ad
     const error = describeError(e);
     if (error.code === 'cancelled') throw e;
     return { error };
+  }
+}
+
+/** Loads a model set; a set this build lacks is named with the command that makes it. */
+async function prepareSet(id: ModelSetId, onProgress: (p: LoadProgress) => void): Promise<void> {
+  const modelSet = MODEL_SETS[id];
+  try {
+    await completerService().prepare(modelSet.manifestPath, onProgress);
+  } catch (e) {
+    const error = describeError(e);
+    // A server with an SPA fallback answers a missing manifest with index.html: that reads as a bad manifest.
+    if (modelSet.makeWith && (error.code === 'missing-file' || error.code === 'bad-manifest')) {
+      throw Object.assign(new Error(`${modelSet.label} is not in this build: make it with \`${modelSet.makeWith}\`, then build the app again. (${error.message})`), { code: 'missing-file' });
+    }
+    throw e;
   }
 }
 
@@ -65,6 +85,7 @@ const REPO_ENGINE_START = {
 export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (set, get) => ({
   backend: null,
   modelsReady: false,
+  preparedSet: null,
   modelProgress: null,
   ...REPO_ENGINE_START,
 
@@ -86,12 +107,13 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
     };
     try {
       let modelsMs: number | null = null;
-      if (!get().modelsReady) {
-        set({ phase: 'models', engineError: null });
+      const modelSet = MODEL_SETS[get().settings.modelSet];
+      if (!get().modelsReady || get().preparedSet !== modelSet.id) {
+        set({ phase: 'models', engineError: null, modelsReady: false, preparedSet: null });
         const backend = await engine.start(get().settings.backend);
         set({ backend });
-        await engine.prepare((modelProgress) => set({ modelProgress }));
-        set({ modelsReady: true, modelProgress: null });
+        await prepareSet(modelSet.id, (modelProgress) => set({ modelProgress }));
+        set({ modelsReady: true, preparedSet: modelSet.id, modelProgress: null });
         modelsMs = lap();
       }
       lap();
@@ -103,7 +125,14 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       });
       if (!stillActive()) return;
       const readMs = lap();
-      set({ production, testFiles: tests, skippedBinary: binary, phase: 'encoding', encodeProgress: null });
+      set({ production, testFiles: tests, skippedBinary: binary });
+      if (!modelSet.methods.includes('static')) {
+        // No hypernetwork is trained on this set's LM: nothing to encode, and the methods that need none work.
+        const why = { code: 'no-adapter', message: `${modelSet.label} has no hypernetwork: Static and Evo need the Code2LoRA model set (Settings).` };
+        set({ adapterError: why, evoError: why, phase: 'ready', readyTimings: { modelsMs, readMs, encodeMs: 0, adaptMs: 0 } });
+        return;
+      }
+      set({ phase: 'encoding', encodeProgress: null });
       await engine.encodeFiles(production, (encodeProgress) => {
         if (stillActive()) set({ encodeProgress });
       });
@@ -125,6 +154,15 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       const engineError = describeError(e);
       if (stillActive()) set({ engineError, phase: engineError.code === 'cancelled' ? 'cancelled' : 'failed' });
     }
+  },
+
+  async switchModelSet(id) {
+    if (get().settings.modelSet === id) return;
+    get().updateSettings({ modelSet: id });
+    const methods = MODEL_SETS[id].methods;
+    set({ modelsReady: false, preparedSet: null, staticAdapter: null, evoHead: null, completions: {} });
+    if (!methods.includes(get().method)) set({ method: methods[0] ?? 'base' });
+    if (get().activeRepo) await get().adaptActiveRepo();
   },
 
   async cancelWork() {

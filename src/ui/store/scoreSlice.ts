@@ -63,15 +63,7 @@ export const createScoreSlice: StateCreator<AppState, [], [], ScoreSlice> = (set
         for (const method of usable) {
           if (get().scoreCancelled) return;
           const adapterId = get().adapterFor(method);
-          const result = await engine.complete(
-            {
-              prefix: task.prefix,
-              method,
-              ...(adapterId ? { adapterId } : {}),
-              ...(method === 'rag' ? { ragFiles: get().production } : {}),
-            },
-            () => undefined,
-          );
+          const result = await engine.complete(get().requestFor(method, task.prefix, adapterId ?? undefined, task), () => undefined);
           const s = score(result.text, task.target);
           set((st) => ({
             scoreElapsedMs: elapsed(),

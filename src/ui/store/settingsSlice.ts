@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { BackendPreference } from '../../engine/types.ts';
 import type { AppState } from './index.ts';
 import { DEFAULT_LIMITS } from '../services/repoFiles.ts';
+import { isModelSetId, type ModelSetId } from '../modelSets.ts';
 
 export interface Settings {
   /** Prefix of our CORS proxy; isomorphic-git appends the remote URL without its scheme. */
@@ -9,6 +10,8 @@ export interface Settings {
   /** Commits fetched by a clone; Evo deepens on demand. */
   cloneDepth: number;
   backend: BackendPreference;
+  /** Which models complete (src/ui/modelSets.ts). */
+  modelSet: ModelSetId;
   /** Size limits of what the browser encodes. */
   maxPythonFiles: number;
   maxPythonBytes: number;
@@ -26,6 +29,7 @@ function defaultSettings(): Settings {
     corsProxy: `${globalThis.location?.origin ?? ''}/cors`,
     cloneDepth: 50,
     backend: 'auto',
+    modelSet: 'code2lora',
     maxPythonFiles: DEFAULT_LIMITS.maxPythonFiles,
     maxPythonBytes: DEFAULT_LIMITS.maxPythonBytes,
   };
@@ -37,7 +41,9 @@ function loadSettings(): Settings {
     const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
     if (!raw) return defaults;
     const parsed = JSON.parse(raw) as Partial<Settings>;
-    return { ...defaults, ...parsed };
+    const merged = { ...defaults, ...parsed };
+    // A set this build does not know (an older or newer app wrote it) falls back to the default.
+    return isModelSetId(merged.modelSet) ? merged : { ...merged, modelSet: defaults.modelSet };
   } catch {
     return defaults;
   }

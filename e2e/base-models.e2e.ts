@@ -1,0 +1,94 @@
+/**
+ * The pretrained base in real Chromium (issue 15): chosen in Settings, its ~98 MB graph (GGUF blocks dequantized
+ * when onnxruntime-web loads it) fetched when the demo opens, the modes it offers with the scores measured on it,
+ * and a completion with the repository's own assertions in the prompt. A build without the set names the command
+ * that makes it.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { measuredEm } from '../src/ui/measured.ts';
+import { METHOD_LABEL } from '../src/ui/methods.ts';
+import { MODEL_SETS } from '../src/ui/modelSets.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startAppServer, type AppServer } from './support/app-server.ts';
+import { screenshot } from './support/screenshots.ts';
+
+let browser: Browser;
+let app: AppServer;
+let page: Page;
+
+before(async () => {
+  app = await startAppServer();
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function chooseBaseAndOpenDemo(p: Page): Promise<void> {
+  await p.goto(`${app.url}/#settings`);
+  await p.getByLabel('Models').selectOption('base');
+  await p.goto(app.url);
+  await p.locator('.app[data-ready="true"]').waitFor();
+  await p.getByRole('button', { name: /Open demo: unitkit/ }).click();
+}
+
+test('the base set loads on the demo and offers its modes with the scores measured on it', async () => {
+  const modelRequests: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/models/')) modelRequests.push(new URL(r.url()).pathname);
+  });
+  await chooseBaseAndOpenDemo(page);
+  const ready = page.getByRole('status', { name: 'Adapter' });
+  const failure = page.locator('.engine-status [role="alert"]');
+  await ready.or(failure).first().waitFor({ timeout: 600_000 });
+  assert.equal(await failure.count(), 0, `the engine failed: ${await failure.allInnerTexts()}`);
+  assert.match(await ready.innerText(), /^SmolLM2-135M pretrained .* ready: no adapter to make;.*Ready after [\d.]+ m?s: loading models/);
+  // Only the base set's files: the 5.3M LM, its encoder and hypernetworks are not fetched.
+  assert.ok(modelRequests.some((path) => path.endsWith('/models/base/lm.onnx')), modelRequests.join('\n'));
+  assert.ok(!modelRequests.some((path) => /\/models\/(lm|encoder|hypernet_static|evo_\w+)\.onnx$/.test(path)), modelRequests.join('\n'));
+
+  const results: unknown = JSON.parse(readFileSync(new URL('../models/base/results.json', import.meta.url), 'utf8'));
+  const radios = page.getByRole('radiogroup', { name: 'Completion mode' }).getByRole('radio');
+  assert.deepEqual(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), [...MODEL_SETS.base.methods]);
+  for (const m of ['base', 'memory'] as const) {
+    const em = measuredEm(results, m);
+    assert.ok(em, `models/base/results.json has ${m}`);
+    const label = page.locator('label.mode', { has: page.getByRole('radio', { name: METHOD_LABEL[m] }) });
+    assert.equal((await label.locator('.method-em').innerText()).trim(), `${em.em.toFixed(1)}%`, m);
+  }
+  assert.match(await page.locator('#measured-note').innerText(), /models\/base\/results\.json/);
+});
+
+test("with the repository's tests in the prompt, the completion's prompt is longer than the base's", async () => {
+  await page.getByRole('radio', { name: METHOD_LABEL.memory }).check();
+  await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'test_units.py' }).click();
+  await page.getByRole('list', { name: 'Assertions' }).getByRole('button').first().click();
+  const table = page.getByRole('table', { name: 'Completions by method' });
+  await page.getByRole('button', { name: 'Run all methods here' }).click();
+  for (const m of MODEL_SETS.base.methods) {
+    const done = table.locator(`tr[data-method="${m}"][data-status="done"]`);
+    await done.or(table.locator(`tr[data-method="${m}"][data-status="failed"]`)).waitFor({ timeout: 600_000 });
+    assert.equal(await done.count(), 1, `${m}: ${await table.locator(`tr[data-method="${m}"]`).innerText()}`);
+  }
+  assert.equal(await table.locator('tr[data-method="static"]').count(), 0, 'no Static row: the set has no hypernetwork');
+  const promptOf = async (m: string): Promise<number> => Number(await table.locator(`tr[data-method="${m}"] td`).nth(2).textContent());
+  assert.ok((await promptOf('memory')) > (await promptOf('base')), 'the memory block adds the recalled assertions to the prompt');
+  await screenshot(page, 'base-set-compare');
+});
+
+test('a build without the base set says which command makes it', async () => {
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.route('**/models/base/manifest.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await chooseBaseAndOpenDemo(other);
+  const alert = other.locator('.engine-status [role="alert"]');
+  await alert.waitFor({ timeout: 120_000 });
+  assert.match(await alert.innerText(), /not in this build: make it with `npm run models:base`/);
+  await context.close();
+});

@@ -1,0 +1,151 @@
+"""Export the pretrained base (models.base.setup) for the browser: public/models/base/ with lm.onnx, tokenizer.json,
+manifest.json, and the parity fixtures.
+
+    /usr/bin/python3 -m models.export.export_base [--pin models/configs/base_smollm2.json] [--out public/models/base]
+
+The graph is the same LM step as the trained LM's (KV cache, grouped-query attention, LoRA inputs, one tied
+embedding); its weights are the GGUF file's own Q4_1 / Q8_0 blocks with dequantize nodes that onnxruntime folds at
+load (gguf_initializers), so the download is about the GGUF's size and the compute is the float32 model the Python
+pipeline scores. Nothing here is committed but the fixtures: the setup makes the rest from the pinned package.
+Idempotent: a folder already made from the same GGUF by the same exporter version is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+import torch
+
+from models.base.gguf_model import import_reader, our_name, unpermute
+from models.base.paths import BASE_CACHE, READER_DIR
+from models.base.pins import DEFAULT_PIN, BasePin
+from models.hashing import sha256_of
+from models.lm.config import LORA_TARGETS, LMConfig
+from models.lm.model import CodeLM
+from models.lm.paths import PUBLIC_MODELS
+
+from .export_lm import OPSET, trace_lm
+from .fixtures import write_fixtures
+from .gguf_initializers import quantized_weights, store_as_gguf_blocks
+from .manifest import read_manifest, register_file, set_section, write_manifest
+from .onnx_shapes import io_shapes
+
+# Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
+EXPORTER_VERSION = 1
+BASE_OUT = PUBLIC_MODELS / "base"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
+
+
+def load_base(folder: Path) -> CodeLM:
+    state = torch.load(folder / "lm.pt", map_location="cpu")
+    model = CodeLM(LMConfig.from_dict(state["config"]))
+    model.load_state_dict(state["model"])
+    return model.eval()
+
+
+def gguf_blocks(folder: Path, config: LMConfig) -> dict[str, Any]:
+    gguf = import_reader(READER_DIR)
+    reader = gguf.GGUFReader(str(folder / "model.gguf"))
+
+    def rows_in_our_order(name: str, blocks: np.ndarray) -> np.ndarray:
+        if name.endswith("attn.q.weight"):
+            return unpermute(blocks, config.n_heads)
+        if name.endswith("attn.k.weight"):
+            return unpermute(blocks, config.kv_heads)
+        return blocks
+
+    return quantized_weights(reader, our_name, rows_in_our_order)
+
+
+def export_graph(model: CodeLM, folder: Path, path: Path) -> dict[str, int]:
+    """Traces the LM step, stores its weights as GGUF blocks; returns how many initializers of each kind it has."""
+    trace_lm(model, path)
+    graph = onnx.load(str(path))
+    weights = gguf_blocks(folder, model.config)
+    store_as_gguf_blocks(graph, weights)
+    onnx.checker.check_model(graph)
+    onnx.save(graph, str(path))
+    kinds: dict[str, int] = {}
+    for weight in weights.values():
+        kinds[weight.kind] = kinds.get(weight.kind, 0) + 1
+    return kinds
+
+
+def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -> dict[str, Any]:
+    """The manifest's config.lm: the shapes the TypeScript feeds need, and where the weights came from."""
+    config = LMConfig.from_dict(base["config"])
+    return {
+        **config.to_dict(), "head_dim": config.head_dim, "params": base["parameters"],
+        "lora_targets": list(LORA_TARGETS), "opset": OPSET,
+        "weights": "GGUF blocks (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                   + "), dequantized by the graph at load; float32 compute",
+        "special_tokens": {"endoftext": base["special_ids"]["eot"]},
+        # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
+        "lm_id": base["files"]["lm.pt"][:16],
+        "base": {"name": pin.name, "package": base["package"], "license": base["license"],
+                 "gguf_sha256": base["gguf_sha256"], "exporter_version": EXPORTER_VERSION},
+    }
+
+
+def up_to_date(out: Path, pin: BasePin, base: dict[str, Any]) -> bool:
+    """Whether `out` holds this exporter's files for this GGUF, unchanged since they were written."""
+    manifest = out / "manifest.json"
+    if not manifest.exists():
+        return False
+    made = read_manifest(manifest)
+    config = made.get("config", {}).get("lm", {})
+    if config != manifest_config(pin, base, _kinds(base)):
+        return False
+    return all((out / f["path"]).exists() and sha256_of(out / f["path"]) == f["sha256"] for f in made["files"].values())
+
+
+def _kinds(base: dict[str, Any]) -> dict[str, int]:
+    """How many weights are stored as blocks of each kind (the file's quantized tensors)."""
+    return {k: n for k, n in base["quantization"].items() if k in ("Q4_1", "Q8_0")}
+
+
+def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -> Path:
+    folder = BASE_CACHE / pin.name
+    base = json.loads((folder / "base.json").read_text())
+    if up_to_date(out, pin, base):
+        return out
+    model = load_base(folder)
+    staging = out.with_name(out.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    manifest = staging / "manifest.json"
+    write_manifest(manifest, read_manifest(manifest))
+    kinds = export_graph(model, folder, staging / "lm.onnx")
+    if kinds != _kinds(base):
+        raise ValueError(f"stored {kinds} quantized weights but the file has {_kinds(base)}")
+    inputs, outputs = io_shapes(staging / "lm.onnx")
+    register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs)
+    shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
+    register_file(manifest, "tokenizer", staging / "tokenizer.json")
+    set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))
+    write_fixtures(model, fixtures)
+    shutil.rmtree(out, ignore_errors=True)
+    staging.replace(out)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pin", type=Path, default=DEFAULT_PIN)
+    parser.add_argument("--out", type=Path, default=BASE_OUT)
+    args = parser.parse_args()
+    torch.manual_seed(0)  # the trace's example inputs; the graph does not depend on them
+    out = export_base(BasePin.load(args.pin), args.out)
+    sizes = {f["path"]: f["bytes"] for f in read_manifest(out / "manifest.json")["files"].values()}
+    print(json.dumps({"out": str(out.relative_to(PUBLIC_MODELS.parent.parent)) if out.is_relative_to(PUBLIC_MODELS.parent.parent) else str(out),
+                      "bytes": sizes, "total_mb": round(sum(sizes.values()) / 1e6, 1)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""GGUF blocks as graph initializers: the dequantization equals the pinned `gguf` reader's, and a traced tiny LM keeps
+no float32 copy of a quantized weight (the real base's graph is checked against PyTorch in src/cli/lm-parity.test.ts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from onnx import TensorProto
+
+from models.base.gguf_model import import_reader
+from models.base.paths import READER_DIR
+from models.export.export_lm import trace_lm
+from models.export.gguf_initializers import BLOCK, Q4_1_BYTES, Q8_0_BYTES, QuantizedWeight, store_as_gguf_blocks
+from models.lm.config import LMConfig
+from models.lm.model import CodeLM
+
+TINY = LMConfig(vocab_size=256, d_model=64, n_layers=1, n_heads=2, d_ff=96, max_seq_len=32)
+
+
+def random_blocks(kind: str, rows: int, cols: int, rng: np.random.Generator) -> np.ndarray:
+    """Valid blocks: finite float16 scales (and minima), random codes."""
+    nb = cols // BLOCK
+    per = Q4_1_BYTES if kind == "Q4_1" else Q8_0_BYTES
+    raw = rng.integers(0, 256, size=(rows, nb, per), dtype=np.uint8)
+    halves = 2 if kind == "Q4_1" else 1
+    scales = rng.uniform(-0.05, 0.05, size=(rows, nb, halves)).astype(np.float16)
+    raw[:, :, : 2 * halves] = scales.view(np.uint8).reshape(rows, nb, 2 * halves)
+    return raw.reshape(rows, nb * per)
+
+
+@pytest.mark.parametrize("kind", ["Q4_1", "Q8_0"])
+def test_dequantize_matches_the_gguf_reader(kind: str) -> None:
+    if not (READER_DIR / "gguf").is_dir():
+        pytest.fail("the gguf reader is not set up: run /usr/bin/python3 -m models.base.setup")
+    gguf = import_reader(READER_DIR)
+    blocks = random_blocks(kind, 6, 128, np.random.default_rng(1))
+    ours = QuantizedWeight(kind, 6, 128, blocks).dequantize()
+    theirs = np.asarray(gguf.quants.dequantize(blocks, getattr(gguf.GGMLQuantizationType, kind)), dtype=np.float32)
+    assert ours.shape == (6, 128)
+    assert np.array_equal(ours.view(np.uint32), theirs.reshape(6, 128).view(np.uint32))
+
+
+def quantized_tiny_model() -> tuple[CodeLM, dict[str, QuantizedWeight]]:
+    """A tiny LM whose projections and embedding hold exactly dequantized random blocks."""
+    torch.manual_seed(0)
+    model = CodeLM(TINY).eval()
+    rng = np.random.default_rng(0)
+    weights: dict[str, QuantizedWeight] = {}
+    state = model.state_dict()
+    for name, tensor in state.items():
+        if tensor.dim() != 2:
+            continue
+        kind = "Q8_0" if name == "embed.weight" else "Q4_1"
+        rows, cols = tensor.shape
+        weights[name] = QuantizedWeight(kind, rows, cols, random_blocks(kind, rows, cols, rng))
+        state[name] = torch.from_numpy(weights[name].dequantize())
+    model.load_state_dict(state)
+    return model, weights
+
+
+def test_every_quantized_weight_is_stored_as_blocks(tmp_path: Path) -> None:
+    model, weights = quantized_tiny_model()
+    path = tmp_path / "lm.onnx"
+    trace_lm(model, path)
+    graph = onnx.load(str(path))
+    float_bytes = sum(len(i.raw_data) for i in graph.graph.initializer if i.data_type == TensorProto.FLOAT)
+    replaced = store_as_gguf_blocks(graph, weights)
+    onnx.checker.check_model(graph)
+    assert sorted(replaced.values()) == sorted(weights)
+    big_floats = [i.name for i in graph.graph.initializer if i.data_type == TensorProto.FLOAT and len(i.raw_data) >= 4 * BLOCK * BLOCK]
+    assert big_floats == []
+    stored = sum(len(i.raw_data) for i in graph.graph.initializer)
+    assert stored < float_bytes / 4
+    # Every replaced initializer is now computed by a node (the dequantize chain's last one).
+    produced = {out for node in graph.graph.node for out in node.output}
+    assert set(replaced) <= produced
+
+
+def test_a_weight_missing_from_the_graph_is_an_error(tmp_path: Path) -> None:
+    model, weights = quantized_tiny_model()
+    path = tmp_path / "lm.onnx"
+    trace_lm(model, path)
+    graph = onnx.load(str(path))
+    rng = np.random.default_rng(5)
+    weights["not.in.the.graph"] = QuantizedWeight("Q4_1", 64, 64, random_blocks("Q4_1", 64, 64, rng))
+    with pytest.raises(ValueError, match="match no initializer"):
+        store_as_gguf_blocks(graph, weights)

