@@ -15,8 +15,9 @@
  * --tasks-out writes the sample's task records as JSONL, so one repository can be cross-checked with the CLI:
  *   npm run eval -- --repo models/.cache/<tarball> --tasks FILE --name <repo> --split cr_test
  *
- * TS methods and Python systems: base = pretrained, static = static, rag = rag. The single shared LoRA ("single")
- * is not shipped to the browser and the repository-memory floor ("memory") is not a model: no TS counterpart.
+ * TS methods and Python systems: base = pretrained, static = static, rag = rag, single = single (the pretrained
+ * base's set ships it as single_lora.onnx), memory = tests_memory (the repository's assertions in the prompt). The
+ * repository-memory floors ("memory", "memory_earlier_only") are not models: no TS counterpart.
  * Decoding differs by design: Python decodes under bf16 autocast on CPU, the TS engine in fp32 compute over
  * fp16-stored weights, so identical greedy outputs are measured here, not assumed.
  */
@@ -39,11 +40,11 @@ export const PYTHON_SYSTEM: Readonly<Record<string, string>> = {
   base: 'pretrained',
   static: 'static',
   rag: 'rag',
+  single: 'single',
   memory: 'tests_memory',
 };
 /** Python systems with no TS counterpart, and why. */
 export const PYTHON_ONLY: Readonly<Record<string, string>> = {
-  single: 'single shared LoRA: not shipped to the browser',
   memory: 'non-neural repository-memory floor: not a model',
   memory_earlier_only: 'non-neural repository-memory floor: not a model',
 };

@@ -35,11 +35,13 @@ from .fixtures import write_fixtures
 from .gguf_initializers import quantized_weights, store_as_gguf_blocks
 from .manifest import read_manifest, register_file, set_section, write_manifest
 from .onnx_shapes import io_shapes
+from .single_lora import single_lora_graph
 
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
 EXPORTER_VERSION = 1
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
+WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 
 
 def load_base(folder: Path) -> CodeLM:
@@ -102,6 +104,11 @@ def up_to_date(out: Path, pin: BasePin, base: dict[str, Any]) -> bool:
     config = made.get("config", {}).get("lm", {})
     if config != manifest_config(pin, base, _kinds(base)):
         return False
+    single = WEIGHTS / pin.name / "single.pt"
+    if single.exists() != ("single_lora" in made["files"]):
+        return False
+    if single.exists() and made.get("config", {}).get("single_lora", {}).get("weights_sha256") != sha256_of(single):
+        return False
     return all((out / f["path"]).exists() and sha256_of(out / f["path"]) == f["sha256"] for f in made["files"].values())
 
 
@@ -129,6 +136,14 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))
+    single = WEIGHTS / pin.name / "single.pt"
+    if single.exists():
+        graph, summary = single_lora_graph(single, base["files"]["lm.pt"][:16])
+        onnx.save(graph, str(staging / "single_lora.onnx"))
+        inputs, outputs = io_shapes(staging / "single_lora.onnx")
+        register_file(manifest, "single_lora", staging / "single_lora.onnx", inputs, outputs)
+        set_section(manifest, "config", "single_lora", {**summary, "weights": f"models/weights/{pin.name}/single.pt",
+                                                         "weights_sha256": sha256_of(single)})
     write_fixtures(model, fixtures)
     shutil.rmtree(out, ignore_errors=True)
     staging.replace(out)

