@@ -79,6 +79,12 @@ test("with the repository's tests in the prompt, the completion's prompt is long
   assert.equal(await table.locator('tr[data-method="static"]').count(), 0, 'no Static row: the set has no hypernetwork');
   const promptOf = async (m: string): Promise<number> => Number(await table.locator(`tr[data-method="${m}"] td`).nth(2).textContent());
   assert.ok((await promptOf('memory')) > (await promptOf('base')), 'the memory block adds the recalled assertions to the prompt');
+  // What was recalled is shown, as text, and the picked assertion (whose answer is hidden) is not among it.
+  const recalled = page.getByRole('list', { name: 'Recalled assertions' }).getByRole('listitem');
+  assert.equal(await recalled.count(), 3);
+  const picked = await page.getByRole('list', { name: 'Assertions' }).getByRole('button').first().innerText();
+  const line = /^L(\d+)/.exec(picked)?.[1];
+  for (const text of await recalled.allInnerTexts()) assert.doesNotMatch(text, new RegExp(`test_units\\.py:${line} `), text);
   await screenshot(page, 'base-set-compare');
 });
 

@@ -34,9 +34,15 @@ def store_initializers_as_fp16(model: onnx.ModelProto, min_elements: int = 1024)
             converted += 1
         else:
             kept.append(init)
+    replace_initializers(graph, kept, casts)
+    return converted
+
+
+def replace_initializers(graph: onnx.GraphProto, initializers: list[TensorProto], nodes_first: list[onnx.NodeProto]) -> None:
+    """The graph's initializers become `initializers`, and `nodes_first` (which compute the replaced ones from them)
+    go ahead of its nodes, so the node list stays in topological order."""
     del graph.initializer[:]
-    graph.initializer.extend(kept)
+    graph.initializer.extend(initializers)
     nodes = list(graph.node)
     del graph.node[:]
-    graph.node.extend(casts + nodes)
-    return converted
+    graph.node.extend(nodes_first + nodes)

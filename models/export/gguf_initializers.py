@@ -21,6 +21,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from .fp16_storage import replace_initializers
+
 BLOCK = 32
 Q4_1_BYTES = 20  # float16 d, float16 m, 16 bytes of two 4-bit codes each
 Q8_0_BYTES = 34  # float16 d, 32 signed 8-bit codes
@@ -148,9 +150,5 @@ def store_as_gguf_blocks(model: onnx.ModelProto, weights: dict[str, QuantizedWei
     missing = sorted(set(weights) - set(replaced.values()))
     if missing:
         raise ValueError(f"{len(missing)} quantized weights match no initializer of the graph, e.g. {missing[:3]}")
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-    nodes = list(graph.node)
-    del graph.node[:]
-    graph.node.extend(new_nodes + nodes)
+    replace_initializers(graph, kept, new_nodes)
     return replaced

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { memoryBlock, memoryPrompt } from './prompt.ts';
-import { topK, type MemoryTask } from './retriever.ts';
+import { MemoryIndex, topK, type MemoryTask } from './retriever.ts';
 
 interface GoldenCase {
   repo: string;
@@ -55,5 +55,18 @@ describe('repository memory: the TypeScript retriever against Python', () => {
     const prefix = Array.from({ length: 40 }, (_, i) => 100 + i);
     expect(memoryPrompt(prefix, [1, 2, 3, 4, 5], 32, 3, 0)).toEqual([0, 3, 4, 5, ...prefix.slice(8)]);
     expect(memoryPrompt([7, 8], [1, 2], 32, 3, 0)).toEqual([0, 1, 2, 7, 8]);
+  });
+});
+
+describe('MemoryIndex', () => {
+  it('answers many queries over one pool exactly as topK does each time', () => {
+    for (const pool of pools.values()) {
+      const index = new MemoryIndex(pool);
+      for (const query of pool.slice(0, 20)) {
+        for (const earlierOnly of [false, true]) {
+          expect(index.top(query, 3, earlierOnly)).toEqual(topK(query, pool, 3, earlierOnly));
+        }
+      }
+    }
   });
 });

@@ -58,27 +58,43 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union > 0 ? shared / union : 0;
 }
 
+/**
+ * A repository's assertion pool with each candidate's words computed once: a query then costs one pass over the
+ * pool (scoring every task of a repository against all the others was quadratic in regex work before).
+ */
+export class MemoryIndex {
+  private readonly entries: readonly Signature[];
+
+  constructor(readonly pool: readonly MemoryTask[]) {
+    this.entries = pool.map(signature);
+  }
+
+  top(query: MemoryTask, k: number, earlierOnly = false): Recalled[] {
+    const q = signature(query);
+    const ranked: { key: [number, number, number, number]; task: MemoryTask; score: number }[] = [];
+    this.entries.forEach(({ task, words }, order) => {
+      if (!visible(query, task, earlierOnly)) return;
+      const score = jaccard(q.words, words);
+      ranked.push({ key: [score, task.path === query.path ? 1 : 0, -Math.abs(task.line - query.line), -order], task, score });
+    });
+    ranked.sort((x, y) => {
+      for (let i = 0; i < 4; i++) {
+        const d = (y.key[i] ?? 0) - (x.key[i] ?? 0);
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
+    return ranked.slice(0, k).map(({ task, score }) => ({
+      id: task.id,
+      path: task.path,
+      line: task.line,
+      assertion: lastLine(task.prefix).replace(/^\s+/, '') + task.target,
+      target: task.target,
+      score,
+    }));
+  }
+}
+
 export function topK(query: MemoryTask, pool: readonly MemoryTask[], k: number, earlierOnly = false): Recalled[] {
-  const q = signature(query);
-  const ranked: { key: [number, number, number, number]; task: MemoryTask; score: number }[] = [];
-  pool.forEach((task, order) => {
-    if (!visible(query, task, earlierOnly)) return;
-    const score = jaccard(q.words, signature(task).words);
-    ranked.push({ key: [score, task.path === query.path ? 1 : 0, -Math.abs(task.line - query.line), -order], task, score });
-  });
-  ranked.sort((x, y) => {
-    for (let i = 0; i < 4; i++) {
-      const d = (y.key[i] ?? 0) - (x.key[i] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  return ranked.slice(0, k).map(({ task, score }) => ({
-    id: task.id,
-    path: task.path,
-    line: task.line,
-    assertion: lastLine(task.prefix).replace(/^\s+/, '') + task.target,
-    target: task.target,
-    score,
-  }));
+  return new MemoryIndex(pool).top(query, k, earlierOnly);
 }

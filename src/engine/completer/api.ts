@@ -83,6 +83,8 @@ export interface CompletionResult {
   firstTokenMs: number;
   totalMs: number;
   method: Method;
+  /** For 'memory': the repository's assertions put in the prompt, best match first. */
+  recalled?: { path: string; line: number; assertion: string }[];
 }
 
 export interface CompleterApi {

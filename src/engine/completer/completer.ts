@@ -7,7 +7,7 @@
  * also its GRU state z (a few hundred bytes), which is never evicted: stepping on from, or completing with, an
  * adapter whose tensors were evicted runs evo_heads on its state again.
  */
-import { memoryBlock, memoryPrompt, topK } from '../../core/memory/index.ts';
+import { MemoryIndex, memoryBlock, memoryPrompt, type MemoryTask, type Recalled } from '../../core/memory/index.ts';
 import { CodeTokenizer } from '../../core/tokenizer/code-tokenizer.ts';
 import { lmShapeFromConfig, type LmShape } from '../../cli/lm-feeds.ts';
 import { ModelError } from '../errors.ts';
@@ -79,6 +79,7 @@ export class Completer implements CompleterApi {
   private readonly adapters = new Map<string, StoredAdapter>();
   private readonly evo = new Map<string, EvoRecord>();
   private retriever: { key: string; retriever: Retriever } | null = null;
+  private memoryIndex: { key: string; index: MemoryIndex } | null = null;
   private adapterCount = 0;
 
   constructor(
@@ -311,7 +312,8 @@ export class Completer implements CompleterApi {
   complete(request: CompletionRequest, onText?: (textSoFar: string) => void): Promise<CompletionResult> {
     return this.exclusive(async (cancel) => {
       const { tokenizer, settings, shape, stops } = this.state;
-      const prompt = this.prompt(request);
+      const recalled = this.recalled(request);
+      const prompt = this.prompt(request, recalled);
       const lora = await this.loraFeeds(request);
       let shown = '';
       const result = await greedyGenerate(this.host, shape, {
@@ -336,26 +338,39 @@ export class Completer implements CompleterApi {
         firstTokenMs: result.firstTokenMs,
         totalMs: result.totalMs,
         method: request.method,
+        ...(recalled ? { recalled: recalled.map(({ path, line, assertion }) => ({ path, line, assertion })) } : {}),
       };
     });
   }
 
   /** The prompt token ids of a request (prefix tail, or retrieved windows + prefix tail for RAG). */
-  prompt(request: CompletionRequest): number[] {
+  /** The assertions a 'memory' request recalls (best match last in the prompt), or null for other methods. */
+  private recalled(request: CompletionRequest): Recalled[] | null {
+    if (request.method !== 'memory') return null;
+    if (!request.memory) throw new ModelError('bad-request', "method 'memory' needs the assertion and the repository's pool");
+    return this.memoryIndexFor(request.memory.pool).top(request.memory.query, this.state.settings.memory.k);
+  }
+
+  prompt(request: CompletionRequest, recalled = this.recalled(request)): number[] {
     const { tokenizer, settings } = this.state;
     const prefix = tokenizer.encode(promptText(request.prefix));
     const { prompt_budget: budget, length_quantum: quantum } = settings.prompt;
-    if (request.method === 'memory') {
-      if (!request.memory) throw new ModelError('bad-request', "method 'memory' needs the assertion and the repository's pool");
-      const { k, max_block_tokens: maxBlock } = settings.memory;
-      const block = tokenizer.encode(memoryBlock(topK(request.memory.query, request.memory.pool, k)));
-      return memoryPrompt(prefix, block, budget, maxBlock, tokenizer.endOfTextId, quantum);
+    if (recalled) {
+      const block = tokenizer.encode(memoryBlock(recalled));
+      return memoryPrompt(prefix, block, budget, settings.memory.max_block_tokens, tokenizer.endOfTextId, quantum);
     }
     if (request.method !== 'rag') return prefixPrompt(prefix, budget, tokenizer.endOfTextId, quantum);
     const rag = settings.rag;
     const windows = this.retrieverFor(request.ragFiles ?? []).top(request.prefix, rag.k);
     const chunks = windows.map((w) => tokenizer.encode(w).slice(0, rag.chunk_tokens));
     return retrievalPrompt(prefix, chunks, budget, rag.max_share_of_budget, tokenizer.endOfTextId, quantum);
+  }
+
+  /** The pool's index, kept while requests bring the same pool (every request carries it across the worker boundary). */
+  private memoryIndexFor(pool: readonly MemoryTask[]): MemoryIndex {
+    const key = pool.map((t) => `${t.id}\0${t.prefix.length}\0${t.target}`).join('\n');
+    if (this.memoryIndex?.key !== key) this.memoryIndex = { key, index: new MemoryIndex(pool) };
+    return this.memoryIndex.index;
   }
 
   private retrieverFor(files: SourceFile[]): Retriever {

@@ -20,6 +20,21 @@ function CompletionCell({ c }: { c: MethodCompletion | undefined }): ReactElemen
   );
 }
 
+/** What the memory method put in the prompt: the repository's own assertions it recalled, best match first. */
+function RecalledList({ recalled }: { recalled: { path: string; line: number; assertion: string }[] | undefined }): ReactElement | null {
+  if (!recalled) return null;
+  return (
+    <div className="recalled">
+      <p className="muted">{recalled.length === 0 ? 'No other assertion in this repository to recall.' : 'Recalled into the prompt from this repository\'s tests:'}</p>
+      <ol aria-label="Recalled assertions">
+        {recalled.map((r) => (
+          <li key={`${r.path}:${r.line}`}><span className="muted">{r.path}:{r.line}</span> <code>{r.assertion}</code></li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
 /** Every method's completion at the cursor, side by side, with latency and prompt size. */
 export function ComparePanel({ prefix }: { prefix: string | null }): ReactElement {
   const completions = useAppStore((s) => s.completions);
@@ -58,6 +73,7 @@ export function ComparePanel({ prefix }: { prefix: string | null }): ReactElemen
         </tbody>
       </table>
       {task && <p className="muted">Expected: <code>{task.target}</code></p>}
+      <RecalledList recalled={completions.memory?.result?.recalled} />
     </section>
   );
 }
