@@ -98,3 +98,22 @@ test('a build without the base set says which command makes it', async () => {
   assert.match(await alert.innerText(), /not in this build: make it with `npm run models:base`/);
   await context.close();
 });
+
+test('Cancel during the model download stops it, and Retry starts it again', async () => {
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  // The graph's download never finishes on its own: only Cancel can end the wait.
+  let downloadStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (downloadStarted = resolve));
+  await other.route('**/models/base/lm.onnx', () => downloadStarted());
+  await chooseBaseAndOpenDemo(other);
+  await started;
+  const status = other.locator('.engine-status');
+  await status.getByRole('group', { name: /Loading models/ }).waitFor({ timeout: 60_000 });
+  await status.getByRole('button', { name: 'Cancel' }).click();
+  await status.getByText('Stopped. Nothing was lost').waitFor({ timeout: 30_000 });
+  await other.unroute('**/models/base/lm.onnx');
+  await status.getByRole('button', { name: 'Retry' }).click();
+  await status.getByText(/Loading models/).first().waitFor({ timeout: 60_000 });
+  await context.close();
+});

@@ -75,6 +75,17 @@ export class ModelClient {
     return this.remote.unload(name, backend);
   }
 
+  /**
+   * Stops the worker at once, whatever it is doing (a model download, a session load): its memory goes with it.
+   * For cancelling work that cannot stop by itself; dispose() is the orderly way out.
+   */
+  terminate(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.remote[releaseProxy]();
+    this.worker.terminate();
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

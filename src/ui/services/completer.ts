@@ -20,10 +20,17 @@ export interface CompleterService {
   evoStep(fromAdapterId: string, step: EvoStepInput): Promise<AdapterSummary>;
   complete(request: CompletionRequest, onText: (textSoFar: string) => void): Promise<CompletionResult>;
   cancel(): Promise<void>;
+  /**
+   * Stops a model load in flight by stopping the worker (a download cannot be interrupted from inside it): the
+   * pending prepare() fails as cancelled, nothing partial is kept (files are stored only once verified), and the
+   * next start() makes a new worker. Returns false when no load is in flight.
+   */
+  stopLoading(): boolean;
 }
 
 let client: CompleterClient | null = null;
 let clientPreference: BackendPreference | null = null;
+let loading: { reject: (error: Error) => void } | null = null;
 
 function getClient(): CompleterClient {
   if (!client) throw new Error('The model worker is not started');
@@ -42,8 +49,25 @@ const service: CompleterService = {
     }
     return client.init(preference);
   },
-  prepare: (manifestPath, onProgress) =>
-    getClient().prepare(new URL(`${import.meta.env.BASE_URL}${manifestPath}`, location.href).href, onProgress),
+  prepare(manifestPath, onProgress) {
+    const url = new URL(`${import.meta.env.BASE_URL}${manifestPath}`, location.href).href;
+    const pending = getClient().prepare(url, onProgress);
+    return new Promise<void>((resolve, reject) => {
+      const mine = { reject };
+      loading = mine;
+      pending.then(resolve, reject).finally(() => {
+        if (loading === mine) loading = null;
+      });
+    });
+  },
+  stopLoading() {
+    if (!loading || !client) return false;
+    client.terminate();
+    client = null;
+    loading.reject(Object.assign(new Error('Loading the models was cancelled; nothing partial was kept.'), { code: 'cancelled' }));
+    loading = null;
+    return true;
+  },
   encodeFiles: (files, onProgress) => getClient().encodeFiles(files, onProgress),
   adapterFromFiles: (files) => getClient().adapterFromFiles(files),
   evoStart: (files) => getClient().evoStart(files),

@@ -166,6 +166,10 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   },
 
   async cancelWork() {
+    if (get().phase === 'models' && completerService().stopLoading()) {
+      set({ modelsReady: false, preparedSet: null, modelProgress: null });
+      return;
+    }
     await completerService().cancel();
   },
 });
