@@ -1,5 +1,8 @@
 /**
- * Speed of lm.onnx in Node with onnxruntime-web (wasm): prefill tokens/s and decode ms/token with the KV cache.
+ * Speed of lm.onnx in Node with onnxruntime-web (wasm): prefill tokens/s and decode ms/token with the KV cache,
+ * beside the memory-bandwidth bound measured in the same run: every decode step reads all the float32 weights
+ * (onnxruntime computes in float32 whatever the file stores), so bound ms/token = weight bytes / bandwidth, with the
+ * bandwidth of a large typed-array copy on this machine (bytes read + written over the time).
  *
  *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR]
  *
@@ -70,6 +73,24 @@ function argmaxLastRow(logits: Float32Array, vocab: number): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const prefill = median(prefillMs);
 const decode = median(decodeMsPerToken);
+
+/** GB/s of a 256 MB Float32Array copy (read + write), the median of 5. */
+function copyBandwidthGBs(): number {
+  const n = 64 * 1024 * 1024;
+  const src = new Float32Array(n).fill(1);
+  const dst = new Float32Array(n);
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    dst.set(src);
+    rates.push((2 * n * 4) / ((performance.now() - t) / 1000) / 1e9);
+  }
+  return median(rates);
+}
+const params = typeof manifest.config?.lm === 'object' && manifest.config.lm !== null ? (manifest.config.lm as { params?: unknown }).params : undefined;
+const weightBytes = typeof params === 'number' ? params * 4 : NaN;
+const bandwidth = copyBandwidthGBs();
+const boundMs = (weightBytes / (bandwidth * 1e9)) * 1000;
 console.log(
   JSON.stringify(
     {
@@ -81,6 +102,11 @@ console.log(
       prefill_tokens_per_s: Math.round((prefillTokens / prefill) * 1000),
       decode_tokens: decodeTokens,
       decode_ms_per_token: Number(decode.toFixed(2)),
+      float32_weight_mb: Math.round(weightBytes / 1e6),
+      copy_bandwidth_gb_s: Number(bandwidth.toFixed(1)),
+      decode_bound_ms_per_token: Number(boundMs.toFixed(2)),
+      decode_vs_bound: Number((decode / boundMs).toFixed(2)),
+      file_mb: Math.round(readFileSync(new URL('lm.onnx', modelsDir)).byteLength / 1e6),
       repeats,
     },
     null,

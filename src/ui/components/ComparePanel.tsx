@@ -22,13 +22,17 @@ function CompletionCell({ c }: { c: MethodCompletion | undefined }): ReactElemen
 
 /** What the memory method put in the prompt: the repository's own assertions it recalled, best match first. */
 function RecalledList({ recalled }: { recalled: { path: string; line: number; assertion: string }[] | undefined }): ReactElement | null {
+  const selectFile = useAppStore((s) => s.selectFile);
   if (!recalled) return null;
   return (
     <div className="recalled">
       <p className="muted">{recalled.length === 0 ? 'No other assertion in this repository to recall.' : 'Recalled into the prompt from this repository\'s tests:'}</p>
       <ol aria-label="Recalled assertions">
         {recalled.map((r) => (
-          <li key={`${r.path}:${r.line}`}><span className="muted">{r.path}:{r.line}</span> <code>{r.assertion}</code></li>
+          <li key={`${r.path}:${r.line}`}>
+            <button type="button" className="link" title={`Open ${r.path}`} onClick={() => void selectFile(r.path)}>{r.path}:{r.line}</button>{' '}
+            <code>{r.assertion}</code>
+          </li>
         ))}
       </ol>
     </div>
