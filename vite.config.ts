@@ -3,9 +3,10 @@ import react from '@vitejs/plugin-react';
 import { corsProxyPlugin } from './src/proxy/vitePlugin.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import { offlinePwaOptions } from './src/ui/sw/pwa-options.ts';
+import { precompressPlugin, precompressedPreviewPlugin } from './src/serve/vitePlugin.ts';
 
 export default defineConfig({
-  plugins: [react(), corsProxyPlugin(), VitePWA(offlinePwaOptions)],
+  plugins: [react(), corsProxyPlugin(), precompressedPreviewPlugin(), VitePWA(offlinePwaOptions), precompressPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web', 'web-tree-sitter'] },
   build: {

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
@@ -49,6 +49,20 @@ test('the app loads with no 404 (the favicon is there)', async () => {
     assert.equal(response.status(), 200, path);
     assert.match(response.headers()['content-type'] ?? '', /^image\//, path);
   }
+});
+
+test('the preview server sends the runtime\'s wasm brotli-compressed to a browser that accepts it', async () => {
+  const wasm = readdirSync(new URL('../dist/assets/', import.meta.url)).find((f) => /^ort-wasm.*\.wasm$/.test(f));
+  assert.ok(wasm, 'the build has the onnxruntime wasm');
+  const url = `${app.url}/assets/${wasm}`;
+  const compressed = await page.request.get(url, { headers: { 'accept-encoding': 'br' } });
+  assert.equal(compressed.status(), 200);
+  assert.equal(compressed.headers()['content-encoding'], 'br');
+  assert.equal(compressed.headers()['content-type'], 'application/wasm');
+  // Decoded, it is the very file (Playwright decodes the body as a browser does).
+  assert.deepEqual(await compressed.body(), readFileSync(new URL(`../dist/assets/${wasm}`, import.meta.url)));
+  const plain = await page.request.get(url, { headers: { 'accept-encoding': 'identity' } });
+  assert.equal(plain.headers()['content-encoding'], undefined);
 });
 
 test('Settings show the Python size limit in MiB and store what is typed in MiB', async () => {
