@@ -1,13 +1,13 @@
 /**
  * The pretrained base in real Chromium (issue 15): chosen in Settings, its ~98 MB graph (GGUF blocks dequantized
  * when onnxruntime-web loads it) fetched when the demo opens, the modes it offers with the scores measured on it,
- * and a completion with the repository's own assertions in the prompt. A build without the set names the command
- * that makes it.
+ * a completion with the repository's own assertions in the prompt, and an offline reload from the kept copy. A
+ * build without the set names the command that makes it; Cancel stops its download.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { measuredEm } from '../src/ui/measured.ts';
 import { METHOD_LABEL } from '../src/ui/methods.ts';
 import { MODEL_SETS } from '../src/ui/modelSets.ts';
@@ -17,12 +17,14 @@ import { screenshot } from './support/screenshots.ts';
 
 let browser: Browser;
 let app: AppServer;
+let context: BrowserContext;
 let page: Page;
 
 before(async () => {
   app = await startAppServer();
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
 });
 
 after(async () => {
@@ -86,6 +88,25 @@ test("with the repository's tests in the prompt, the completion's prompt is long
   const line = /^L(\d+)/.exec(picked)?.[1];
   for (const text of await recalled.allInnerTexts()) assert.doesNotMatch(text, new RegExp(`test_units\\.py:${line} `), text);
   await screenshot(page, 'base-set-compare');
+});
+
+test('offline, a reload opens the demo with the base set from the copy kept in this browser', async () => {
+  await context.setOffline(true);
+  try {
+    // Served by the service worker; the app reopens the repository it had open, else the demo is opened here.
+    await page.goto(app.url);
+    await page.locator('.app[data-ready="true"]').waitFor();
+    const demo = page.getByRole('button', { name: /Open demo: unitkit/ });
+    await demo.or(page.getByRole('navigation', { name: 'Files' })).first().waitFor();
+    if (await demo.isVisible()) await demo.click();
+    const ready = page.getByRole('status', { name: 'Adapter' });
+    const failure = page.locator('.engine-status [role="alert"]');
+    await ready.or(failure).first().waitFor({ timeout: 600_000 });
+    assert.equal(await failure.count(), 0, `the engine failed offline: ${await failure.allInnerTexts()}`);
+    assert.match(await ready.innerText(), /^SmolLM2-135M pretrained .* ready/);
+  } finally {
+    await context.setOffline(false);
+  }
 });
 
 test('a build without the base set says which command makes it', async () => {
