@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { measuredEm } from '../src/ui/measured.ts';
 import { METHOD_LABEL } from '../src/ui/methods.ts';
@@ -88,6 +89,32 @@ test("with the repository's tests in the prompt, the completion's prompt is long
   const line = /^L(\d+)/.exec(picked)?.[1];
   for (const text of await recalled.allInnerTexts()) assert.doesNotMatch(text, new RegExp(`test_units\\.py:${line} `), text);
   await screenshot(page, 'base-set-compare');
+});
+
+test('the adapter is saved as a GGUF LoRA and a PEFT folder naming the repository, commit and base', async () => {
+  const section = page.getByRole('region', { name: 'Take the adapter with you' });
+  const [gguf] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'GGUF for llama.cpp' }).click()]);
+  assert.match(gguf.suggestedFilename(), /^unitkit-[0-9a-f]{12}-single\.gguf$/);
+  const bytes = readFileSync((await gguf.path()) ?? '');
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'GGUF');
+  assert.equal(bytes.readUInt32LE(4), 3, 'GGUF version 3');
+  assert.equal(Number(bytes.readBigUInt64LE(8)), 30 * 7 * 2, 'lora_a and lora_b of 7 projections in each of 30 layers');
+  const text = bytes.toString('latin1');
+  for (const needle of ['general.type', 'adapter', 'adapter.lora.alpha', 'blk.0.attn_q.weight.lora_a', 'blk.29.ffn_down.weight.lora_b', 'code2lora.repository', 'unitkit', 'code2lora.base_model_sha256']) {
+    assert.ok(text.includes(needle), needle);
+  }
+  const [peft] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'PEFT folder (zip)' }).click()]);
+  const folder = unzipSync(readFileSync((await peft.path()) ?? ''));
+  assert.deepEqual(Object.keys(folder).sort(), ['adapter_config.json', 'adapter_model.safetensors']);
+  const config = JSON.parse(strFromU8(folder['adapter_config.json'] ?? new Uint8Array())) as { r: number; lora_alpha: number; code2lora: { method: string; repository: string } };
+  assert.equal(config.r, 16);
+  assert.equal(config.lora_alpha, 32);
+  assert.equal(config.code2lora.method, 'single');
+  assert.equal(config.code2lora.repository, 'unitkit');
+  const safetensors = folder['adapter_model.safetensors'] ?? new Uint8Array();
+  const headerLength = Number(Buffer.from(safetensors).readBigUInt64LE(0));
+  const header = JSON.parse(Buffer.from(safetensors.subarray(8, 8 + headerLength)).toString('utf8')) as Record<string, unknown>;
+  assert.ok('base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight' in header, Object.keys(header).slice(0, 4).join(', '));
 });
 
 test('offline, a reload opens the demo with the base set from the copy kept in this browser', async () => {

@@ -30,6 +30,7 @@ from models.lm.config import LORA_TARGETS, LMConfig
 from models.lm.model import CodeLM
 from models.lm.paths import PUBLIC_MODELS
 
+from .adapters.make import HUB_IDS
 from .export_lm import OPSET, trace_lm
 from .fixtures import write_fixtures
 from .gguf_initializers import quantized_weights, store_as_gguf_blocks
@@ -91,7 +92,8 @@ def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -
         # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
         "lm_id": base["files"]["lm.pt"][:16],
         "base": {"name": pin.name, "package": base["package"], "license": base["license"],
-                 "gguf_sha256": base["gguf_sha256"], "exporter_version": EXPORTER_VERSION},
+                 "gguf_sha256": base["gguf_sha256"], "hub_id": HUB_IDS.get(pin.name, ""),
+                 "exporter_version": EXPORTER_VERSION},
     }
 
 

@@ -46,6 +46,10 @@ const api: ModelWorkerFullApi = {
   evoStep: (fromAdapterId, step) => completer.evoStep(fromAdapterId, step),
   complete: (request, onText) => completer.complete(request, onText),
   cancel: () => completer.cancel(),
+  async adapterFiles(id, source) {
+    const files = await completer.adapterFiles(id, source);
+    return transfer(files, [files.gguf.buffer as ArrayBuffer, files.safetensors.buffer as ArrayBuffer]);
+  },
 };
 
 expose(api);

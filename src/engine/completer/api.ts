@@ -4,6 +4,7 @@
  * KV caches stay inside the worker (on the GPU under WebGPU); the UI holds only their ids and summaries.
  */
 
+import type { AdapterFiles } from '../../core/adapters/index.ts';
 import type { MemoryTask } from '../../core/memory/index.ts';
 import type { LoadProgress } from '../types.ts';
 
@@ -102,4 +103,10 @@ export interface CompleterApi {
   complete(request: CompletionRequest, onText?: (textSoFar: string) => void): Promise<CompletionResult>;
   /** Stops the encode or completion in flight (it rejects with code 'cancelled'). */
   cancel(): Promise<void>;
+  /**
+   * An adapter ('single', or a Static or Evo adapter's id) as files other tools load next to the same pretrained
+   * base: a llama.cpp GGUF LoRA and a PEFT safetensors file with its config (src/core/adapters). Only for a model
+   * set whose LM is a pretrained base (its manifest names the GGUF file the adapter fits).
+   */
+  adapterFiles(id: string, source: { repository: string; commit: string }): Promise<AdapterFiles>;
 }

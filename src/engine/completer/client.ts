@@ -1,5 +1,6 @@
 import { proxy } from 'comlink';
 import { ModelClient } from '../client.ts';
+import type { AdapterFiles } from '../../core/adapters/index.ts';
 import type { LoadProgress } from '../types.ts';
 import type {
   AdapterSummary,
@@ -50,6 +51,10 @@ export class CompleterClient extends ModelClient implements CompleterApi {
 
   cancel(): Promise<void> {
     return this.remote.cancel();
+  }
+
+  adapterFiles(id: string, source: { repository: string; commit: string }): Promise<AdapterFiles> {
+    return this.remote.adapterFiles(id, source);
   }
 }
 

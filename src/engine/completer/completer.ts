@@ -7,6 +7,7 @@
  * also its GRU state z (a few hundred bytes), which is never evicted: stepping on from, or completing with, an
  * adapter whose tensors were evicted runs evo_heads on its state again.
  */
+import { adapterFiles, LORA_TARGETS as ADAPTER_TARGETS, type AdapterFiles, type SharedLora } from '../../core/adapters/index.ts';
 import { MemoryIndex, memoryBlock, memoryPrompt, type MemoryTask, type Recalled } from '../../core/memory/index.ts';
 import { CodeTokenizer } from '../../core/tokenizer/code-tokenizer.ts';
 import { lmShapeFromConfig, type LmShape } from '../../cli/lm-feeds.ts';
@@ -34,6 +35,10 @@ import { RepoEncoder, productionFiles, type RepoEmbedding } from './repo-encoder
 import { Retriever } from './retriever.ts';
 import { firstLine, stopTokenIds } from './stop-rules.ts';
 import type { VectorCache } from './vector-cache.ts';
+
+function section(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
 
 /** The id the single shared LoRA is kept under among the resident adapters. */
 const SINGLE_ID = 'single';
@@ -411,6 +416,34 @@ export class Completer implements CompleterApi {
     const adapter = this.adapters.get(id);
     if (!adapter) throw new ModelError('not-loaded', `no resident adapter "${id}"`);
     return adapter.values;
+  }
+
+  adapterFiles(id: string, source: { repository: string; commit: string }): Promise<AdapterFiles> {
+    return this.exclusive(async () => {
+      const { manifest, shape, loraAlpha } = this.state;
+      const base = section(section(manifest.config?.lm).base);
+      if (typeof base.name !== 'string' || typeof base.gguf_sha256 !== 'string') {
+        throw new ModelError('unknown-model', "this model set's LM is not a pretrained base other tools run: its adapters cannot be saved for them");
+      }
+      const values = id === SINGLE_ID ? (await this.singleAdapter()).values : await this.valuesOf(id);
+      const matrix = (name: string): { rows: number; cols: number; data: Float32Array } => {
+        const t = values[name];
+        if (!t || t.type !== 'float32' || t.dims.length !== 2) throw new ModelError('run-failed', `adapter ${id} has no float32 matrix ${name}`);
+        return { rows: t.dims[0] ?? 0, cols: t.dims[1] ?? 0, data: t.data };
+      };
+      const lora = Object.fromEntries(
+        ADAPTER_TARGETS.map((m) => [m, { a: matrix(`lora_A_${m}`), b: matrix(`lora_B_${m}`) }]),
+      ) as SharedLora;
+      const method = id === SINGLE_ID ? 'single' : id.startsWith('evo-') ? 'evo' : 'static';
+      return adapterFiles(lora, { nLayers: shape.n_layers, nHeads: shape.n_heads, nKvHeads: shape.n_kv_heads, loraAlpha }, {
+        repository: source.repository,
+        commit: source.commit,
+        method,
+        base_model: base.name,
+        base_model_sha256: base.gguf_sha256,
+        base_model_hub_id: typeof base.hub_id === 'string' ? base.hub_id : '',
+      });
+    });
   }
 
   /** The values of any adapter's 14 tensors, an evicted Evo adapter's computed again from its state. */

@@ -7,6 +7,7 @@ import { EngineStatus } from './EngineStatus.tsx';
 import { ModeSwitch } from './ModeSwitch.tsx';
 import { AssertionList } from './AssertionList.tsx';
 import { ComparePanel } from './ComparePanel.tsx';
+import { SaveAdapter } from './SaveAdapter.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
 import { ScorePanel } from './ScorePanel.tsx';
 import { WorkspaceTabs, type TabSpec } from './WorkspaceTabs.tsx';
@@ -78,6 +79,7 @@ export function Workspace(): ReactElement | null {
             <ModeSwitch />
             {selectedPath && <AssertionList path={selectedPath} />}
             <ComparePanel prefix={prefix} />
+            <SaveAdapter />
           </aside>
         </div>
       )}

@@ -8,6 +8,7 @@ import type {
   SourceFile,
 } from '../../engine/completer/api.ts';
 import { CompleterClient } from '../../engine/completer/client.ts';
+import type { AdapterFiles } from '../../core/adapters/index.ts';
 
 /** The UI's view of the app's model worker: started on first use, restarted when the backend preference changes. */
 export interface CompleterService {
@@ -26,6 +27,7 @@ export interface CompleterService {
    * next start() makes a new worker. Returns false when no load is in flight.
    */
   stopLoading(): boolean;
+  adapterFiles(id: string, source: { repository: string; commit: string }): Promise<AdapterFiles>;
 }
 
 let client: CompleterClient | null = null;
@@ -74,6 +76,7 @@ const service: CompleterService = {
   evoStep: (from, step) => getClient().evoStep(from, step),
   complete: (request, onText) => getClient().complete(request, onText),
   cancel: () => getClient().cancel(),
+  adapterFiles: (id, source) => getClient().adapterFiles(id, source),
 };
 
 export function completerService(): CompleterService {
