@@ -59,6 +59,7 @@ test('the base set loads on the demo and offers its modes with the scores measur
   const results: unknown = JSON.parse(readFileSync(new URL('../models/base/results.json', import.meta.url), 'utf8'));
   const radios = page.getByRole('radiogroup', { name: 'Completion mode' }).getByRole('radio');
   assert.deepEqual(await radios.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), [...MODEL_SETS.base.methods]);
+  assert.ok(await page.getByRole('radio', { name: METHOD_LABEL.memory }).isChecked(), 'the set opens in its best mode');
   for (const m of ['base', 'single', 'memory'] as const) {
     const em = measuredEm(results, m);
     assert.ok(em, `models/base/results.json has ${m}`);

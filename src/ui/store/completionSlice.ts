@@ -7,6 +7,8 @@ import { tasksOfFiles } from '../services/tasks.ts';
 import { describeError, type UserError } from '../errors.ts';
 import { evoAdapterId, evoBlockReason } from './evoAvailability.ts';
 import type { AppState } from './index.ts';
+import { MODEL_SETS } from '../modelSets.ts';
+import { loadSettings } from './settingsSlice.ts';
 
 // In a module of their own so that Node code (the e2e tests) can list them without loading the store.
 export { METHODS, METHOD_LABEL } from '../methods.ts';
@@ -50,7 +52,8 @@ export interface CompletionSlice {
 }
 
 export const createCompletionSlice: StateCreator<AppState, [], [], CompletionSlice> = (set, get) => ({
-  method: 'static',
+  // The chosen model set's best mode (a set without Static must not start in it).
+  method: MODEL_SETS[loadSettings().modelSet].defaultMethod,
   tasks: [],
   activeTask: null,
   completions: {},

@@ -159,9 +159,7 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
   async switchModelSet(id) {
     if (get().settings.modelSet === id) return;
     get().updateSettings({ modelSet: id });
-    const methods = MODEL_SETS[id].methods;
-    set({ modelsReady: false, preparedSet: null, staticAdapter: null, evoHead: null, completions: {} });
-    if (!methods.includes(get().method)) set({ method: methods[0] ?? 'base' });
+    set({ modelsReady: false, preparedSet: null, staticAdapter: null, evoHead: null, completions: {}, method: MODEL_SETS[id].defaultMethod });
     if (get().activeRepo) await get().adaptActiveRepo();
   },
 

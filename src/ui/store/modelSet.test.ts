@@ -56,7 +56,7 @@ describe('model sets', () => {
     expect(engine.encoded).toBe(0);
     expect(s.phase).toBe('ready');
     expect(s.preparedSet).toBe('base');
-    expect(s.method).toBe('base');
+    expect(s.method).toBe('memory');
     expect(s.adapterError?.message).toMatch(/has no hypernetwork: Static and Evo need the Code2LoRA model set/);
     expect(s.settings.modelSet).toBe('base');
   });
@@ -89,5 +89,20 @@ describe('the Score tab', () => {
     expect(s.scoreDone).toBe(4);
     expect(s.scoreRows.map((r) => [r.answers.base?.exact, r.answers.memory?.exact])).toEqual([[false, true], [false, true]]);
     expect(s.scoreRows[0]?.answers.memory?.editSim).toBe(1);
+  });
+});
+
+describe('a reload with the base set chosen', () => {
+  it('starts in that set\'s best mode, not in Static (which it lacks)', async () => {
+    vi.resetModules();
+    const stored = JSON.stringify({ modelSet: 'base' });
+    vi.stubGlobal('localStorage', { getItem: () => stored, setItem: () => undefined, removeItem: () => undefined, clear: () => undefined });
+    try {
+      const fresh = await import('./index.ts');
+      expect(fresh.useAppStore.getState().settings.modelSet).toBe('base');
+      expect(fresh.useAppStore.getState().method).toBe('memory');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

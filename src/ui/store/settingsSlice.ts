@@ -35,7 +35,8 @@ function defaultSettings(): Settings {
   };
 }
 
-function loadSettings(): Settings {
+/** The settings kept in this browser, over the defaults. */
+export function loadSettings(): Settings {
   const defaults = defaultSettings();
   try {
     const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
