@@ -26,7 +26,7 @@ import type {
   SourceFile,
 } from './api.ts';
 import { CancelToken } from './cancel.ts';
-import { completerSettings, type CompleterSettings } from './config.ts';
+import { completerSettings, section, type CompleterSettings } from './config.ts';
 import { headsFeeds, initialState, loadEvoGraphs, missingEvoGraphs, nextState, requireEvoGraphs } from './evo-graphs.ts';
 import { greedyGenerate } from './generate.ts';
 import { loraInputNames, presentNames, zeroLoraInputs } from './lm-inputs.ts';
@@ -35,10 +35,6 @@ import { RepoEncoder, productionFiles, type RepoEmbedding } from './repo-encoder
 import { Retriever } from './retriever.ts';
 import { firstLine, stopTokenIds } from './stop-rules.ts';
 import type { VectorCache } from './vector-cache.ts';
-
-function section(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
 
 /** The id the single shared LoRA is kept under among the resident adapters. */
 const SINGLE_ID = 'single';
@@ -106,7 +102,7 @@ export class Completer implements CompleterApi {
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
       if (manifest.files.single_lora) await this.host.load('single_lora', { gpuOutputs: 'all' });
       if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
-      const lm = (manifest.config?.lm ?? {}) as Record<string, unknown>;
+      const lm = section(manifest.config?.lm);
       const encoderId = manifest.files.encoder?.sha256 ?? 'encoder';
       const encoder = new RepoEncoder(this.host, tokenizer, settings.encoder, shape.d_model, encoderId, this.vectorCache);
       const sameSettings = JSON.stringify(settings.evoEncoder) === JSON.stringify(settings.encoder);

@@ -59,7 +59,8 @@ export const DEFAULT_RAG: RagSettings = evaluation.rag;
 export const DEFAULT_MEMORY: MemorySettings = evaluation.memory;
 export const DEFAULT_MAX_NEW_TOKENS: number = evaluation.max_new_tokens;
 
-function section(value: unknown): Record<string, unknown> {
+/** A manifest section (or any value) as a record; anything else reads as empty. */
+export function section(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
