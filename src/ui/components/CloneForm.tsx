@@ -2,15 +2,7 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-
-const STAGE_LABEL: Record<string, string> = {
-  connecting: 'Connecting',
-  counting: 'Counting objects',
-  receiving: 'Receiving objects',
-  resolving: 'Resolving deltas',
-  checkout: 'Checking out',
-  done: 'Done',
-};
+import { CLONE_STAGE_LABEL } from './cloneStage.ts';
 
 export function CloneForm(): ReactElement {
   const [url, setUrl] = useState('');
@@ -45,7 +37,7 @@ export function CloneForm(): ReactElement {
       </form>
       {running && (
         <ProgressBar
-          label={`Clone: ${STAGE_LABEL[job.progress?.stage ?? 'connecting'] ?? 'Working'}`}
+          label={`Clone: ${CLONE_STAGE_LABEL[job.progress?.stage ?? 'connecting'] ?? 'Working'}`}
           loaded={job.progress?.loaded ?? 0}
           total={job.progress?.total ?? 0}
         />

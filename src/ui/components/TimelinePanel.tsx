@@ -5,6 +5,7 @@ import { ErrorNote } from './ErrorNote.tsx';
 import { AdapterChart } from './AdapterChart.tsx';
 import { TimelineControls } from './TimelineControls.tsx';
 import { TimelineStepView } from './TimelineStepView.tsx';
+import { TimelineHistory } from './TimelineHistory.tsx';
 import { TimelineWork } from './TimelineWork.tsx';
 import { PinnedCompletions } from './PinnedCompletions.tsx';
 import { useTimelineKeys } from './useTimelineKeys.ts';
@@ -25,6 +26,8 @@ export function TimelinePanel(): ReactElement {
   const local = useAppStore((s) => s.activeRepo?.source === 'local');
   const evoError = useAppStore((s) => s.evoError);
   const blockedReason = useAppStore(evoBlockReason);
+  const reading = useAppStore((s) => s.timelineReading);
+  const readingLine = reading ? `Reading the history… ${reading.done} / ${reading.total} commits` : 'Reading the history…';
   useTimelineKeys();
 
   useEffect(() => {
@@ -56,9 +59,10 @@ export function TimelinePanel(): ReactElement {
       )}
       {error && <ErrorNote title="Timeline" error={error} />}
       {timeline.length === 0 ? (
-        <p className="muted" role="status">{loading ? 'Reading the history…' : 'No history.'}</p>
+        <p className="muted" role="status">{loading ? readingLine : 'No history.'}</p>
       ) : (
         <>
+          {!local && <TimelineHistory />}
           <TimelineControls disabled={!ready} canPlay={!blockedReason} />
           <TimelineWork />
           <div className="timeline-body">

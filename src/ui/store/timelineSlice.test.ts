@@ -66,10 +66,32 @@ const changes: Record<string, FileChange[]> = {
   c3: [change('pkg/b.py', 'c3')],
 };
 
+/** The remote's history behind a shallow clone: deepen() calls, and a deepen that is cancelled. */
+const remote = vi.hoisted(() => ({
+  diffs: [] as string[],
+  deepens: [] as number[],
+  cancelDeepen: false,
+  reset() {
+    this.diffs = [];
+    this.deepens = [];
+    this.cancelDeepen = false;
+  },
+}));
+
 vi.mock('../services/git.ts', () => ({
   gitService: () => ({
-    log: async () => [...commits].reverse(),
-    diff: async (_repo: string, _from: string | null, to: string) => changes[to] ?? [],
+    log: async (_repo: string, limit?: number) => [...commits].reverse().slice(0, limit),
+    diff: async (_repo: string, from: string | null, to: string) => {
+      remote.diffs.push(`${from}..${to}`);
+      return changes[to] ?? [];
+    },
+    deepen: async (_repo: string, depth: number, onProgress: (p: { stage: string; loaded: number; total: number; message: string }) => void) => {
+      remote.deepens.push(depth);
+      onProgress({ stage: 'receiving', loaded: 1, total: 2, message: '' });
+      if (remote.cancelDeepen) throw modelError({ code: 'cancelled', message: 'Cancelled.' });
+      return Math.min(depth, commits.length);
+    },
+    cancel: async () => undefined,
   }),
 }));
 
@@ -82,13 +104,14 @@ vi.mock('../services/repoFiles.ts', () => ({
 vi.mock('../services/tasks.ts', () => ({ tasksOfFiles: async () => [] }));
 
 const { useAppStore } = await import('./index.ts');
-const { PLAY_STEP_MS } = await import('./timelineSlice.ts');
+const { PLAY_STEP_MS, EARLIER_STEP, hasEarlierCommits } = await import('./timelineSlice.ts');
 
 const repo: RepoRecord = { id: 'r', url: '', name: 'unitkit', head: 'c3', ref: 'main', depth: null, clonedAt: 0, source: 'demo' };
 const task: ExtractedTask = { path: 'tests/test_a.py', line: 3, column: 11, kind: 'assert', prefix: 'assert f() == ', target: '2', function: 'test_f', statement: 'assert f() == 2' };
 
 beforeEach(() => {
   engine.reset();
+  remote.reset();
   useAppStore.getState().resetTimeline();
   useAppStore.getState().clearPins();
   useAppStore.setState({ activeRepo: repo, phase: 'ready', evoError: null, evoHead: null });
@@ -226,5 +249,57 @@ describe('the Evo timeline', () => {
     useAppStore.getState().resetTimeline();
     await loading;
     expect(useAppStore.getState().timeline).toEqual([]);
+  });
+
+  describe('earlier history', () => {
+    const shallow: RepoRecord = { ...repo, source: 'remote', depth: 2 };
+
+    it('deepens a shallow clone, reads only the new diffs, and starts again at the new oldest commit', async () => {
+      useAppStore.setState({ activeRepo: shallow });
+      await useAppStore.getState().loadTimeline(2);
+      let s = useAppStore.getState();
+      expect(s.timeline.map((t) => t.commit.oid)).toEqual(['c2', 'c3']);
+      expect(hasEarlierCommits(s)).toBe(true);
+      await s.stepTo(1);
+      expect(s.timeline.length).toBe(2);
+      remote.diffs = [];
+      engine.calls = [];
+      await useAppStore.getState().loadEarlier();
+      s = useAppStore.getState();
+      expect(remote.deepens).toEqual([2 + EARLIER_STEP]);
+      expect(s.timeline.map((t) => t.commit.oid)).toEqual(['c0', 'c1', 'c2', 'c3']);
+      // c3's diff is kept; c2's was its whole snapshot and is read again against c1.
+      expect(remote.diffs).toEqual(['null..c0', 'c0..c1', 'c1..c2']);
+      expect(s.timeline[2]?.productionChanges).toEqual([]);
+      expect(s.timelineIndex).toBe(0);
+      expect(s.timelineDeepening).toBeNull();
+      // Fewer commits than asked for: the clone holds the whole history now, and there is nothing earlier.
+      expect(s.activeRepo?.depth).toBeNull();
+      expect(hasEarlierCommits(s)).toBe(false);
+      // The old states started at c2; the new timeline starts Evo from c0's snapshot.
+      expect(engine.calls).toEqual(['encode blob-a', 'start pkg/a.py']);
+      expect(s.timeline.map((t) => t.evo?.id ?? null)).toEqual([expect.stringMatching(/^evo-/), null, null, null]);
+    });
+
+    it('keeps the timeline as it was when the fetch is cancelled', async () => {
+      useAppStore.setState({ activeRepo: shallow });
+      await useAppStore.getState().loadTimeline(2);
+      const before = useAppStore.getState().timeline;
+      remote.cancelDeepen = true;
+      await useAppStore.getState().loadEarlier();
+      const s = useAppStore.getState();
+      expect(s.timeline).toBe(before);
+      expect(s.timelineEarlierError?.code).toBe('cancelled');
+      expect(s.timelineDeepening).toBeNull();
+      expect(s.activeRepo?.depth).toBe(2);
+      expect(hasEarlierCommits(s)).toBe(true);
+    });
+
+    it('reads further back without fetching when the clone already holds the history', async () => {
+      await useAppStore.getState().loadTimeline(3);
+      await useAppStore.getState().loadEarlier();
+      expect(remote.deepens).toEqual([]);
+      expect(useAppStore.getState().timeline.map((t) => t.commit.oid)).toEqual(['c0', 'c1', 'c2', 'c3']);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { CommitInfo, FileChange } from '../../git/types.ts';
+import type { CloneProgress, CommitInfo, FileChange } from '../../git/types.ts';
 import type { AdapterSummary, EncodeProgress } from '../../engine/completer/api.ts';
 import { completerService } from '../services/completer.ts';
 import { gitService } from '../services/git.ts';
@@ -21,6 +21,14 @@ export interface TimelineStep {
 
 /** How long Play shows each step before moving on. */
 export const PLAY_STEP_MS = 700;
+/** Commits added to the timeline by "Load earlier commits" (the shallow clone is deepened by as many). */
+export const EARLIER_STEP = 50;
+
+/** Reading the timeline's commits: the diff of each against its parent. */
+export interface HistoryReading {
+  done: number;
+  total: number;
+}
 
 export interface TimelineSlice {
   /** The first-parent history, oldest first. */
@@ -36,8 +44,24 @@ export interface TimelineSlice {
   timelineStopped: boolean;
   /** Evo completions of pinned assertions, per step (see pins.ts pinResultKey). */
   pinResults: Record<string, PinCompletion>;
+  /** The most commits the timeline reads (newest first); grows with loadEarlier. */
+  timelineLimit: number;
+  /** While the timeline's commits are read: how many of them so far. */
+  timelineReading: HistoryReading | null;
+  /** Fetching earlier history for a shallow clone: the fetch's progress; null when idle. */
+  timelineDeepening: CloneProgress | null;
+  /** Why the last "Load earlier commits" did not add any (cancelled, failed), or null. */
+  timelineEarlierError: UserError | null;
   /** Reads the first-parent history (newest `limit` commits) and starts at the oldest: z_0. */
   loadTimeline(limit: number): Promise<void>;
+  /**
+   * EARLIER_STEP more commits: deepens a shallow clone first (progress in timelineDeepening, cancel with
+   * cancelEarlier), then the timeline starts at the new oldest commit. The Evo states computed so far start from
+   * the old oldest commit, so they are dropped; the commits' diffs are kept.
+   */
+  loadEarlier(): Promise<void>;
+  /** Stops fetching earlier history; the timeline stays as it was. */
+  cancelEarlier(): Promise<void>;
   /** Shows a step (at once: what is known is kept) and computes what it still needs; stops Play. */
   stepTo(index: number): Promise<void>;
   togglePlay(): void;
@@ -62,7 +86,16 @@ const initial = {
   timelinePlaying: false,
   timelineStopped: false,
   pinResults: {},
+  timelineLimit: 0,
+  timelineReading: null,
+  timelineDeepening: null,
+  timelineEarlierError: null,
 } satisfies Partial<TimelineSlice>;
+
+/** Whether the timeline may have earlier commits to load: it holds as many as it asked for. */
+export function hasEarlierCommits(s: Pick<TimelineSlice, 'timeline' | 'timelineLimit'>): boolean {
+  return s.timelineLimit > 0 && s.timeline.length >= s.timelineLimit;
+}
 
 export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => {
   // A new timeline (another repository, or a reload) bumps the generation: work of an older one writes nothing.
@@ -107,6 +140,21 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
     if (current()) set({ timelineJob: null, timelineEncode: null });
   }
 
+  /** The newest `limit` first-parent commits, oldest first, each with its production changes (reused when known). */
+  async function readSteps(repoId: string, limit: number, known: Map<string, FileChange[]>, gen: number): Promise<TimelineStep[]> {
+    const commits = (await gitService().log(repoId, limit)).reverse();
+    const steps: TimelineStep[] = [];
+    for (let i = 0; i < commits.length; i++) {
+      if (gen !== generation) break;
+      const commit = commits[i]!;
+      const parent = i > 0 ? commits[i - 1]!.oid : null;
+      const changes = (i > 0 && known.get(commit.oid)) || productionChanges(await gitService().diff(repoId, parent, commit.oid));
+      steps.push({ commit, productionChanges: changes, evo: null });
+      if (gen === generation) set({ timelineReading: { done: i + 1, total: commits.length } });
+    }
+    return steps;
+  }
+
   return {
     ...initial,
 
@@ -119,23 +167,55 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
       const repo = get().activeRepo;
       if (!repo || get().timelineLoading) return;
       const gen = generation;
-      set({ timelineLoading: true, timelineError: null });
+      set({ timelineLoading: true, timelineError: null, timelineLimit: limit });
       try {
-        const commits = (await gitService().log(repo.id, limit)).reverse();
-        const steps: TimelineStep[] = [];
-        for (let i = 0; i < commits.length; i++) {
-          const commit = commits[i]!;
-          const parent = i > 0 ? commits[i - 1]!.oid : null;
-          steps.push({ commit, productionChanges: productionChanges(await gitService().diff(repo.id, parent, commit.oid)), evo: null });
-        }
+        const steps = await readSteps(repo.id, limit, new Map(), gen);
         if (gen !== generation) return;
         set({ timeline: steps, timelineIndex: steps.length > 0 ? 0 : -1 });
       } catch (e) {
         if (gen === generation) set({ timelineError: describeError(e) });
       } finally {
-        if (gen === generation) set({ timelineLoading: false });
+        if (gen === generation) set({ timelineLoading: false, timelineReading: null });
       }
       if (gen === generation) await get().runTimeline();
+    },
+
+    async loadEarlier() {
+      const s = get();
+      const repo = s.activeRepo;
+      if (!repo || s.timelineLoading || s.timelineDeepening || s.timeline.length === 0) return;
+      const gen = generation;
+      const limit = s.timelineLimit + EARLIER_STEP;
+      set({ timelineEarlierError: null });
+      try {
+        if (repo.depth !== null && repo.depth < limit) {
+          set({ timelineDeepening: { stage: 'connecting', loaded: 0, total: 0, message: 'Fetching earlier history' } });
+          const count = await gitService().deepen(repo.id, limit, (p) => {
+            if (gen === generation) set({ timelineDeepening: p });
+          });
+          // Fewer commits than asked for: the clone now holds the whole history.
+          const depth = count < limit ? null : limit;
+          if (get().activeRepo?.id === repo.id) set({ activeRepo: { ...repo, depth } });
+        }
+        if (gen !== generation) return;
+        set({ timelineDeepening: null, timelineLoading: true });
+        // The old oldest commit's diff was its whole snapshot; against its parent it is read again.
+        const known = new Map(s.timeline.slice(1).map((step) => [step.commit.oid, step.productionChanges]));
+        const steps = await readSteps(repo.id, limit, known, gen);
+        if (gen !== generation) return;
+        // A new start: the Evo states so far began at the old oldest commit.
+        generation++;
+        set({ timeline: steps, timelineIndex: 0, timelineLimit: limit, pinResults: {}, timelineStopped: false, timelineError: null });
+      } catch (e) {
+        if (gen === generation) set({ timelineEarlierError: describeError(e) });
+      } finally {
+        if (get().timelineDeepening || get().timelineLoading) set({ timelineDeepening: null, timelineLoading: false, timelineReading: null });
+      }
+      await get().runTimeline();
+    },
+
+    async cancelEarlier() {
+      if (get().timelineDeepening) await gitService().cancel();
     },
 
     async stepTo(index) {
