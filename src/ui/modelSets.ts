@@ -18,6 +18,8 @@ export interface ModelSet {
   defaultMethod: Method;
   /** What makes the set when a build lacks it. */
   makeWith: string | null;
+  /** Whether its LM is a pretrained model other tools run (so its adapters can be saved for them). */
+  pretrainedBase: boolean;
 }
 
 export const MODEL_SETS: Readonly<Record<ModelSetId, ModelSet>> = {
@@ -28,6 +30,7 @@ export const MODEL_SETS: Readonly<Record<ModelSetId, ModelSet>> = {
     methods: ['base', 'static', 'evo', 'rag'],
     defaultMethod: 'static',
     makeWith: null,
+    pretrainedBase: false,
   },
   base: {
     id: 'base',
@@ -37,6 +40,7 @@ export const MODEL_SETS: Readonly<Record<ModelSetId, ModelSet>> = {
     // 38.6% against 28.9% for the single LoRA and 26.7% for the base alone.
     defaultMethod: 'memory',
     makeWith: 'npm run models:base',
+    pretrainedBase: true,
   },
 };
 
