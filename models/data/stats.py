@@ -148,5 +148,16 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
                          f"the whole corpus is about {m['bytes'] / cpt / 1e6:.0f}M tokens" if cpt else "")
         lines.append("")
     text = "\n".join(lines)
-    path.write_text(text)
+    # The histories track writes its own section (models/data/histories/stats.py); a rebuild here keeps it.
+    kept = kept_section(path.read_text()) if path.exists() else ""
+    path.write_text(text + (("\n" + kept) if kept else ""))
     return text
+
+
+SECTION_START = "<!-- histories track: models/data/histories/stats.py -->"
+SECTION_END = "<!-- end of the histories track -->"
+
+
+def kept_section(text: str) -> str:
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    return text[start:end + len(SECTION_END)] + "\n" if 0 <= start < end else ""

@@ -1,0 +1,120 @@
+"""The histories builder on a fixture repository made with git: the evolution protocol per commit, the cap, the
+starting snapshot, the held-out exclusion (counted, never read) and a clone that lacks the pinned commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from . import build as build_module
+from .commit_steps import MAX_TASKS_PER_COMMIT, history_sequence
+from .exclude import is_excluded, name_hash
+from .lock import candidate_names
+from .lockfile import Pin, read_lock, write_lock
+
+ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@b",
+       "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@b", "PATH": os.environ["PATH"]}
+
+TEST_V1 = "from pkg.a import f\n\n\ndef test_f():\n    assert f(1) == 12\n    assert f(2) == 13\n"
+# Modifies the second assertion and adds one (targets of one character are no tasks: tasks.py): two tasks (the unchanged first one is not a task of this commit).
+TEST_V2 = "from pkg.a import f\n\n\ndef test_f():\n    assert f(1) == 12\n    assert f(2) == 14\n    assert f(0) == 11\n"
+MANY = "from pkg.a import f\n\n\ndef test_many():\n" + "".join(f"    assert f({i}) == {i + 1}\n" for i in range(10, 22))
+
+
+def make_repo(tmp: Path) -> tuple[Path, list[str]]:
+    work = tmp / "work"
+    work.mkdir()
+    run = lambda *a: subprocess.run(["git", *a], cwd=work, env=ENV, check=True, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    run("init", "-q", "-b", "main")
+    commits = []
+
+    def commit(files: dict[str, str | None], message: str, stamp: int) -> None:
+        for path, text in files.items():
+            p = work / path
+            if text is None:
+                p.unlink()
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text)
+        run("add", "-A")
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=work, check=True,
+                       env=ENV | {"GIT_AUTHOR_DATE": f"{stamp} +0000", "GIT_COMMITTER_DATE": f"{stamp} +0000"})
+        commits.append(run("rev-parse", "HEAD"))
+
+    commit({"pkg/__init__.py": "", "pkg/a.py": "def f(x):\n    return x + 1\n", "tests/test_a.py": TEST_V1}, "start", 1_700_000_000)
+    commit({"pkg/a.py": "def f(x):\n    return x + 2\n", "tests/test_a.py": TEST_V2}, "change f", 1_700_086_400)
+    commit({"tests/test_many.py": MANY}, "many tests", 1_700_172_800)
+    commit({"pkg/b.py": "B = 1\n"}, "add b", 1_700_259_200)
+    commit({"pkg/b.py": None}, "drop b", 1_700_345_600)
+    bare = tmp / "clones" / "fix+ture" / "repo"
+    bare.parent.mkdir(parents=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True, env=ENV)
+    return bare, commits
+
+
+def test_each_commit_brings_its_production_diffs_and_the_assertions_it_adds_or_modifies(tmp_path: Path) -> None:
+    repo, commits = make_repo(tmp_path)
+    seq, window = history_sequence("fix/ture", repo, commits[-1], window=200)
+    assert [c.oid for c in window] == commits
+    assert seq.start_version == commits[0] and seq.end_version == commits[-1]   # the first commit is the snapshot
+    by_commit: dict[str, list] = {}
+    for step in seq.steps:
+        by_commit.setdefault(step.commit.split(":")[0], []).append(step)
+    assert commits[0] not in by_commit
+    second = by_commit[commits[1]]
+    assert [(s.change, s.path) for s in second] == [("modify", "pkg/a.py"), ("tests", "tests/test_a.py")]
+    assert "-    return x + 1\n+    return x + 2\n" in second[0].diff
+    tasks = second[1].tasks
+    assert [(t.target, t.line) for t in tasks] == [("14", 6), ("11", 7)]
+    # Each prefix is the test file as it stands at that commit, up to the target.
+    assert tasks[0].prefix.endswith("    assert f(1) == 12\n    assert f(2) == ")
+    assert tasks[1].prefix.endswith("assert f(2) == 14\n    assert f(0) == ")
+    third = by_commit[commits[2]]
+    assert [s.change for s in third] == ["tests"] and len(third[0].tasks) == MAX_TASKS_PER_COMMIT
+    assert [(s.change, s.path) for s in by_commit[commits[3]]] == [("add", "pkg/b.py")]
+    assert [(s.change, s.path, s.diff.startswith("--- a/pkg/b.py\n+++ /dev/null")) for s in by_commit[commits[4]]] == [
+        ("delete", "pkg/b.py", True)]
+
+
+def test_a_window_starts_at_its_oldest_commit(tmp_path: Path) -> None:
+    repo, commits = make_repo(tmp_path)
+    seq, window = history_sequence("fix/ture", repo, commits[-1], window=3)
+    assert [c.oid for c in window] == commits[2:]
+    assert {s.commit.split(":")[0] for s in seq.steps} == set(commits[3:])
+
+
+def test_build_skips_held_out_repositories_unread_and_clones_without_the_pin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, commits = make_repo(tmp_path)
+    lock = tmp_path / "repos.lock.tsv"
+    write_lock([Pin("fix/ture", commits[-1], 5, 2, 14), Pin("held/out", "0" * 40, 500, 9, 99),
+                Pin("fix/ture2", "f" * 40, 5, 2, 14)], "test list", lock)
+    assert [p.name for p in read_lock(lock)] == ["fix/ture", "fix/ture2", "held/out"]
+    monkeypatch.setattr(build_module, "is_excluded", lambda name: name == "held/out")
+    (tmp_path / "clones" / "fix+ture2").symlink_to(tmp_path / "clones" / "fix+ture")
+    out = tmp_path / "out"
+    summary = build_module.build(tmp_path / "clones", False, 200, 1, out_dir=out, lock=lock)
+    assert summary["excluded_held_out"] == 1 and summary["built"] == 1
+    assert summary["skipped"] == {"fix/ture2": f"the clone lacks the pinned commit {'f' * 12}"}
+    header = json.loads((out / "sequences.jsonl").read_text())
+    assert header["repo"] == "fix/ture" and header["commits"] == 5 and header["tasks"] == 2 + MAX_TASKS_PER_COMMIT
+    steps = [json.loads(line) for line in (out / header["file"]).read_text().splitlines()]
+    records = [json.loads(line) for line in (out / "evolution.jsonl").read_text().splitlines()]
+    assert sum(len(s["task_ids"]) for s in steps) == len(records) == header["tasks"]
+    assert all(r["split"] == header["split"] or header["split"] == "train" for r in records)
+    static = [json.loads(line) for line in (out / "static.jsonl").read_text().splitlines()]
+    assert len(static) == 3 + 12    # every assertion of the test files at the pinned commit
+
+
+def test_exclusion_hashes_lowercase_owner_and_name(tmp_path: Path) -> None:
+    listed = tmp_path / "exclude.sha256"
+    listed.write_text(name_hash("some/repo") + "\n")
+    assert is_excluded("Some/Repo", listed) and not is_excluded("some/other", listed)
+
+
+def test_candidate_names_from_urls_and_names() -> None:
+    text = "https://github.com/a/b\nc/d.git\n\nnot a name\nhttps://github.com/a/b/\n"
+    assert candidate_names(text) == ["a/b", "c/d"]
