@@ -3,7 +3,7 @@
  * (issue 16), in Node with the app's code: the commit's diff (src/git/diff.ts over isomorphic-git), the changed
  * production files encoded (the Completer, onnxruntime-web WASM, one thread) and the Evo step.
  *
- *   npm run bench:timeline -- [--sizes 20,200,1000] [--changes 1,8,32] [--repeats 3] [--models public/models]
+ *   npm run bench:timeline -- [--sizes 40,200,1000] [--changes 1,8,32] [--repeats 5] [--models public/models]
  *
  * For each repository size P (production files, 50 per package folder) a fixture history is built with git: the
  * snapshot, a warm-up commit, then for every repeat and every change size D a commit that edits D production files (new content each
@@ -32,9 +32,9 @@ import { evoStepInput } from '../ui/store/evoStepInput.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '20,200,1000' },
+    sizes: { type: 'string', default: '40,200,1000' },
     changes: { type: 'string', default: '1,8,32' },
-    repeats: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '5' },
     models: { type: 'string', default: join(ROOT, 'public', 'models') },
     out: { type: 'string', default: join(ROOT, 'benchmarks', 'timeline-steps.json') },
   },
