@@ -29,7 +29,8 @@ from .exclude import is_excluded
 from .lockfile import Pin, read_lock
 from .paths import HISTORIES_DIR, LOCK
 from .snapshot_tasks import snapshot_files, snapshot_tasks
-from .splits import chronological_split, holdout_of, static_split
+from ..tasks import Task
+from .splits import chronological_split, holdout_of
 
 DEFAULT_WINDOW = 200
 MAX_STATIC_TASKS = 500
@@ -66,6 +67,28 @@ def sequence_records(seq: Sequence) -> tuple[list[dict[str, object]], list[dict[
     return steps, records
 
 
+def twin_splits(seq: Sequence, records: list[dict[str, object]]) -> dict[tuple[str, str, str], str]:
+    """(path, test function, statement) -> the split of the evolution task at that site (its newest one)."""
+    pairs = [t for step in seq.steps for t in step.tasks]
+    return {(t.path, t.function, t.statement): str(r["split"]) for t, r in zip(pairs, records)}
+
+
+def shared_static_splits(name: str, tasks: list[Task], twins: dict[tuple[str, str, str], str]) -> list[Optional[str]]:
+    """Each static task's split, shared with the evolution track so no assertion is trained on in one track and
+    scored in the other: held-out repositories keep their CR split; in a training repository a task whose site an
+    evolution task brought takes that task's split, the rest train. A train task below an in-repository val/test
+    site of the same file would hold that site's target in its prompt: it is left out (None)."""
+    held = holdout_of(name)
+    if held != "train":
+        return [held] * len(tasks)
+    splits = [twins.get((t.path, t.function, t.statement), "train") for t in tasks]
+    first_held_line: dict[str, int] = {}
+    for t, s in zip(tasks, splits):
+        if s != "train":
+            first_held_line[t.path] = min(first_held_line.get(t.path, t.line), t.line)
+    return [None if s == "train" and t.line > first_held_line.get(t.path, t.line) else s for t, s in zip(tasks, splits)]
+
+
 def build_repo(pin: Pin, clones: Optional[Path], fetch: bool, window: int) -> RepoBuild:
     out = RepoBuild(pin.name)
     repo, why = clone_for(pin.name, pin.commit, clones, fetch)
@@ -76,12 +99,12 @@ def build_repo(pin: Pin, clones: Optional[Path], fetch: bool, window: int) -> Re
     seq = cap_sequence(seq, MAX_TASKS_PER_SEQUENCE)
     out.steps, out.evolution = sequence_records(seq)
     production, tests = snapshot_files(repo, pin.commit)
-    everything = [task_record(pin.name, pin.commit, t, "") for t in snapshot_tasks(tests)]
+    split = holdout_of(pin.name)
+    static_tasks = snapshot_tasks(tests)
+    splits = shared_static_splits(pin.name, static_tasks, twin_splits(seq, out.evolution))
+    everything = [task_record(pin.name, pin.commit, t, s) for t, s in zip(static_tasks, splits) if s is not None]
     keep = capped([str(r["id"]) for r in everything], MAX_STATIC_TASKS)
     out.static = [r for i, r in enumerate(everything) if i in keep]
-    for rec in out.static:
-        rec["split"] = static_split(pin.name, str(rec["id"]))
-    split = holdout_of(pin.name)
     commits_with_tasks = len({str(s["commit"]).split(":")[0] for s in out.steps if s["task_ids"]})
     out.header = {"repo": pin.name, "provenance": seq.provenance, "start_version": seq.start_version,
                   "end_version": seq.end_version, "split": split, "steps": len(out.steps),

@@ -1,5 +1,5 @@
-"""Where a listed repository's clone is: a folder of bare clones given with --clones (`owner+name/repo` or
-`owner+name.git`), else a full bare clone made from GitHub into models/.cache/histories/clones/."""
+"""Where a listed repository's clone is: a folder of clones given with --clones (`owner+name/repo`, bare or with
+its `.git` inside, or `owner+name.git`), else a full bare clone made from GitHub into models/.cache/histories/clones/."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ def folder_name(name: str) -> str:
 
 def find_clone(name: str, clones: Optional[Path]) -> Optional[Path]:
     for root in [r for r in (clones, CLONES_DIR) if r is not None]:
-        for candidate in (root / folder_name(name) / "repo", root / f"{folder_name(name)}.git"):
+        for candidate in (root / folder_name(name) / "repo", root / folder_name(name) / "repo" / ".git",
+                          root / f"{folder_name(name)}.git"):
             if (candidate / "HEAD").exists():
                 return candidate
     return None

@@ -33,10 +33,3 @@ def chronological_split(name: str, index: int, count: int) -> Split:
         return "train"
     return "ir_val" if index < 0.9 * count else "ir_test"
 
-
-def static_split(name: str, task_id: str) -> Split:
-    held = holdout_of(name)
-    if held != "train":
-        return held
-    bucket = int.from_bytes(hashlib.sha256(f"{SEED}:ir:{task_id}".encode()).digest()[:8], "big") % 10
-    return "ir_val" if bucket == 8 else "ir_test" if bucket == 9 else "train"

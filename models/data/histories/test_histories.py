@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from . import build as build_module
+from ..tasks import Task
 from .commit_steps import MAX_TASKS_PER_COMMIT, history_sequence
 from .exclude import is_excluded, name_hash
 from .lock import candidate_names
@@ -106,7 +107,25 @@ def test_build_skips_held_out_repositories_unread_and_clones_without_the_pin(tmp
     assert sum(len(s["task_ids"]) for s in steps) == len(records) == header["tasks"]
     assert all(r["split"] == header["split"] or header["split"] == "train" for r in records)
     static = [json.loads(line) for line in (out / "static.jsonl").read_text().splitlines()]
-    assert len(static) == 3 + 12    # every assertion of the test files at the pinned commit
+    assert 0 < len(static) <= 3 + 12    # the assertions of the test files at the pinned commit
+    if header["split"] != "train":
+        assert {r["split"] for r in static} == {header["split"]}
+
+
+def task(path: str, line: int, statement: str) -> Task:
+    return Task(path, line, 4, "assert", "", "x1", "test_f", statement)
+
+
+def test_static_tasks_share_their_evolution_twins_split_and_never_hold_a_held_target_in_their_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks = [task("tests/t.py", 5, "assert a == 1"), task("tests/t.py", 6, "assert b == 2"),
+             task("tests/t.py", 7, "assert c == 3"), task("tests/u.py", 3, "assert d == 4")]
+    twins = {("tests/t.py", "test_f", "assert b == 2"): "ir_test", ("tests/u.py", "test_f", "assert d == 4"): "train"}
+    monkeypatch.setattr(build_module, "holdout_of", lambda name: "train")
+    # Line 5 stays train (above the held site), line 6 is the twin of an IR test task, line 7 would read line 6's
+    # target in its prompt: left out.
+    assert build_module.shared_static_splits("a/b", tasks, twins) == ["train", "ir_test", None, "train"]
+    monkeypatch.setattr(build_module, "holdout_of", lambda name: "cr_test")
+    assert build_module.shared_static_splits("a/b", tasks, twins) == ["cr_test"] * 4
 
 
 def test_exclusion_hashes_lowercase_owner_and_name(tmp_path: Path) -> None:
