@@ -23,13 +23,13 @@ from typing import Optional
 
 from ..bench_build import _write_jsonl, task_record
 from ..evolution import MAX_TASKS_PER_SEQUENCE, Sequence, cap_sequence, capped
+from ..tasks import Task
 from .clones import clone_for
 from .commit_steps import history_sequence
 from .exclude import is_excluded
 from .lockfile import Pin, read_lock
 from .paths import HISTORIES_DIR, LOCK
 from .snapshot_tasks import snapshot_files, snapshot_tasks
-from ..tasks import Task
 from .splits import chronological_split, holdout_of
 
 DEFAULT_WINDOW = 200
