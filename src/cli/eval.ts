@@ -2,8 +2,12 @@
  * Score any Python repository with the completer, in Node (onnxruntime-web, WASM):
  *
  *   npm run eval -- --repo <path, git dir or source tarball> [--tasks file.jsonl [--name REPO] [--split S]]
- *                   [--track static|evolution] [--commits N] [--methods base,static,evo,rag] [--limit N]
- *                   [--models DIR] [--out file.json]
+ *                   [--track static|evolution] [--commits N] [--methods base,static,evo,rag,single,memory]
+ *                   [--limit N] [--models DIR] [--out file.json]
+ *
+ * With the pretrained base's set (--models public/models/base) the default methods are base,single,memory,rag:
+ * 'single' is its shared LoRA, 'memory' puts the repository's other assertions in the prompt (every assertion site
+ * of the repository, or of --tasks' repository, is the pool).
  *
  * Static track (default): without --tasks the tasks are extracted from the repository's test files at HEAD, so
  * anyone can score any repository. --tasks takes the benchmark's JSONL (DESIGN.md section 5; --name and --split
@@ -43,8 +47,10 @@ import { evolutionTrack } from './eval-evolution.ts';
 import { repoPathProblem } from './repo-path.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag'];
+const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag', 'single', 'memory'];
 const DEFAULT_METHODS: Record<string, string> = { static: 'base,static,rag', evolution: 'base,static,evo,rag' };
+/** A model set without a hypernetwork (the pretrained base): the methods it serves. */
+const BASE_SET_METHODS = 'base,single,memory,rag';
 
 const { values } = parseArgs({
   options: {
@@ -73,8 +79,8 @@ if (!(track in DEFAULT_METHODS)) fail(`unknown track "${track}" (static or evolu
 const repo = resolve(values.repo);
 const pathProblem = repoPathProblem(repo);
 if (pathProblem) fail(pathProblem);
-const methods = (values.methods ?? (DEFAULT_METHODS[track] as string)).split(',').filter(Boolean) as Method[];
-for (const m of methods) if (!METHODS.includes(m)) fail(`unknown method "${m}" (one of ${METHODS.join(', ')})`);
+const requestedMethods = values.methods?.split(',').filter(Boolean) as Method[] | undefined;
+for (const m of requestedMethods ?? []) if (!METHODS.includes(m)) fail(`unknown method "${m}" (one of ${METHODS.join(', ')})`);
 const commitCount = Number(values.commits);
 if (track === 'evolution') {
   if (!isGitRepository(repo)) fail('--track evolution needs a git repository (it follows the first-parent history)');
@@ -96,6 +102,15 @@ const host = new ModelHost({ fetchFn: fetchWithFiles });
 const completer = new Completer(host, new FsVectorCache(join(ROOT, '.cache', 'file-vectors')));
 await completer.prepare(manifestLocation(join(resolve(values.models ?? ''), 'manifest.json')));
 const { manifest } = completer.state;
+const methods =
+  requestedMethods ??
+  ((manifest.files.hypernet_static ? DEFAULT_METHODS[track] : track === 'evolution' ? 'base,rag' : BASE_SET_METHODS) as string)
+    .split(',')
+    .filter(Boolean) as Method[];
+if (methods.includes('single') && !manifest.files.single_lora) fail('--methods single needs single_lora.onnx in the model set');
+if (track === 'evolution' && (methods.includes('single') || methods.includes('memory'))) {
+  fail('the evolution track scores base, static, evo and rag');
+}
 if (methods.includes('static') && !manifest.files.hypernet_static) fail('--methods static needs hypernet_static.onnx in the model set');
 if (methods.includes('evo') && missingEvoGraphs(manifest).length > 0) {
   fail(`--methods evo needs the Evo graphs (missing ${missingEvoGraphs(manifest).join(', ')} in the model set)`);
@@ -127,14 +142,23 @@ if (track === 'evolution') {
     tasks = files
       .filter((f) => isTestFile(f.path))
       .flatMap((f) => extractTasks(parser, f.path, f.text))
-      .map((t) => ({ id: `${name}@${commit}:${t.path}:${t.line}:${t.column}`, prefix: t.prefix, target: t.target }));
+      .map((t) => ({ id: `${name}@${commit}:${t.path}:${t.line}:${t.column}`, prefix: t.prefix, target: t.target, path: t.path, line: t.line }));
   }
+  // 'memory' recalls from every assertion of the repository, also those --limit leaves unscored.
+  const pool = tasks;
   if (limit !== undefined) tasks = tasks.slice(0, limit);
   if (tasks.length === 0) fail('no tasks: the repository has no assertion sites in its test files');
   console.error(`${name}: ${files.length} Python files, ${tasks.length} tasks, methods ${methods.join(', ')}`);
-  const result = await evaluateTasks(completer, files, tasks, methods, (method, done, total) => {
-    if (done % 25 === 0 || done === total) console.error(`  ${method}: ${done}/${total}`);
-  });
+  const result = await evaluateTasks(
+    completer,
+    files,
+    tasks,
+    methods,
+    (method, done, total) => {
+      if (done % 25 === 0 || done === total) console.error(`  ${method}: ${done}/${total}`);
+    },
+    pool,
+  );
   scores = result.scores;
   report = { repo: name, track, tasks: tasks.length, ...result };
 }
