@@ -18,6 +18,7 @@ import { launchBrowser } from '../../e2e/support/browser.ts';
 import { isTestFile } from '../core/python/file-roles.ts';
 import { loadPythonParserNode } from '../core/python/parser-node.ts';
 import { extractTasks } from '../core/tasks/extract.ts';
+import type { MemoryTask } from '../core/memory/index.ts';
 import { runBenchmark, type BenchFigures, type BenchInput } from '../engine/completer/benchmark.ts';
 import { Completer } from '../engine/completer/completer.ts';
 import { repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
@@ -46,15 +47,21 @@ if (!existsSync(values.repo ?? '')) {
 
 const files = repositoryPythonFiles(values.repo ?? '');
 const parser = await loadPythonParserNode();
-const allPrefixes = files.filter((f) => isTestFile(f.path)).flatMap((f) => extractTasks(parser, f.path, f.text).map((t) => t.prefix));
+const allTasks: MemoryTask[] = files
+  .filter((f) => isTestFile(f.path))
+  .flatMap((f) => extractTasks(parser, f.path, f.text))
+  .map((t) => ({ id: `${t.path}:${t.line}:${t.column}`, path: t.path, line: t.line, prefix: t.prefix, target: t.target }));
 // Spread over the repository's tasks: short and long prompts alike.
 const count = Number(values.prompts);
-const step = Math.max(1, Math.floor(allPrefixes.length / count));
+const step = Math.max(1, Math.floor(allTasks.length / count));
+const chosen = allTasks.filter((_, i) => i % step === 0).slice(0, count);
 const input: BenchInput = {
   files,
-  prefixes: allPrefixes.filter((_, i) => i % step === 0).slice(0, count),
+  prefixes: chosen.map((t) => t.prefix),
   adapterRepeats: Number(values['adapter-repeats']),
   maxNewTokens: Number(values['max-new']),
+  // The repository's tests in the prompt: each chosen assertion recalls from every other one.
+  memory: { queries: chosen, pool: allTasks },
 };
 /** SwiftShader WebGPU is 100-300x slower than WASM here: a few files, one prompt, a few tokens. */
 const smallInput: BenchInput = {
@@ -137,7 +144,7 @@ function table(results: TargetResult[]): string {
       continue;
     }
     for (const [i, p] of r.figures.prompts.entries()) {
-      const head = i === 0 ? `| ${r.target} | ${f(r.figures.encode.tokensPerS, 0)} | ${f(r.figures.adapterMs, 2)} ` : '| | | ';
+      const head = i === 0 ? `| ${r.target} | ${(r.figures.encode.files ? f(r.figures.encode.tokensPerS, 0) : "n/a")} | ${f(r.figures.adapterMs, 2)} ` : '| | | ';
       lines.push(`${head}| ${p.method} | ${f(p.meanPromptTokens, 0)} | ${f(p.firstTokenMs)} | ${f(p.prefillTokensPerS, 0)} | ${f(p.decodeMsPerToken, 2)} |`);
     }
   }
@@ -160,7 +167,7 @@ console.log(table(results));
 for (const r of results) {
   if (!r.figures) continue;
   console.log(
-    `${r.target}: TTFT adapted/base ${f(r.figures.adaptedOverBaseFirstToken, 2)}, RAG/base ${f(r.figures.ragOverBaseFirstToken, 2)}, ` +
+    `${r.target}: TTFT adapted/base ${f(r.figures.adaptedOverBaseFirstToken, 2)}, RAG/base ${f(r.figures.ragOverBaseFirstToken, 2)}, tests in prompt/adapter alone ${f(r.figures.memoryOverAdapterFirstToken, 2)}, ` +
       `prepare ${f(r.prepareMs, 0)} ms, peak RSS ${f(r.peakRssMb, 0)} MB, Evo step ${r.figures.evoStepMs === null ? 'n/a (no Evo graphs)' : f(r.figures.evoStepMs, 2)}`,
   );
 }

@@ -3,7 +3,8 @@
  * encoding tokens/s (cold cache), adapter generation ms, and for base / adapted / RAG prompts the time to first
  * token (prefill), prefill tokens/s and decode ms/token. Prints figures; never judges them.
  */
-import type { Method, SourceFile } from './api.ts';
+import type { MemoryTask } from '../../core/memory/index.ts';
+import type { CompletionRequest, Method, SourceFile } from './api.ts';
 import type { Completer } from './completer.ts';
 import { missingEvoGraphs } from './evo-graphs.ts';
 import { MemoryVectorCache } from './vector-cache.ts';
@@ -16,6 +17,11 @@ export interface BenchInput {
   maxNewTokens: number;
   /** For the harness's 'complete' mode: which methods to run (default: every one the model set has). */
   methods?: Method[];
+  /**
+   * For 'memory' (the repository's assertions in the prompt): where each prefix's assertion is, aligned with
+   * `prefixes`, and the repository's assertions it recalls from. Without them 'memory' is not measured.
+   */
+  memory?: { queries: MemoryTask[]; pool: MemoryTask[] };
 }
 
 export interface PromptFigures {
@@ -35,6 +41,8 @@ export interface BenchFigures {
   /** Adapted time to first token over the base model's (the adapter adds no prompt tokens). */
   adaptedOverBaseFirstToken: number | null;
   ragOverBaseFirstToken: number | null;
+  /** The repository's tests in the prompt against the adapter alone (the single shared LoRA, else the base). */
+  memoryOverAdapterFirstToken: number | null;
   /** One Evo step (evo_step, then evo_heads kept resident), median; the changed files' encoding is not in it. */
   evoStepMs: number | null;
 }
@@ -46,20 +54,14 @@ const median = (xs: number[]): number => {
 
 /** `completer` must be prepared; `fresh` (a completer over an empty vector cache) measures cold encoding. */
 export async function runBenchmark(completer: Completer, input: BenchInput): Promise<BenchFigures> {
-  const { encoder } = completer.state;
-  // Warm-up (session start-up) that also fills the completer's own cache for the embedding below.
-  await encoder.fileVectors(encoder.plan(input.files));
-  const plan = encoder.plan(input.files);
-  // Cold encoding: vectors of this plan are cached now, so time a fresh cache over the same host.
-  const freshEncoder = completer.encoderWithCache(new MemoryVectorCache());
-  const start = performance.now();
-  const encoded = await freshEncoder.fileVectors(freshEncoder.plan(input.files));
-  const encodeMs = performance.now() - start;
+  const { files } = completer.state.manifest;
+  // A model set without an encoder (the pretrained base alone) encodes nothing and has no Static or Evo.
+  const encode = files.encoder ? await encodeFigures(completer, input.files) : { files: 0, tokens: 0, ms: 0, tokensPerS: 0 };
 
   let adapterId: string | undefined;
   let adapterMs: number | null = null;
-  const embedding = await completer.embed(input.files);
-  if (completer.state.manifest.files.hypernet_static) {
+  const embedding = files.encoder ? await completer.embed(input.files) : null;
+  if (embedding && files.hypernet_static) {
     const times: number[] = [];
     for (let i = 0; i < input.adapterRepeats; i++) {
       const summary = await completer.adapterFromEmbedding(embedding.vector);
@@ -68,9 +70,16 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     }
     adapterMs = median(times);
   }
-  const evoStepMs = missingEvoGraphs(completer.state.manifest).length === 0 ? await evoSteps(completer, embedding.vector, input.adapterRepeats) : null;
+  const evoStepMs =
+    embedding && missingEvoGraphs(completer.state.manifest).length === 0 ? await evoSteps(completer, embedding.vector, input.adapterRepeats) : null;
 
-  const methods: Method[] = adapterId ? ['base', 'static', 'rag'] : ['base', 'rag'];
+  const methods: Method[] = [
+    'base',
+    ...(adapterId ? (['static'] as const) : []),
+    ...(files.single_lora ? (['single'] as const) : []),
+    ...(input.memory ? (['memory'] as const) : []),
+    'rag',
+  ];
   // One warm-up run, so session start-up costs are not in the first method's figures.
   await completer.complete({ prefix: input.prefixes[0] ?? '', method: 'base', maxNewTokens: 2 });
   const prompts: PromptFigures[] = [];
@@ -79,8 +88,11 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     const prefill: number[] = [];
     const decode: number[] = [];
     let tokens = 0;
-    for (const prefix of input.prefixes) {
-      const r = await completer.complete({ prefix, method, adapterId, ragFiles: input.files, maxNewTokens: input.maxNewTokens });
+    for (const [i, prefix] of input.prefixes.entries()) {
+      const request: CompletionRequest = { prefix, method, adapterId, ragFiles: input.files, maxNewTokens: input.maxNewTokens };
+      const query = input.memory?.queries[i];
+      if (method === 'memory' && input.memory && query) request.memory = { query, pool: input.memory.pool };
+      const r = await completer.complete(request);
       first.push(r.firstTokenMs);
       prefill.push((r.promptTokens / r.firstTokenMs) * 1000);
       if (r.newTokens > 1) decode.push((r.totalMs - r.firstTokenMs) / (r.newTokens - 1));
@@ -101,19 +113,31 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     const t = ttft(m);
     return t !== undefined && base ? t / base : null;
   };
+  const adapterAlone = ttft(files.single_lora ? 'single' : 'base');
+  const memory = ttft('memory');
   return {
-    encode: {
-      files: plan.chosen.length,
-      tokens: encoded.tokens,
-      ms: encodeMs,
-      tokensPerS: (encoded.tokens / encodeMs) * 1000,
-    },
+    encode,
     adapterMs,
     prompts,
     adaptedOverBaseFirstToken: ratio('static'),
     ragOverBaseFirstToken: ratio('rag'),
+    memoryOverAdapterFirstToken: memory !== undefined && adapterAlone ? memory / adapterAlone : null,
     evoStepMs,
   };
+}
+
+/** Repository encoding with an empty vector cache (the completer's own cache is warmed first, for the embedding). */
+async function encodeFigures(completer: Completer, files: SourceFile[]): Promise<BenchFigures['encode']> {
+  const { encoder } = completer.state;
+  // Warm-up (session start-up) that also fills the completer's own cache for the embedding below.
+  await encoder.fileVectors(encoder.plan(files));
+  const plan = encoder.plan(files);
+  // Cold encoding: vectors of this plan are cached now, so time a fresh cache over the same host.
+  const freshEncoder = completer.encoderWithCache(new MemoryVectorCache());
+  const start = performance.now();
+  const encoded = await freshEncoder.fileVectors(freshEncoder.plan(files));
+  const ms = performance.now() - start;
+  return { files: plan.chosen.length, tokens: encoded.tokens, ms, tokensPerS: (encoded.tokens / ms) * 1000 };
 }
 
 /** Median ms of Evo steps from the snapshot's state (the snapshot embedding stands in for a commit's). */
