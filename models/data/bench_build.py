@@ -50,17 +50,24 @@ class RepoResult:
     evolution: list[dict[str, object]]
 
 
-def _sequence_records(seq: Sequence, start_tarball: str
-                      ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+def steps_and_records(seq: Sequence, split_of: Callable[[int, int], str]
+                      ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The sequence's step rows (each naming its tasks' ids) and its task records, task i of n in split_of(i, n)."""
     all_tasks = [(step, t) for step in seq.steps for t in step.tasks]
     records: list[dict[str, object]] = []
     ids_by_step: dict[str, list[str]] = {}
     for i, (step, t) in enumerate(all_tasks):
-        rec = task_record(seq.repo, step.commit, t, chronological_split(seq.repo, i, len(all_tasks)))
+        rec = task_record(seq.repo, step.commit, t, split_of(i, len(all_tasks)))
         records.append(rec)
         ids_by_step.setdefault(step.commit, []).append(str(rec["id"]))
     steps = [{"commit": s.commit, "path": s.path, "change": s.change, "diff": s.diff,
               "task_ids": ids_by_step.get(s.commit, [])} for s in seq.steps]
+    return steps, records
+
+
+def _sequence_records(seq: Sequence, start_tarball: str
+                      ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
+    steps, records = steps_and_records(seq, lambda i, n: chronological_split(seq.repo, i, n))
     safe = seq.repo.replace("/", "_")
     header: dict[str, object] = {
         "repo": seq.repo, "provenance": seq.provenance, "start_version": seq.start_version,

@@ -18,14 +18,19 @@ CR_VAL_PERCENT = 7.5
 CR_TEST_PERCENT = 7.5
 
 
-def holdout_of(source_package: str) -> Holdout:
-    digest = hashlib.sha256(f"{SEED}:{source_package}".encode()).digest()
+def hashed_holdout(key: str, seed: str, val_percent: float, test_percent: float) -> Holdout:
+    """cr_val for the first `val_percent` of a seeded hash's range, cr_test for the next `test_percent`."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
     bucket = int.from_bytes(digest[:8], "big") / 2**64 * 100
-    if bucket < CR_VAL_PERCENT:
+    if bucket < val_percent:
         return "cr_val"
-    if bucket < CR_VAL_PERCENT + CR_TEST_PERCENT:
+    if bucket < val_percent + test_percent:
         return "cr_test"
     return "train"
+
+
+def holdout_of(source_package: str) -> Holdout:
+    return hashed_holdout(source_package, SEED, CR_VAL_PERCENT, CR_TEST_PERCENT)
 
 
 def is_held_out(source_package: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from .holdout import holdout_of
+from .holdout import Holdout, holdout_of
 
 Split = Literal["train", "cr_val", "cr_test", "ir_val", "ir_test"]
 IR_SEED = "code2lora-ir-v1"
@@ -22,7 +22,11 @@ def static_split(repo: str, task_id: str) -> Split:
 
 def chronological_split(repo: str, index: int, count: int) -> Split:
     """Task `index` of `count` in a sequence's order: first 80% train, next 10% ir_val, last 10% ir_test."""
-    held = holdout_of(repo)
+    return chronological(holdout_of(repo), index, count)
+
+
+def chronological(held: Holdout, index: int, count: int) -> Split:
+    """A held-out repository's split, else task `index` of `count` in order: 80% train, 10% ir_val, 10% ir_test."""
     if held != "train":
         return held
     if index < 0.8 * count:

@@ -26,7 +26,7 @@
  * and predictions as JSON.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,7 +34,6 @@ import * as ort from 'onnxruntime-web';
 import { isTestFile } from '../core/python/file-roles.ts';
 import { loadPythonParserNode } from '../core/python/parser-node.ts';
 import { extractTasks } from '../core/tasks/extract.ts';
-import type { TaskRecord } from '../core/tasks/types.ts';
 import type { Method } from '../engine/completer/api.ts';
 import { Completer } from '../engine/completer/completer.ts';
 import { evaluateTasks, scoreTable, type EvalTask, type MethodScores } from '../engine/completer/evaluate.ts';
@@ -45,6 +44,7 @@ import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
 import { evolutionTrack } from './eval-evolution.ts';
 import { repoPathProblem } from './repo-path.ts';
+import { readTaskRecords } from './task-records.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METHODS: readonly Method[] = ['base', 'static', 'evo', 'rag', 'single', 'memory'];
@@ -87,13 +87,7 @@ if (track === 'evolution') {
   if (!Number.isInteger(commitCount) || commitCount < 2) fail('--commits must be an integer of at least 2');
 }
 const name = values.name ?? basename(repo).replace(/\.git$/, '');
-const records = values.tasks
-  ? readFileSync(values.tasks, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as TaskRecord)
-      .filter((t) => (!values.name || t.repo === values.name) && (!values.split || t.split === values.split))
-  : undefined;
+const records = values.tasks ? readTaskRecords(values.tasks, values.name, values.split) : undefined;
 const limit = values.limit ? Number(values.limit) : undefined;
 const parser = await loadPythonParserNode();
 

@@ -13,7 +13,7 @@
  * Also completes each task with the base alone, to show that the adapter changed what was written.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,6 @@ import * as ort from 'onnxruntime-web';
 import { isTestFile } from '../core/python/file-roles.ts';
 import { loadPythonParserNode } from '../core/python/parser-node.ts';
 import { extractTasks } from '../core/tasks/extract.ts';
-import type { TaskRecord } from '../core/tasks/types.ts';
 import { Completer } from '../engine/completer/completer.ts';
 import { isGitRepository, repositoryPythonFiles } from '../engine/completer/node/repo-files.ts';
 import { MemoryVectorCache } from '../engine/completer/vector-cache.ts';
@@ -30,6 +29,7 @@ import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
 import { BASE_FOLDER, compareWithLlama, runnerMissing, type CheckTask } from './llama-reference.ts';
 import { repoPathProblem } from './repo-path.ts';
+import { readTaskRecords } from './task-records.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METHODS = ['single', 'static'] as const;
@@ -67,11 +67,7 @@ const commit = isGitRepository(repo) ? execFileSync('git', ['-C', repo, 'rev-par
 const files = repositoryPythonFiles(repo);
 let tasks: CheckTask[];
 if (values.tasks) {
-  tasks = readFileSync(values.tasks, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as TaskRecord)
-    .filter((t) => (!values.name || t.repo === values.name) && (!values.split || t.split === values.split));
+  tasks = readTaskRecords(values.tasks, values.name, values.split);
 } else {
   const parser = await loadPythonParserNode();
   tasks = files

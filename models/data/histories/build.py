@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..bench_build import _write_jsonl, task_record
+from ..bench_build import _write_jsonl, steps_and_records, task_record
 from ..evolution import MAX_TASKS_PER_SEQUENCE, Sequence, cap_sequence, capped
 from ..tasks import Task
 from .clones import clone_for
@@ -55,18 +55,6 @@ def safe_name(name: str) -> str:
     return name.replace("/", "_")
 
 
-def sequence_records(seq: Sequence) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    pairs = [(step, t) for step in seq.steps for t in step.tasks]
-    records, ids_by_step = [], {}
-    for i, (step, t) in enumerate(pairs):
-        rec = task_record(seq.repo, step.commit, t, chronological_split(seq.repo, i, len(pairs)))
-        records.append(rec)
-        ids_by_step.setdefault(step.commit, []).append(str(rec["id"]))
-    steps = [{"commit": s.commit, "path": s.path, "change": s.change, "diff": s.diff,
-              "task_ids": ids_by_step.get(s.commit, [])} for s in seq.steps]
-    return steps, records
-
-
 def twin_splits(seq: Sequence, records: list[dict[str, object]]) -> dict[tuple[str, str, str], str]:
     """(path, test function, statement) -> the split of the evolution task at that site (its newest one)."""
     pairs = [t for step in seq.steps for t in step.tasks]
@@ -97,7 +85,7 @@ def build_repo(pin: Pin, clones: Optional[Path], fetch: bool, window: int) -> Re
         return out
     seq, commits = history_sequence(pin.name, repo, pin.commit, window)
     seq = cap_sequence(seq, MAX_TASKS_PER_SEQUENCE)
-    out.steps, out.evolution = sequence_records(seq)
+    out.steps, out.evolution = steps_and_records(seq, lambda i, n: chronological_split(pin.name, i, n))
     production, tests = snapshot_files(repo, pin.commit)
     split = holdout_of(pin.name)
     static_tasks = snapshot_tasks(tests)
