@@ -149,7 +149,10 @@ def main() -> None:
         "evo": args.evo.name, "lm_id": session.lm_id, "evo_trained_on_lm_id": evo_state["lm_id"],
         "repos_per_provenance": args.repos,
         "max_steps": args.max_steps, "summary": summary,
-        "sequences": [{k: r[k] for k in ("repo", "provenance", "split")} | {"steps": len(r["steps"])} for r in results],
+        # Per step 1 - cosine between consecutive adapters (3 significant digits): what the figure draws.
+        "sequences": [{k: r[k] for k in ("repo", "provenance", "split")} | {
+            "steps": len(r["steps"]), "one_minus_adapter_cosine": [float(f"{1 - s['adapter_cosine']:.3g}") for s in r["steps"]]}
+            for r in results],
     }, indent=1) + "\n")
     write_figure(results, args.out / "movement.svg")
     print(json.dumps(summary, indent=1))

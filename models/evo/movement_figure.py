@@ -11,10 +11,12 @@ from xml.sax.saxutils import escape
 COLORS = {"commits": "#1f6feb", "release": "#b35900", "replay": "#2a7f3f"}
 LABELS = {"commits": "real commits (per file step)", "release": "Debian release chains", "replay": "replayed growth"}
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 640, 360, 60, 50, 20, 20
+# Below this, float32 cannot tell consecutive adapters apart: such steps are drawn at the floor.
+FLOOR = 1e-8
 
 
 def write_figure(results: list[dict[str, Any]], path: Path) -> None:
-    series = {p: sorted(max(1e-12, 1 - s["adapter_cosine"]) for r in results if r["provenance"] == p for s in r["steps"])
+    series = {p: sorted(max(FLOOR, 1 - s["adapter_cosine"]) for r in results if r["provenance"] == p for s in r["steps"])
               for p in COLORS}
     values = [v for vs in series.values() for v in vs]
     lo = math.floor(math.log10(min(values))) if values else -8
