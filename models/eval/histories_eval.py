@@ -1,0 +1,130 @@
+"""Score the pretrained base and the single shared LoRA on the real-history evolution track's CR test (issue 16).
+
+    /usr/bin/python3 -m models.eval.histories_eval [--per-repo 14] [--systems pretrained,single] [--threads 1]
+
+Tasks: assertions that real commits add or modify (models/data/histories), CR test repositories, a seeded sample of
+at most --per-repo per repository. The floor here is causal: it copies the target of the most similar assertion
+that an earlier commit of the same history brought (nothing later, nothing from the pinned snapshot). Decoding is
+the static scorer's (models.eval.static_eval), cached per system, so systems can decode in separate processes and a
+last run with every system reads them back. Writes models/base/histories/results.json and RESULTS.md.
+Code2LoRA-Static and Evo are not trained on this base yet: their rows are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.data.bench import TaskRecord
+from models.data.histories.paths import HISTORIES_DIR
+from models.hashing import sha256_of
+from models.lm.runtime import setup_cpu
+from models.static.config import EvalConfig, StaticConfig
+from models.static.dataset import StaticData, seeded_sample
+from models.static.session import load_adapter, open_session
+
+from .memory_floor import recall, signature
+from .scoring import summarize_split
+from .static_eval import Evaluator, flat
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+BASE = "smollm2-135m-instruct-q4_1"
+OUT_DIR = REPO_DIR / "models" / "base" / "histories"
+LABELS = {"causal_floor": "Repository memory, earlier commits only (non-neural floor)",
+          "pretrained": "Pretrained (no adapter)", "single": "Single shared LoRA"}
+
+
+def history_tasks(folder: Path, split: str) -> dict[str, list[TaskRecord]]:
+    """Every evolution task of `split`, per repository, in history order (evolution.jsonl's order)."""
+    out: dict[str, list[TaskRecord]] = {}
+    with (folder / "evolution.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            t = json.loads(line)
+            if t["split"] == split:
+                out.setdefault(str(t["repo"]), []).append(t)
+    return out
+
+
+def causal_floor(history: list[TaskRecord], chosen: list[TaskRecord]) -> dict[str, str]:
+    """Each chosen task's copy from the tasks of strictly earlier commits of its history."""
+    commit_of = {str(t["id"]): str(t["commit"]).split(":")[0] for t in history}
+    order: dict[str, int] = {}
+    for t in history:
+        order.setdefault(commit_of[str(t["id"])], len(order))
+    out = {}
+    for t in chosen:
+        mine = order[commit_of[str(t["id"])]]
+        pool = [signature(o) for o in history if order[commit_of[str(o["id"])]] < mine]
+        out[str(t["id"])] = recall(signature(t), pool)
+    return out
+
+
+def report(results: dict[str, Any]) -> str:
+    s = results["split"]
+    lines = ["# The pretrained base on real commit histories (CR test)", "",
+             "Written by `/usr/bin/python3 -m models.eval.histories_eval`; do not edit by hand.", "",
+             f"{s['tasks']} tasks from {s['repositories']} CR test repositories of `models/data/histories` (assertions "
+             f"that real commits add or modify; at most {results['per_repo']} per repository, seeded). Greedy decoding "
+             "as in the static scorer. Intervals: 95% bootstrap over repositories.", "",
+             "| system | EM % | strict EM % | EditSim % |", "|---|---|---|---|"]
+    for name, row in s["systems"].items():
+        cell = lambda m: f"{100 * row[m]['mean']:.1f} [{100 * row[m]['low']:.1f}, {100 * row[m]['high']:.1f}]"  # noqa: E731
+        lines.append(f"| {LABELS.get(name, name)} | {cell('exact_match')} | {cell('strict_exact_match')} | "
+                     f"{cell('edit_sim')} |")
+    paired = s.get(f"paired_vs_{results['reference']}", {})
+    if paired:
+        lines += ["", f"Paired bootstrap, {LABELS[results['reference']]} minus each system (EM points [95% CI], "
+                  "one-sided p):", ""]
+        for name, p in paired.items():
+            em = p["exact_match"]
+            lines.append(f"- {LABELS.get(name, name)}: {100 * em['difference']:+.1f} [{100 * em['low']:.1f}, "
+                         f"{100 * em['high']:.1f}], p {em['p_value']:.4f}")
+    lines += ["", "Code2LoRA-Static and Evo have no rows: no hypernetwork is trained on this base yet (issue 13)."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, default=REPO_DIR / "models" / ".cache" / "base" / BASE / "lm.pt")
+    parser.add_argument("--config", type=Path, default=REPO_DIR / "models" / "configs" / "static_smollm2.json")
+    parser.add_argument("--eval-config", type=Path, default=REPO_DIR / "models" / "configs" / "static_eval_smollm2.json")
+    parser.add_argument("--weights", type=Path, default=REPO_DIR / "models" / "weights" / BASE)
+    parser.add_argument("--histories", type=Path, default=HISTORIES_DIR)
+    parser.add_argument("--per-repo", type=int, default=14)
+    parser.add_argument("--systems", default="pretrained,single")
+    parser.add_argument("--predictions", type=Path,
+                        default=REPO_DIR / "models" / ".cache" / "static" / "predictions" / BASE / "histories")
+    parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    ecfg = EvalConfig.load(args.eval_config)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    history = history_tasks(args.histories, "cr_test")
+    tasks = {repo: chosen for repo, ts in sorted(history.items())
+             if (chosen := seeded_sample(ts, args.per_repo, ecfg.seed))}
+    systems = [s for s in args.systems.split(",") if s]
+    runs = {"single": args.weights / "single.pt"} if "single" in systems else {}
+    adapters = {name: load_adapter(path, session) for name, path in runs.items()}
+    data = StaticData(repos={}, tasks={})
+    data.embeddings = {repo: np.zeros(session.embed_dim, dtype=np.float32) for repo in tasks}  # a shared LoRA reads none
+    evaluator = Evaluator(session, data, ecfg, adapters, args.predictions / "cache",
+                          {name: sha256_of(path) for name, path in runs.items()})
+    print(f"{sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
+    texts = {s: evaluator.run(s, tasks).texts for s in systems}
+    texts["causal_floor"] = {k: v for repo in tasks for k, v in causal_floor(history[repo], tasks[repo]).items()}
+    reference = "single" if "single" in texts else "pretrained"
+    results = {"per_repo": args.per_repo, "reference": reference, "lm_id": session.lm_id,
+               "split": summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (args.out / "RESULTS.md").write_text(report(results))
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""The real-history floor copies only from earlier commits of the same history."""
+
+from __future__ import annotations
+
+from .histories_eval import causal_floor
+
+
+def task(i: int, commit: str, cut: str, target: str) -> dict:
+    return {"id": f"r@{commit}:000:t.py:{i}:4", "repo": "r", "commit": f"{commit}:000", "path": "t.py", "line": i,
+            "kind": "assert", "prefix": f"def test_x():\n    {cut}", "target": target, "split": "cr_test"}
+
+
+def test_the_floor_never_copies_from_the_same_or_a_later_commit() -> None:
+    history = [task(1, "c1", "assert size(a) == ", "11"), task(2, "c2", "assert size(b) == ", "22"),
+               task(3, "c2", "assert size(a) == ", "33"), task(4, "c3", "assert size(a) == ", "44")]
+    floor = causal_floor(history, history)
+    assert floor[history[0]["id"]] == ""        # nothing before the first commit
+    assert floor[history[1]["id"]] == "11"      # c1 only: its sibling in c2 is not visible
+    assert floor[history[2]["id"]] == "11"
+    assert floor[history[3]["id"]] == "33"      # the best match of c1..c2 (same words; the nearest line wins)
