@@ -295,6 +295,16 @@ describe('the Evo timeline', () => {
       expect(hasEarlierCommits(s)).toBe(true);
     });
 
+    it('offers earlier commits of a clone shallower than the timeline asks for', async () => {
+      useAppStore.setState({ activeRepo: shallow });
+      await useAppStore.getState().loadTimeline(50);
+      expect(useAppStore.getState().timeline.length).toBe(4);
+      expect(hasEarlierCommits(useAppStore.getState())).toBe(true);
+      await useAppStore.getState().loadEarlier();
+      expect(remote.deepens).toEqual([50 + EARLIER_STEP]);
+      expect(hasEarlierCommits(useAppStore.getState())).toBe(false);
+    });
+
     it('reads further back without fetching when the clone already holds the history', async () => {
       await useAppStore.getState().loadTimeline(3);
       await useAppStore.getState().loadEarlier();

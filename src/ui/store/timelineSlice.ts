@@ -92,9 +92,13 @@ const initial = {
   timelineEarlierError: null,
 } satisfies Partial<TimelineSlice>;
 
-/** Whether the timeline may have earlier commits to load: it holds as many as it asked for. */
-export function hasEarlierCommits(s: Pick<TimelineSlice, 'timeline' | 'timelineLimit'>): boolean {
-  return s.timelineLimit > 0 && s.timeline.length >= s.timelineLimit;
+/**
+ * Whether the timeline may have earlier commits to load: it holds as many as it asked for, or the clone is shallow
+ * (cloned with fewer commits than the timeline asks for, its history goes on on the server).
+ */
+export function hasEarlierCommits(s: Pick<TimelineSlice, 'timeline' | 'timelineLimit'> & { activeRepo: { depth: number | null } | null }): boolean {
+  if (s.timelineLimit <= 0 || s.timeline.length === 0) return false;
+  return s.timeline.length >= s.timelineLimit || (s.activeRepo?.depth ?? null) !== null;
 }
 
 export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> = (set, get) => {
