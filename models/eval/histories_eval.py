@@ -1,10 +1,12 @@
-"""Score the pretrained base and the single shared LoRA on the real-history evolution track's CR test (issue 16).
+"""Score the pretrained base, the single shared LoRA and the base with the repository's earlier assertions in its
+prompt on the real-history evolution track's CR test (issues 16 and 17).
 
-    /usr/bin/python3 -m models.eval.histories_eval [--per-repo 14] [--systems pretrained,single] [--threads 1]
+    /usr/bin/python3 -m models.eval.histories_eval [--per-repo 14] [--systems pretrained,single,tests_memory]
 
 Tasks: assertions that real commits add or modify (models/data/histories), CR test repositories, a seeded sample of
 at most --per-repo per repository. The floor here is causal: it copies the target of the most similar assertion
-that an earlier commit of the same history brought (nothing later, nothing from the pinned snapshot). Decoding is
+that an earlier commit of the same history brought (nothing later, nothing from the pinned snapshot), and the
+memory prompt (`tests_memory`) recalls its k assertions from the same earlier tasks. Decoding is
 the static scorer's (models.eval.static_eval), cached per system, so systems can decode in separate processes and a
 last run with every system reads them back. Writes models/base/histories/results.json and RESULTS.md.
 Code2LoRA-Static and Evo are not trained on this base yet: their rows are missing.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +26,22 @@ from models.data.bench import TaskRecord
 from models.data.histories.paths import HISTORIES_DIR
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
+from models.memory.prompt import memory_block, memory_prompt
+from models.memory.retriever import top_k
 from models.static.config import EvalConfig, StaticConfig
 from models.static.dataset import StaticData, seeded_sample
 from models.static.session import load_adapter, open_session
 
+from .bootstrap import clustered_paired_bootstrap
 from .memory_floor import recall, signature
-from .scoring import summarize_split
+from .scoring import summarize_split, task_scores
 from .static_eval import Evaluator, flat
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 BASE = "smollm2-135m-instruct-q4_1"
 OUT_DIR = REPO_DIR / "models" / "base" / "histories"
 LABELS = {"causal_floor": "Repository memory, earlier commits only (non-neural floor)",
+          "tests_memory": "Base + the assertions of earlier commits in the prompt (k = 3)",
           "pretrained": "Pretrained (no adapter)", "single": "Single shared LoRA"}
 
 
@@ -49,18 +56,35 @@ def history_tasks(folder: Path, split: str) -> dict[str, list[TaskRecord]]:
     return out
 
 
-def causal_floor(history: list[TaskRecord], chosen: list[TaskRecord]) -> dict[str, str]:
-    """Each chosen task's copy from the tasks of strictly earlier commits of its history."""
+def earlier_pools(history: list[TaskRecord]) -> dict[str, list[TaskRecord]]:
+    """Task id -> the tasks that strictly earlier commits of the same history brought (what a user had then)."""
     commit_of = {str(t["id"]): str(t["commit"]).split(":")[0] for t in history}
     order: dict[str, int] = {}
     for t in history:
         order.setdefault(commit_of[str(t["id"])], len(order))
-    out = {}
-    for t in chosen:
-        mine = order[commit_of[str(t["id"])]]
-        pool = [signature(o) for o in history if order[commit_of[str(o["id"])]] < mine]
-        out[str(t["id"])] = recall(signature(t), pool)
-    return out
+    rank = {str(t["id"]): order[commit_of[str(t["id"])]] for t in history}
+    return {str(t["id"]): [o for o in history if rank[str(o["id"])] < rank[str(t["id"])]] for t in history}
+
+
+def causal_floor(history: list[TaskRecord], chosen: list[TaskRecord]) -> dict[str, str]:
+    """Each chosen task's copy from the tasks of strictly earlier commits of its history."""
+    pools = earlier_pools(history)
+    return {str(t["id"]): recall(signature(t), [signature(o) for o in pools[str(t["id"])]]) for t in chosen}
+
+
+class HistoryEvaluator(Evaluator):
+    """The static scorer, with the memory prompt recalling only what earlier commits brought."""
+
+    def __init__(self, pools: dict[str, list[TaskRecord]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pools = pools
+
+    def memory_prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
+        recalled = top_k(task, self.pools[str(task["id"])], self.ecfg.memory.k)
+        prefix, _ = self.session.tokens.task(task)
+        cfg = self.session.config.prompt
+        return memory_prompt(prefix, self.session.tokens.encode(memory_block(recalled)), cfg.prompt_budget,
+                             self.ecfg.memory.max_block_tokens, self.session.tokens.eot, cfg.length_quantum)
 
 
 def report(results: dict[str, Any]) -> str:
@@ -83,6 +107,10 @@ def report(results: dict[str, Any]) -> str:
             em = p["exact_match"]
             lines.append(f"- {LABELS.get(name, name)}: {100 * em['difference']:+.1f} [{100 * em['low']:.1f}, "
                          f"{100 * em['high']:.1f}], p {em['p_value']:.4f}")
+    if "memory_vs_causal_floor" in results:
+        m = results["memory_vs_causal_floor"]
+        lines += ["", f"{LABELS['tests_memory']} minus the floor from the same earlier assertions: "
+                  f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
     lines += ["", "Code2LoRA-Static and Evo have no rows: no hypernetwork is trained on this base yet (issue 13)."]
     return "\n".join(lines) + "\n"
 
@@ -95,7 +123,7 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=REPO_DIR / "models" / "weights" / BASE)
     parser.add_argument("--histories", type=Path, default=HISTORIES_DIR)
     parser.add_argument("--per-repo", type=int, default=14)
-    parser.add_argument("--systems", default="pretrained,single")
+    parser.add_argument("--systems", default="pretrained,single,tests_memory")
     parser.add_argument("--predictions", type=Path,
                         default=REPO_DIR / "models" / ".cache" / "static" / "predictions" / BASE / "histories")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
@@ -112,14 +140,21 @@ def main() -> None:
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     data = StaticData(repos={}, tasks={})
     data.embeddings = {repo: np.zeros(session.embed_dim, dtype=np.float32) for repo in tasks}  # a shared LoRA reads none
-    evaluator = Evaluator(session, data, ecfg, adapters, args.predictions / "cache",
-                          {name: sha256_of(path) for name, path in runs.items()})
+    pools = {k: v for repo in tasks for k, v in earlier_pools(history[repo]).items()}
+    evaluator = HistoryEvaluator(pools, session, data, ecfg, adapters, args.predictions / "cache",
+                                 {name: sha256_of(path) for name, path in runs.items()})
     print(f"{sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
     texts = {s: evaluator.run(s, tasks).texts for s in systems}
     texts["causal_floor"] = {k: v for repo in tasks for k, v in causal_floor(history[repo], tasks[repo]).items()}
     reference = "single" if "single" in texts else "pretrained"
-    results = {"per_repo": args.per_repo, "reference": reference, "lm_id": session.lm_id,
-               "split": summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)}
+    results: dict[str, Any] = {"per_repo": args.per_repo, "reference": reference, "lm_id": session.lm_id,
+                               "split": summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)}
+    if "tests_memory" in texts:
+        # The memory prompt against the floor that copies from the same earlier assertions.
+        scores = {n: task_scores(texts[n], flat(tasks))[0] for n in ("tests_memory", "causal_floor")}
+        repos = [str(t["repo"]) for t in flat(tasks)]
+        results["memory_vs_causal_floor"] = asdict(clustered_paired_bootstrap(
+            scores["tests_memory"], scores["causal_floor"], repos, ecfg.bootstrap_samples, ecfg.seed))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "RESULTS.md").write_text(report(results))

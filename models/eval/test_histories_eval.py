@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .histories_eval import causal_floor
+from .histories_eval import causal_floor, earlier_pools
 
 
 def task(i: int, commit: str, cut: str, target: str) -> dict:
@@ -18,3 +18,9 @@ def test_the_floor_never_copies_from_the_same_or_a_later_commit() -> None:
     assert floor[history[1]["id"]] == "11"      # c1 only: its sibling in c2 is not visible
     assert floor[history[2]["id"]] == "11"
     assert floor[history[3]["id"]] == "33"      # the best match of c1..c2 (same words; the nearest line wins)
+
+
+def test_earlier_pools_hold_the_tasks_of_strictly_earlier_commits() -> None:
+    history = [task(1, "c1", "assert a == ", "11"), task(2, "c2", "assert b == ", "22"), task(3, "c2", "assert c == ", "33")]
+    pools = earlier_pools(history)
+    assert [[t["id"] for t in pools[h["id"]]] for h in history] == [[], [history[0]["id"]], [history[0]["id"]]]
