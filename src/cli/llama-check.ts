@@ -27,7 +27,7 @@ import { isGitRepository, repositoryPythonFiles } from '../engine/completer/node
 import { MemoryVectorCache } from '../engine/completer/vector-cache.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
-import { BASE_FOLDER, compareWithLlama, runnerMissing, type CheckTask } from './llama-reference.ts';
+import { BASE_FOLDER, changedByAdapter, compareWithLlama, runnerMissing, type CheckTask } from './llama-reference.ts';
 import { repoPathProblem } from './repo-path.ts';
 import { readTaskRecords } from './task-records.ts';
 
@@ -93,12 +93,7 @@ try {
   const rows = await compareWithLlama(completer, tasks, method, adapterPath, model, (row, done) => {
     console.error(`  ${done}/${tasks.length} ${row.identical ? 'same' : 'DIFFERENT'} ${JSON.stringify(row.app.rawText)}`);
   });
-  let changed = 0;
-  for (const task of tasks) {
-    const base = await completer.complete({ prefix: task.prefix, method: 'base' });
-    const row = rows.find((r) => r.id === task.id);
-    if (row && base.rawText !== row.app.rawText) changed++;
-  }
+  const changed = await changedByAdapter(completer, tasks, rows);
   const identical = rows.filter((r) => r.identical).length;
   const report = {
     repo: name,

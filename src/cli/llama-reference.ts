@@ -107,3 +107,13 @@ export async function compareWithLlama(
     return row;
   });
 }
+
+/** How many rows' app completions differ from the base's own (agreement must not be agreement of the base alone). */
+export async function changedByAdapter(completer: Completer, tasks: readonly CheckTask[], rows: readonly CheckRow[]): Promise<number> {
+  let changed = 0;
+  for (const task of tasks) {
+    const base = await completer.complete({ prefix: task.prefix, method: 'base' });
+    if (base.rawText !== rows.find((r) => r.id === task.id)?.app.rawText) changed++;
+  }
+  return changed;
+}

@@ -189,6 +189,8 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
       const repo = s.activeRepo;
       if (!repo || s.timelineLoading || s.timelineDeepening || s.timeline.length === 0) return;
       const gen = generation;
+      // The generation whose progress lines this call owns: its own new one once it has replaced the timeline.
+      let owned = gen;
       const limit = s.timelineLimit + EARLIER_STEP;
       set({ timelineEarlierError: null });
       try {
@@ -208,14 +210,15 @@ export const createTimelineSlice: StateCreator<AppState, [], [], TimelineSlice> 
         const steps = await readSteps(repo.id, limit, known, gen);
         if (gen !== generation) return;
         // A new start: the Evo states so far began at the old oldest commit.
-        generation++;
+        owned = ++generation;
         set({ timeline: steps, timelineIndex: 0, timelineLimit: limit, pinResults: {}, timelineStopped: false, timelineError: null });
       } catch (e) {
         if (gen === generation) set({ timelineEarlierError: describeError(e) });
       } finally {
-        if (get().timelineDeepening || get().timelineLoading) set({ timelineDeepening: null, timelineLoading: false, timelineReading: null });
+        // Another repository's (or a reloaded) timeline keeps its own progress lines.
+        if (owned === generation) set({ timelineDeepening: null, timelineLoading: false, timelineReading: null });
       }
-      await get().runTimeline();
+      if (owned === generation) await get().runTimeline();
     },
 
     async cancelEarlier() {
