@@ -30,7 +30,8 @@ def comparison_family(splits: dict[str, Any]) -> dict[str, Any]:
     primary: dict[str, Any] | None = None
     family: list[dict[str, Any]] = []
     for split_name, split in splits.items():
-        for system, comp in split.get("memory_vs_floor", {}).items():
+        for system, comp in [*split.get("memory_vs_floor", {}).items(),
+                             *split.get("memory_adapter_vs_prompt", {}).items()]:
             for measure in ("exact_match", "strict_exact_match"):
                 family.append({"split": split_name, "system": system, "against": comp["against"], "measure": measure,
                                **comp[measure]})

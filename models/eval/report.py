@@ -14,9 +14,11 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
           "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**",
           "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
-          "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)"}
+          "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)",
+          "single_memory": "LoRA trained on the tests-in-the-prompt format (leave-one-out)",
+          "single_memory_earlier_only": "LoRA trained on the tests-in-the-prompt format (earlier-only)"}
 ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "tests_memory", "tests_memory_earlier_only", "single",
-         "per_repo", "static")
+         "single_memory", "single_memory_earlier_only", "per_repo", "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
          "static": (63.8, 66.2)}
@@ -81,7 +83,7 @@ def paired_rows(split: dict[str, Any]) -> list[str]:
 def memory_floor_rows(split: dict[str, Any]) -> list[str]:
     rows = ["| system minus the floor it is paired with | EM points [95% CI] | one-sided p | strict EM points | p |",
             "|---|---|---|---|---|"]
-    for name, comp in split.get("memory_vs_floor", {}).items():
+    for name, comp in [*split.get("memory_vs_floor", {}).items(), *split.get("memory_adapter_vs_prompt", {}).items()]:
         em, st = comp["exact_match"], comp["strict_exact_match"]
         rows.append(f"| {LABELS[name]} minus {LABELS[comp['against']]} | {pct(em['difference'])} [{pct(em['low'])}, "
                     f"{pct(em['high'])}] | {em['p_value']:.4f} | {pct(st['difference'])} | {st['p_value']:.4f} |")

@@ -56,14 +56,23 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
                     "strict_exact_match": asdict(clustered_paired_bootstrap(
                         strict_scores[reference], strict_scores[name], repos, samples, seed)),
                     "edit_sim": asdict(clustered_paired_bootstrap(scores[reference][1], es, repos, samples, seed))}
-    # A method that reads the repository's tests against the floor that copies from the same tests, same setting.
-    against_floor = {}
-    for name, floor in (("tests_memory", "memory"), ("tests_memory_earlier_only", "memory_earlier_only")):
-        if name in scores and floor in scores:
-            against_floor[name] = {
-                "against": floor,
-                "exact_match": asdict(clustered_paired_bootstrap(scores[name][0], scores[floor][0], repos, samples, seed)),
-                "strict_exact_match": asdict(clustered_paired_bootstrap(strict_scores[name], strict_scores[floor],
-                                                                        repos, samples, seed))}
+    def versus(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, other in pairs:
+            if name in scores and other in scores:
+                out[name] = {
+                    "against": other,
+                    "exact_match": asdict(clustered_paired_bootstrap(scores[name][0], scores[other][0], repos,
+                                                                     samples, seed)),
+                    "strict_exact_match": asdict(clustered_paired_bootstrap(strict_scores[name], strict_scores[other],
+                                                                            repos, samples, seed))}
+        return out
+    # A method that reads the repository's tests against the floor that copies from the same tests, same setting;
+    # and an adapter trained on that prompt against the base given the same prompt (what the training adds).
+    against_floor = versus((("tests_memory", "memory"), ("tests_memory_earlier_only", "memory_earlier_only"),
+                            ("single_memory", "memory"), ("single_memory_earlier_only", "memory_earlier_only")))
+    against_prompt = versus((("single_memory", "tests_memory"),
+                             ("single_memory_earlier_only", "tests_memory_earlier_only")))
     return {"tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "systems": per_system,
-            "paired_vs_" + reference: paired, "memory_vs_floor": against_floor}
+            "paired_vs_" + reference: paired, "memory_vs_floor": against_floor,
+            "memory_adapter_vs_prompt": against_prompt}

@@ -27,8 +27,7 @@ from models.data.paths import BENCH_DIR
 from models.hashing import sha256_of
 from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
-from models.memory.prompt import memory_block, memory_prompt
-from models.memory.retriever import top_k
+from models.memory.prompter import MemoryPrompter
 from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
 from models.static.generate import stop_token_ids
@@ -49,6 +48,10 @@ from .scoring import summarize_split
 
 # Untrained systems that prompt the base with the repository's own assertions: name -> earlier_only.
 MEMORY_SYSTEMS = {"tests_memory": False, "tests_memory_earlier_only": True}
+# Adapters trained on that prompt (models.static.train --prompt memory), scored in both settings:
+# system -> (the published weights' name, earlier_only).
+MEMORY_ADAPTER_SYSTEMS = {"single_memory": ("single_memory", False),
+                          "single_memory_earlier_only": ("single_memory", True)}
 
 
 def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
@@ -67,7 +70,8 @@ class Evaluator:
         self.adapters = adapters
         self.stops = stop_token_ids(session.tokens)
         self.retrievers: dict[str, Retriever] = {}
-        self.assertion_pools: dict[str, list[TaskRecord]] = {}
+        self.memory = MemoryPrompter(session.tokens, session.config.prompt, ecfg.memory,
+                                     lambda repo: bench.static_tasks(repo, bench_dir))
         self.bench_dir = bench_dir
 
     def prefix_prompt(self, task: TaskRecord) -> list[int]:
@@ -89,14 +93,7 @@ class Evaluator:
 
     def memory_prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
         """The prefix with the repository's most similar other assertions ahead of it (models/memory)."""
-        repo = str(task["repo"])
-        if repo not in self.assertion_pools:
-            self.assertion_pools[repo] = bench.static_tasks(repo, self.bench_dir)
-        recalled = top_k(task, self.assertion_pools[repo], self.ecfg.memory.k, earlier_only)
-        prefix, _ = self.session.tokens.task(task)
-        cfg = self.session.config.prompt
-        return memory_prompt(prefix, self.session.tokens.encode(memory_block(recalled)), cfg.prompt_budget,
-                             self.ecfg.memory.max_block_tokens, self.session.tokens.eot, cfg.length_quantum)
+        return self.memory.prompt(task, earlier_only)
 
     def adapter_for(self, name: str):  # type: ignore[no-untyped-def]
         module = self.adapters[name]
@@ -114,7 +111,7 @@ class Evaluator:
             return out
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
                     "rag": self.ecfg.rag.__dict__ if system == "rag" else None,
-                    "memory": self.ecfg.memory.__dict__ if system in MEMORY_SYSTEMS else None,
+                    "memory": self.ecfg.memory.__dict__ if system in MEMORY_SYSTEMS | MEMORY_ADAPTER_SYSTEMS else None,
                     "encoder": self.session.config.encoder.__dict__ if system in self.adapters else None}
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
@@ -134,6 +131,10 @@ class Evaluator:
             earlier_only = MEMORY_SYSTEMS[system]
             out = predict(system, self.session, tasks, None, lambda t: self.memory_prompt(t, earlier_only),
                           self.ecfg.max_new_tokens, self.stops)
+        elif system in MEMORY_ADAPTER_SYSTEMS:
+            earlier = MEMORY_ADAPTER_SYSTEMS[system][1]
+            out = predict(system, self.session, tasks, self.adapter_for(system),
+                          lambda t: self.memory_prompt(t, earlier), self.ecfg.max_new_tokens, self.stops)
         else:
             out = predict(system, self.session, tasks, self.adapter_for(system), self.prefix_prompt,
                           self.ecfg.max_new_tokens, self.stops)
@@ -194,6 +195,10 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
+    for system, (weights, _) in MEMORY_ADAPTER_SYSTEMS.items():  # one adapter, scored in both memory settings
+        if weights in adapters:
+            runs = runs | {system: runs[weights]}
+            adapters[system] = adapters[weights]
     histogram = histogram_tokens(adapters["static"]) if "static" in adapters else 0
     embed_seconds = {}
     # Only a hypernetwork reads the repository embedding; scoring the base and a single shared LoRA skips the

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from models.static.config import EvalConfig, PerRepoLoraConfig, RagConfig, TrainConfig
+import torch
+
+from models.data import bench
+from models.static.config import EvalConfig, MemoryConfig, PerRepoLoraConfig, RagConfig, TrainConfig
 from models.static.dataset import load_tasks
 from models.static.fixtures import make_world
 from models.static.session import open_session
 from models.static.test_static import TINY
-from models.static.train import prepare, run
+from models.static.train import prepare, run, training_memory_pool
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap, mean_interval, paired_bootstrap
 from .memory_floor import memory_predictions
@@ -70,6 +73,15 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
                        val_tasks_per_repo=4, seed=0)
     data = prepare(session, world.bench_dir, tcfg)
     runs = {m: run(m, session, data, tcfg, tmp_path / "runs" / m, None) for m in ("single", "static")}
+    # The single LoRA trained on for a few steps on the memory prompt: scored in both memory settings.
+    runs["single_memory"] = run("single", session, data, tcfg, tmp_path / "runs" / "single_memory", None,
+                                init_base=runs["single"], memory=MemoryConfig(k=2, max_block_tokens=24),
+                                bench_dir=world.bench_dir)
+    train_repo = data.repos_with("train")[0]
+    splits = {t["split"] for t in training_memory_pool(train_repo, world.bench_dir)}
+    assert splits == {"train"} and any(t["split"] == "ir_test" for t in bench.static_tasks(train_repo, world.bench_dir))
+    saved = torch.load(runs["single_memory"], map_location="cpu")
+    assert saved["prompt"] == "memory" and saved["init_base"] == str(runs["single"])
     ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=200,
                       seed=0, rag=RagConfig(k=2, window_lines=4, chunk_tokens=16, max_share_of_budget=0.5),
                       per_repo_lora=PerRepoLoraConfig(repos=1, steps=2, tasks_per_step=4, lr=1e-3,
@@ -80,10 +92,16 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
     cr = results["splits"]["cr_test"]
     assert cr["tasks"] == 5 and cr["repositories"] == 1
-    assert set(cr["systems"]) == {*baselines, "single", "static", "memory", "memory_earlier_only"}
-    assert set(cr["paired_vs_static"]) == {*baselines, "single", "memory", "memory_earlier_only"}
+    trained = ("single_memory", "single_memory_earlier_only")
+    assert set(cr["systems"]) == {*baselines, *trained, "single", "static", "memory", "memory_earlier_only"}
+    assert set(cr["paired_vs_static"]) == {*baselines, *trained, "single", "memory", "memory_earlier_only"}
     assert cr["memory_vs_floor"]["tests_memory"]["against"] == "memory"
     assert cr["memory_vs_floor"]["tests_memory_earlier_only"]["against"] == "memory_earlier_only"
+    assert cr["memory_vs_floor"]["single_memory_earlier_only"]["against"] == "memory_earlier_only"
+    assert {k: v["against"] for k, v in cr["memory_adapter_vs_prompt"].items()} == {
+        "single_memory": "tests_memory", "single_memory_earlier_only": "tests_memory_earlier_only"}
+    # The trained adapter on the memory prompt reads the same prompt as the base's memory system.
+    assert results["costs"]["mean_prompt_tokens"]["single_memory"] == results["costs"]["mean_prompt_tokens"]["tests_memory"]
     # The memory prompt is longer than the plain one by the recalled assertions.
     assert results["costs"]["extra_prompt_tokens"]["tests_memory"] > 0
     primary = results["comparisons"]["primary"]

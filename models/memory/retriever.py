@@ -29,11 +29,14 @@ def similarity(query: Signature, other: Signature) -> float:
     return len(query.words & other.words) / union if union else 0.0
 
 
-def top_k(query: TaskRecord, pool: list[TaskRecord], k: int, earlier_only: bool = False) -> list[Recalled]:
+def top_k(query: TaskRecord, pool: list[TaskRecord], k: int, earlier_only: bool = False,
+          signatures: list[Signature] | None = None) -> list[Recalled]:
+    """The k best of pool for query; `signatures` (pool's, in its order) spares recomputing them per query, which
+    training needs (tens of thousands of queries against the same pools)."""
     q = signature(query)
+    signed = signatures if signatures is not None else [signature(t) for t in pool]
     ranked: list[tuple[tuple[float, int, int, int], TaskRecord, float]] = []
-    for order, task in enumerate(pool):
-        other = signature(task)
+    for order, (task, other) in enumerate(zip(pool, signed)):
         if not visible(q, other, earlier_only):
             continue
         score = similarity(q, other)

@@ -45,3 +45,11 @@ def test_golden_rankings_are_current() -> None:
     from models.memory.golden import rankings, read_golden
     assert read_golden() == json.loads(json.dumps(rankings()))
     assert sum(1 for r in rankings()["rankings"] if len(r["ids"]) == 3) > 50
+
+
+def test_precomputed_signatures_rank_as_computed_ones() -> None:
+    from models.eval.memory_floor import signature
+    signed = [signature(t) for t in TASKS]
+    for earlier_only in (False, True):
+        for t in TASKS:
+            assert top_k(t, TASKS, 3, earlier_only, signed) == top_k(t, TASKS, 3, earlier_only)

@@ -19,12 +19,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from models.data import bench
+from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
 from models.lm.runtime import resolve_device, setup_cpu, setup_distributed
 
-from .config import StaticConfig, TrainConfig
-from .dataset import StaticData, embed_repositories, examples, load_tasks
-from .hypernet import StaticHypernet
+from .config import EvalConfig, MemoryConfig, StaticConfig, TrainConfig
+from .dataset import Example, StaticData, embed_repositories, examples, load_tasks
+from .hypernet import SharedLora, StaticHypernet
 from .paths import CONFIGS_DIR, RUNS_DIR
 from .session import METHODS, Session, build_adapter, load_shared_lora, open_session
 from .trainer import jsonl_logger, train_adapter
@@ -43,13 +45,27 @@ def prepare(session: Session, bench_dir: Path, tcfg: TrainConfig, embed: bool = 
     return data
 
 
+def training_memory_pool(repo: str, bench_dir: Path) -> list[TaskRecord]:
+    """What a training or CR val prompt may recall: a training repository's train tasks (never its IR val or test
+    ones), a CR val repository's tasks."""
+    return [t for t in bench.static_tasks(repo, bench_dir) if t["split"] in ("train", "cr_val")]
+
+
 def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_dir: Path,
         minutes: float | None, init_base: Path | None = None, lr: float | None = None, resume: bool = False,
-        stop_at: int | None = None) -> Path:
+        stop_at: int | None = None, memory: MemoryConfig | None = None, bench_dir: Path = BENCH_DIR) -> Path:
+    """With `memory`, every prompt carries the repository's most similar other assertions (leave-one-out, as the
+    scorer's `single_memory` system prompts): training repositories recall from their own train tasks only, so no
+    IR val or test target enters a training prompt."""
     dist = setup_distributed()
     prompt = session.config.prompt
-    train = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["train"].items()}
-    val = {r: examples(ts, session.tokens, prompt) for r, ts in data.tasks["cr_val"].items()}
+    make = lambda tasks: examples(tasks, session.tokens, prompt)  # noqa: E731
+    if memory is not None:
+        from models.memory.prompter import MemoryPrompter
+        prompter = MemoryPrompter(session.tokens, prompt, memory, lambda repo: training_memory_pool(repo, bench_dir))
+        make = prompter.examples
+    train: dict[str, list[Example]] = {r: make(ts) for r, ts in data.tasks["train"].items()}
+    val: dict[str, list[Example]] = {r: make(ts) for r, ts in data.tasks["cr_val"].items()}
     session.tokens.flush()
     embeddings = {r: torch.from_numpy(v) for r, v in data.embeddings.items()}
     adapter = build_adapter(method, session)
@@ -58,6 +74,11 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
         if init_base:
             adapter.heads.load_base(load_shared_lora(init_base, session))
             adapter.heads.zero_()
+    elif isinstance(adapter, SharedLora) and init_base:  # continue a trained single LoRA (on another prompt, say)
+        with torch.no_grad():
+            for m, (a, b) in load_shared_lora(init_base, session).items():
+                adapter.a[m].copy_(a)
+                adapter.b[m].copy_(b)
     torch.manual_seed(tcfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     log_path = out_dir / "log.jsonl"
@@ -77,6 +98,9 @@ def run(method: str, session: Session, data: StaticData, tcfg: TrainConfig, out_
                     "static_config": session.config.to_dict(), "lm_config": session.lm.config.to_dict(),
                     "embed_dim": session.embed_dim,
                     "train_config": tcfg.__dict__,
+                    "prompt": "memory" if memory is not None else "prefix",
+                    "memory_config": memory.__dict__ if memory is not None else None,
+                    "init_base": str(init_base) if init_base else None,
                     "best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
                     "seconds": result.seconds, "history": result.history,
                     "train_tasks": sum(map(len, train.values())), "train_repos": len(train),
@@ -100,7 +124,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--lr", type=float, default=None, help="peak learning rate (default: the train config's)")
     parser.add_argument("--init-base", type=Path, default=None,
-                        help="a single-shared-LoRA run whose (A, B) the hypernetwork's shared base starts from")
+                        help="a single-shared-LoRA run whose (A, B) the hypernetwork's shared base (or, with "
+                             "--method single, the LoRA itself) starts from")
+    parser.add_argument("--prompt", choices=("prefix", "memory"), default="prefix",
+                        help="memory: the repository's most similar assertions ahead of the prefix (models/memory)")
+    parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "static_eval.json",
+                        help="where --prompt memory reads k and the block's token budget (the scorer's settings)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt when it exists")
     parser.add_argument("--stop-at", type=int, default=None,
@@ -118,8 +147,9 @@ def main() -> None:
         print(f"repository embeddings: {len(data.repos)} in {seconds:.0f}s", flush=True)
         return
     data = prepare(session, args.bench, tcfg, embed=args.method == "static")
+    memory = EvalConfig.load(args.eval_config).memory if args.prompt == "memory" else None
     run(args.method, session, data, tcfg, args.out or RUNS_DIR / args.method, args.minutes, args.init_base, args.lr,
-        args.resume, args.stop_at)
+        args.resume, args.stop_at, memory, args.bench)
 
 
 if __name__ == "__main__":
