@@ -30,8 +30,7 @@ import { parseArgs } from 'node:util';
 import { score } from '../src/core/metric/index.ts';
 import type { TaskRecord } from '../src/core/tasks/types.ts';
 import type { Method } from '../src/engine/completer/api.ts';
-import { atCursor } from '../src/engine/completer/prompts.ts';
-import { firstLine } from '../src/engine/completer/stop-rules.ts';
+import { shownCompletion } from '../src/engine/completer/stop-rules.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -74,10 +73,10 @@ export function repoOfId(id: string): string {
 
 /**
  * A Python completion as the TS completer returns it: the raw decode (up to and including the stop token) cut to
- * its first line, without the leading spaces the prompt gave up. Identical raw decodes give identical texts.
+ * its first line and where its expression ends, without the leading spaces the prompt gave up. Identical raw decodes give identical texts.
  */
 export function pythonShown(prefix: string, raw: string | null | undefined): string {
-  return atCursor(prefix, firstLine(raw ?? ''));
+  return shownCompletion(prefix, raw ?? '');
 }
 
 export interface TaskComparison {

@@ -8,6 +8,7 @@ from typing import Callable, Optional
 
 from models.data.bench import TaskRecord
 from models.lm.lora import LoraWeights
+from models.static.expression_end import cut_at_expression_end
 from models.static.generate import greedy_many
 from models.static.session import Session
 
@@ -39,7 +40,27 @@ def predict(system: str, session: Session, tasks: dict[str, list[TaskRecord]], a
         prompts = [prompt_for(t) for t in groups[repo]]
         generated = greedy_many(session.lm, prompts, lora, max_new_tokens, stops, BATCH)
         for task, prompt, ids in zip(groups[repo], prompts, generated):
-            out.texts[str(task["id"])] = session.tokens.decode(ids)
+            out.texts[str(task["id"])] = shown_text(task, session.tokens.decode(ids))
             out.prompt_tokens[str(task["id"])] = len(prompt)
     out.generate_seconds = time.time() - start - sum(out.adapt_seconds.values())
     return out
+
+
+def cursor_line(task: TaskRecord) -> str:
+    return str(task["prefix"]).rsplit("\n", 1)[-1]
+
+
+def shown_text(task: TaskRecord, decoded: str) -> str:
+    """The decode cut where its expression ends (models/static/expression_end.py): what the app shows, and what
+    stopping the decoder at that point gives."""
+    return cut_at_expression_end(cursor_line(task), decoded)
+
+
+def with_stop_rules(predictions: Predictions, tasks: dict[str, list[TaskRecord]]) -> Predictions:
+    """Predictions decoded before the expression-end rules, cut as if decoded with them (the cut is idempotent)."""
+    for repo_tasks in tasks.values():
+        for task in repo_tasks:
+            key = str(task["id"])
+            if key in predictions.texts:
+                predictions.texts[key] = shown_text(task, predictions.texts[key])
+    return predictions

@@ -40,7 +40,7 @@ from models.static.tokens import repository_files
 from models.static.trainer import train_adapter
 
 from .memory_floor import memory_predictions
-from .predict import Predictions, predict
+from .predict import Predictions, predict, with_stop_rules
 from .prediction_cache import cache_key, cached
 from .comparisons import comparison_family
 from .report import NOTES, write_report
@@ -116,6 +116,7 @@ class Evaluator:
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
         out, reused = cached(self.cache_dir, key, lambda: self.decode(system, tasks))
+        out = with_stop_rules(out, tasks)
         print(f"  {system}: {len(out.texts)} tasks " +
               ("reused" if reused else f"in {time.time() - start:.0f}s"), flush=True)
         return out

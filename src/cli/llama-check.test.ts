@@ -30,6 +30,12 @@ describe('cutAtStop', () => {
     expect(cutAtStop([1, 2, 3], stops)).toEqual([1, 2, 3]);
     expect(cutAtStop([7], stops)).toEqual([7]);
   });
+
+  it('also ends where the expression-end check first holds, as the app\'s decoder does', () => {
+    const stops = new Set([7]);
+    expect(cutAtStop([1, 2, 3, 4, 7], stops, (ids) => ids.includes(3))).toEqual([1, 2, 3]);
+    expect(cutAtStop([1, 7, 3], stops, (ids) => ids.includes(3))).toEqual([1, 7]);
+  });
 });
 
 describe('llama.cpp with the app\'s GGUF adapter completes like the app', () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompletionResult } from '../engine/completer/api.ts';
 import type { Completer } from '../engine/completer/completer.ts';
+import { expressionEndCheck } from '../engine/completer/stop-rules.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RUNNER = join(ROOT, 'scripts', 'llama-reference', 'reference.mjs');
@@ -63,9 +64,16 @@ export function llamaGreedy(model: string, adapter: string, prompts: LlamaPrompt
 }
 
 /** The ids the app's decoder would have kept: up to and including the first stop token. */
-export function cutAtStop(ids: readonly number[], stops: ReadonlySet<number>): number[] {
-  const at = ids.findIndex((id) => stops.has(id));
-  return at < 0 ? [...ids] : ids.slice(0, at + 1);
+export function cutAtStop(
+  ids: readonly number[],
+  stops: ReadonlySet<number>,
+  endsAt: (ids: readonly number[]) => boolean = () => false,
+): number[] {
+  for (let i = 0; i < ids.length; i++) {
+    const kept = ids.slice(0, i + 1);
+    if (stops.has(ids[i] as number) || endsAt(kept)) return kept;
+  }
+  return [...ids];
 }
 
 /**
@@ -94,7 +102,7 @@ export async function compareWithLlama(
     const ours = app[i];
     const greedy = theirs.get(task.id);
     if (!ours || !greedy) throw new Error(`no completion for ${task.id}`);
-    const kept = cutAtStop(greedy, stops);
+    const kept = cutAtStop(greedy, stops, expressionEndCheck(tokenizer, task.prefix));
     const rawText = tokenizer.decode(kept, true);
     const row: CheckRow = {
       id: task.id,

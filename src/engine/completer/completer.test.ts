@@ -7,6 +7,8 @@ import { ModelError } from '../errors.ts';
 import { ModelHost } from '../model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../node-fetch.ts';
 import { Completer } from './completer.ts';
+import { greedyGenerate } from './generate.ts';
+import { shownCompletion } from './stop-rules.ts';
 import { MemoryVectorCache } from './vector-cache.ts';
 
 const manifest = fileURLToPath(new URL('../../../public/models/manifest.json', import.meta.url));
@@ -35,6 +37,21 @@ describe('completer', () => {
     expect(streamed.at(-1) ?? '').toBe(result.text);
     for (let i = 1; i < streamed.length; i++) expect(streamed[i]?.startsWith(streamed[i - 1] ?? '')).toBe(true);
     expect(host.residentLocations()).toEqual({}); // the KV cache is released after each completion
+  });
+
+  it('ends decoding when the expression-end check says so, and shows the cut text', async () => {
+    const { shape, stops, tokenizer } = completer.state;
+    const lora = completer.state.zeroLora;
+    const free = await greedyGenerate(host, shape, { prompt: [1, 2, 3], lora, maxNewTokens: 6, stops: new Set() });
+    expect(free.ids).toHaveLength(6);
+    const ended = await greedyGenerate(host, shape, {
+      prompt: [1, 2, 3], lora, maxNewTokens: 6, stops: new Set(), endsAt: (ids) => ids.length === 2,
+    });
+    expect(ended.ids).toEqual(free.ids.slice(0, 2));
+    const result = await completer.complete({ prefix: PREFIX, method: 'base', maxNewTokens: 16 });
+    expect(result.text).toBe(shownCompletion(PREFIX, result.rawText));
+    expect(stops.size).toBeGreaterThan(0);
+    expect(tokenizer.decode([], true)).toBe('');
   });
 
   it('cancel() stops a completion with code "cancelled"; the next one runs normally', async () => {

@@ -30,10 +30,10 @@ import { completerSettings, section, type CompleterSettings } from './config.ts'
 import { headsFeeds, initialState, loadEvoGraphs, missingEvoGraphs, nextState, requireEvoGraphs } from './evo-graphs.ts';
 import { greedyGenerate } from './generate.ts';
 import { loraInputNames, presentNames, zeroLoraInputs } from './lm-inputs.ts';
-import { atCursor, prefixPrompt, promptText, retrievalPrompt } from './prompts.ts';
+import { prefixPrompt, promptText, retrievalPrompt } from './prompts.ts';
 import { RepoEncoder, productionFiles, type RepoEmbedding } from './repo-encoder.ts';
 import { Retriever } from './retriever.ts';
-import { firstLine, stopTokenIds } from './stop-rules.ts';
+import { expressionEndCheck, shownCompletion, stopTokenIds } from './stop-rules.ts';
 import type { VectorCache } from './vector-cache.ts';
 
 /** The id the single shared LoRA is kept under among the resident adapters. */
@@ -323,16 +323,17 @@ export class Completer implements CompleterApi {
         maxNewTokens: request.maxNewTokens ?? settings.maxNewTokens,
         stops,
         cancel,
+        endsAt: expressionEndCheck(tokenizer, request.prefix),
         onToken: onText
           ? (ids) => {
-              const text = atCursor(request.prefix, firstLine(tokenizer.decode(ids, true)));
+              const text = shownCompletion(request.prefix, tokenizer.decode(ids, true));
               if (text !== shown) onText((shown = text));
             }
           : undefined,
       });
       const rawText = tokenizer.decode(result.ids, true);
       return {
-        text: atCursor(request.prefix, firstLine(rawText)),
+        text: shownCompletion(request.prefix, rawText),
         rawText,
         promptTokens: prompt.length,
         newTokens: result.ids.length,

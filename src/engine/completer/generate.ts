@@ -16,6 +16,8 @@ export interface GenerateRequest {
   stops: ReadonlySet<number>;
   /** Called after every new token with all ids so far. */
   onToken?: (ids: readonly number[]) => void;
+  /** Whether the ids so far already end the completion (the expression-end rules), checked after every token. */
+  endsAt?: (ids: readonly number[]) => boolean;
   cancel?: CancelToken;
 }
 
@@ -67,7 +69,7 @@ export async function greedyGenerate(host: ModelHost, shape: LmShape, request: G
       if (step === 0) firstTokenMs = performance.now() - start;
       ids.push(next);
       request.onToken?.(ids);
-      if (request.stops.has(next)) break;
+      if (request.stops.has(next) || request.endsAt?.(ids)) break;
       feeds = { ...tokenInputs([next], request.prompt.length + step), ...past, ...request.lora };
     }
   } finally {
