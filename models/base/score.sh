@@ -3,7 +3,7 @@
 # when missing, then CR test (32 tasks per held-out repository, seeded) and IR test (16 per repository, 40
 # repositories) scored for the base without an adapter, RAG k=3, the base with the repository's tests in its prompt
 # (both settings), and the adapters trained on it whose weights are published (models/weights/<base>/single.pt,
-# static.pt), beside both memory floors. The two splits decode in two processes (one
+# static.pt, single_memory.pt), beside both memory floors. The two splits decode in two processes (one
 # thread each) into the prediction cache; a last run reads them back and writes models/base/RESULTS.md and
 # models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
@@ -23,7 +23,10 @@ if [ ! -s models/.cache/bench/static.jsonl ]; then
 fi
 [ -s models/.cache/lm/from_onnx.pt ] || $PY -m models.lm.from_onnx   # the encoder named in static_smollm2.json
 # The adapters trained on this base so far (a method without published weights is left out of the table).
-methods=$(for m in single static; do if [ -s "models/weights/$BASE/$m.pt" ]; then printf "%s," "$m"; fi; done)
+# The LoRA trained on the tests-in-the-prompt format is scored in both memory settings.
+methods=$(for m in single static single_memory; do
+  if [ -s "models/weights/$BASE/$m.pt" ]; then printf "%s," "$m"; [ "$m" = single_memory ] && printf "single_memory_earlier_only,"; fi
+done)
 score() {  # score <threads> <splits> <results-json> <results-md>
   $PY -m models.eval.static_eval --lm "models/.cache/base/$BASE/lm.pt" --threads "$1" \
     --config models/configs/static_smollm2.json --train-config models/configs/static_train_smollm2.json \

@@ -54,6 +54,11 @@ MEMORY_ADAPTER_SYSTEMS = {"single_memory": ("single_memory", False),
                           "single_memory_earlier_only": ("single_memory", True)}
 
 
+def weights_name(system: str) -> str:
+    """The published weights a scored system reads (a memory-trained adapter is scored in two settings)."""
+    return MEMORY_ADAPTER_SYSTEMS[system][0] if system in MEMORY_ADAPTER_SYSTEMS else system
+
+
 def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
     return [t for repo in sorted(tasks) for t in tasks[repo]]
 
@@ -196,10 +201,6 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
-    for system, (weights, _) in MEMORY_ADAPTER_SYSTEMS.items():  # one adapter, scored in both memory settings
-        if weights in adapters:
-            runs = runs | {system: runs[weights]}
-            adapters[system] = adapters[weights]
     histogram = histogram_tokens(adapters["static"]) if "static" in adapters else 0
     embed_seconds = {}
     # Only a hypernetwork reads the repository embedding; scoring the base and a single shared LoRA skips the
@@ -298,7 +299,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    runs = {m: args.weights / f"{m}.pt" for m in args.methods.split(",") if m}
+    runs = {m: args.weights / f"{weights_name(m)}.pt" for m in args.methods.split(",") if m}
     start = time.time()
     results = evaluate(session, args.bench, EvalConfig.load(args.eval_config), TrainConfig.load(args.train_config),
                        runs, args.predictions, tuple(b for b in args.baselines.split(",") if b),

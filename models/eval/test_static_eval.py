@@ -80,6 +80,7 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     train_repo = data.repos_with("train")[0]
     splits = {t["split"] for t in training_memory_pool(train_repo, world.bench_dir)}
     assert splits == {"train"} and any(t["split"] == "ir_test" for t in bench.static_tasks(train_repo, world.bench_dir))
+    runs["single_memory_earlier_only"] = runs["single_memory"]
     saved = torch.load(runs["single_memory"], map_location="cpu")
     assert saved["prompt"] == "memory" and saved["init_base"] == str(runs["single"])
     ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=200,
