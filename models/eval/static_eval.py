@@ -108,7 +108,8 @@ class Evaluator:
             return module(torch.from_numpy(self.data.embeddings[repo]))
         return make
 
-    def run(self, system: str, tasks: dict[str, list[TaskRecord]]) -> Predictions:
+    def run(self, system: str, tasks: dict[str, list[TaskRecord]], cached_only: bool = False) -> Optional[Predictions]:
+        """The system's predictions (from the cache when there); with cached_only, None where they are not cached."""
         start = time.time()
         if self.cache_dir is None:
             out = self.decode(system, tasks)
@@ -120,6 +121,9 @@ class Evaluator:
                     "encoder": self.session.config.encoder.__dict__ if system in self.adapters else None}
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
+        if cached_only and not (self.cache_dir / f"{key}.json").exists():
+            print(f"  {system}: not decoded on these tasks (cached-only), left out", flush=True)
+            return None
         out, reused = cached(self.cache_dir, key, lambda: self.decode(system, tasks))
         out = with_stop_rules(out, tasks)
         print(f"  {system}: {len(out.texts)} tasks " +
@@ -191,7 +195,8 @@ def sample_per_repo(data: StaticData, bench_dir: Path, cfg: PerRepoLoraConfig, s
 def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
              runs: dict[str, Path], predictions_dir: Path = PREDICTIONS_DIR,
              baselines: tuple[str, ...] = ("pretrained", "rag"),
-             splits: tuple[str, ...] = ("cr_test", "ir_test")) -> dict[str, Any]:
+             splits: tuple[str, ...] = ("cr_test", "ir_test"), cached_only: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Systems in `cached_only` are scored on a split only where their predictions are already cached."""
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
                                   "train": tcfg.train_tasks_per_repo}, ecfg.seed)
     ir_repos = sorted(data.tasks["ir_test"])
@@ -221,7 +226,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     for split in splits:
         tasks = data.tasks[split]
         print(f"{split}: {sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
-        preds = {s: evaluator.run(s, tasks) for s in systems}
+        preds = {s: p for s in systems if (p := evaluator.run(s, tasks, s in cached_only)) is not None}
         floor, causal_floor = {}, {}
         for repo in sorted(tasks):
             floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
@@ -235,7 +240,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     if per_repo_tasks:
         print(f"per-repository LoRA on {len(per_repo_tasks)} IR repositories", flush=True)
         train_tasks = {r: data.tasks["train"][r] for r in per_repo_tasks}
-        preds = {s: evaluator.run(s, per_repo_tasks) for s in systems}
+        preds = {s: p for s in systems if (p := evaluator.run(s, per_repo_tasks, s in cached_only)) is not None}
         preds["per_repo"] = evaluator.per_repo_lora(per_repo_tasks, train_tasks, tcfg)
         texts = {s: p.texts for s, p in preds.items()}
         results["splits"]["ir_test_per_repo_sample"] = summarize_split(
@@ -296,6 +301,8 @@ def main() -> None:
     parser.add_argument("--splits", default="cr_test,ir_test")
     parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
     parser.add_argument("--notes", type=Path, default=NOTES, help="the hand-written account appended to the report")
+    parser.add_argument("--cached-only", default="",
+                        help="systems scored on a split only where their predictions are cached (not decoded here)")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
@@ -303,7 +310,7 @@ def main() -> None:
     start = time.time()
     results = evaluate(session, args.bench, EvalConfig.load(args.eval_config), TrainConfig.load(args.train_config),
                        runs, args.predictions, tuple(b for b in args.baselines.split(",") if b),
-                       tuple(args.splits.split(",")))
+                       tuple(args.splits.split(",")), frozenset(s for s in args.cached_only.split(",") if s))
     results["lm_id"] = session.lm_id
     results["runs"] = {m: run_summary(p) for m, p in runs.items()}
     results["seconds"] = round(time.time() - start, 1)

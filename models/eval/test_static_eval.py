@@ -111,6 +111,13 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     sample = results["splits"]["ir_test_per_repo_sample"]
     assert "per_repo" in sample["systems"] and sample["repositories"] == 1
     assert results["costs"]["extra_prompt_tokens"]["rag"] > 0
+    # A cached-only system is scored where its predictions are cached and left out elsewhere (not decoded).
+    again = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions", baselines,
+                     cached_only=frozenset({"static"}))
+    assert again["splits"]["cr_test"]["systems"]["static"] == cr["systems"]["static"]
+    fresh = evaluate(session, world.bench_dir, ecfg, tcfg, {"single": runs["single"], "static": runs["static"]},
+                     tmp_path / "fresh", ("pretrained",), ("cr_test",), cached_only=frozenset({"static"}))
+    assert set(fresh["splits"]["cr_test"]["systems"]) == {"pretrained", "single", "memory", "memory_earlier_only"}
     md, js = tmp_path / "RESULTS.md", tmp_path / "results.json"
     write_report(results, md, js)
     text = md.read_text()

@@ -1,4 +1,6 @@
 """Greedy decoding with the KV cache: at most `max_new_tokens`, stopping at the first newline (or end of text).
+The scorer then cuts each decode where its expression ends (models/static/expression_end.py, models.eval.predict),
+which gives the text that stopping there would give.
 
 Prompts of equal length decode together in one batch (the LM has no attention mask, so rows of different lengths
 cannot share a batch without changing what they attend to); the batch ends when every row has stopped.
