@@ -35,14 +35,17 @@ from models.static.session import load_adapter, open_session
 from .bootstrap import clustered_paired_bootstrap
 from .memory_floor import recall, signature
 from .scoring import summarize_split, task_scores
-from .static_eval import Evaluator, flat
+from .static_eval import Evaluator, flat, weights_name
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 BASE = "smollm2-135m-instruct-q4_1"
 OUT_DIR = REPO_DIR / "models" / "base" / "histories"
 LABELS = {"causal_floor": "Repository memory, earlier commits only (non-neural floor)",
           "tests_memory": "Base + the assertions of earlier commits in the prompt (k = 3)",
-          "pretrained": "Pretrained (no adapter)", "single": "Single shared LoRA"}
+          "pretrained": "Pretrained (no adapter)", "single": "Single shared LoRA",
+          "single_memory": "LoRA trained on the tests-in-the-prompt format + the assertions of earlier commits (k = 3)"}
+# Systems that read published adapter weights (models/weights/<base>/<weights_name>.pt).
+ADAPTER_SYSTEMS = ("single", "single_memory")
 
 
 def history_tasks(folder: Path, split: str) -> dict[str, list[TaskRecord]]:
@@ -107,10 +110,11 @@ def report(results: dict[str, Any]) -> str:
             em = p["exact_match"]
             lines.append(f"- {LABELS.get(name, name)}: {100 * em['difference']:+.1f} [{100 * em['low']:.1f}, "
                          f"{100 * em['high']:.1f}], p {em['p_value']:.4f}")
-    if "memory_vs_causal_floor" in results:
-        m = results["memory_vs_causal_floor"]
-        lines += ["", f"{LABELS['tests_memory']} minus the floor from the same earlier assertions: "
-                  f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
+    for name, key in (("tests_memory", "memory_vs_causal_floor"), ("single_memory", "single_memory_vs_causal_floor")):
+        if key in results:
+            m = results[key]
+            lines += ["", f"{LABELS[name]} minus the floor from the same earlier assertions: "
+                      f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
     lines += ["", "Code2LoRA-Static and Evo have no rows: no hypernetwork is trained on this base yet (issue 13)."]
     return "\n".join(lines) + "\n"
 
@@ -136,7 +140,7 @@ def main() -> None:
     tasks = {repo: chosen for repo, ts in sorted(history.items())
              if (chosen := seeded_sample(ts, args.per_repo, ecfg.seed))}
     systems = [s for s in args.systems.split(",") if s]
-    runs = {"single": args.weights / "single.pt"} if "single" in systems else {}
+    runs = {s: args.weights / f"{weights_name(s)}.pt" for s in systems if s in ADAPTER_SYSTEMS}
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     data = StaticData(repos={}, tasks={})
     data.embeddings = {repo: np.zeros(session.embed_dim, dtype=np.float32) for repo in tasks}  # a shared LoRA reads none
@@ -149,12 +153,13 @@ def main() -> None:
     reference = "single" if "single" in texts else "pretrained"
     results: dict[str, Any] = {"per_repo": args.per_repo, "reference": reference, "lm_id": session.lm_id,
                                "split": summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)}
-    if "tests_memory" in texts:
-        # The memory prompt against the floor that copies from the same earlier assertions.
-        scores = {n: task_scores(texts[n], flat(tasks))[0] for n in ("tests_memory", "causal_floor")}
-        repos = [str(t["repo"]) for t in flat(tasks)]
-        results["memory_vs_causal_floor"] = asdict(clustered_paired_bootstrap(
-            scores["tests_memory"], scores["causal_floor"], repos, ecfg.bootstrap_samples, ecfg.seed))
+    # Each memory-prompted system against the floor that copies from the same earlier assertions.
+    repos = [str(t["repo"]) for t in flat(tasks)]
+    floor = task_scores(texts["causal_floor"], flat(tasks))[0]
+    for name, key in (("tests_memory", "memory_vs_causal_floor"), ("single_memory", "single_memory_vs_causal_floor")):
+        if name in texts:
+            results[key] = asdict(clustered_paired_bootstrap(
+                task_scores(texts[name], flat(tasks))[0], floor, repos, ecfg.bootstrap_samples, ecfg.seed))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "RESULTS.md").write_text(report(results))
