@@ -231,7 +231,9 @@ def render(results: dict[str, Any], notes: Path = NOTES) -> str:
                                           f"({splits[split]['repositories']} repositories)"
                                           for split in SPLITS if split in splits) +
              "; seeded per-repository caps (the eval config). Greedy decoding, at most 64 new tokens, stop at a "
-             "newline; float32 decoding on CPU (as in the browser). Intervals: 95% bootstrap over repositories.", "",
+             "newline or where the expression ends (a call open at the cursor closed, a runaway repetition: "
+             "models/static/expression_end.py, as in the browser); float32 decoding on CPU (as in the browser). "
+             "Intervals: 95% bootstrap over repositories.", "",
              "## Static track, exact match (%)", "", *system_rows(results, "exact_match"), "",
              "## Static track, EditSim (%) (the paper reports exact match only)", "",
              *system_rows(results, "edit_sim"), ""]

@@ -7,7 +7,8 @@ evolution track from a clean checkout.
 
 Systems: pretrained (no adapter), RAG (k production windows in the prompt budget), single shared LoRA,
 Code2LoRA-Static, per-repository LoRA (trained here on a seeded sample of IR repositories, time measured), and the
-non-neural repository-memory floor. Greedy decoding, at most max_new_tokens, stop at a newline.
+non-neural repository-memory floor. Greedy decoding, at most max_new_tokens, stop at a newline or where the
+expression ends (models/static/expression_end.py).
 """
 
 from __future__ import annotations
