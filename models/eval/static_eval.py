@@ -326,8 +326,9 @@ def main() -> None:
 def run_summary(checkpoint: Path) -> dict[str, Any]:
     state = torch.load(checkpoint, map_location="cpu")
     keys = ("method", "best_step", "best_val_loss", "steps", "seconds", "train_tasks", "train_repos", "finished",
-            "history", "train_config")
-    return {k: state.get(k) for k in keys}
+            "history", "train_config", "prompt", "init_base")
+    # The weights' sha256 names the scored file even where it is not committed (a hypernetwork over the size budget).
+    return {k: state.get(k) for k in keys} | {"weights_sha256": sha256_of(checkpoint)}
 
 
 if __name__ == "__main__":
