@@ -42,6 +42,15 @@ export const PYTHON_SYSTEM: Readonly<Record<string, string>> = {
   single: 'single',
   memory: 'tests_memory',
 };
+/**
+ * The Python system a TS method's completions compare with, for a model set with these files: the memory method
+ * uses the LoRA trained on its prompt where the set has memory_lora.onnx (Python: single_memory).
+ */
+export function pythonSystemOf(method: string, files: Readonly<Record<string, unknown>> = {}): string {
+  if (method === 'memory' && files.memory_lora) return 'single_memory';
+  return PYTHON_SYSTEM[method] ?? method;
+}
+
 /** Python systems with no TS counterpart, and why. */
 export const PYTHON_ONLY: Readonly<Record<string, string>> = {
   memory: 'non-neural repository-memory floor: not a model',
@@ -150,7 +159,12 @@ export function compareTasks(
   return { rows, metricFormMismatches };
 }
 
-export function summarize(method: string, rows: readonly TaskComparison[], metricFormMismatches = 0): MethodComparison {
+export function summarize(
+  method: string,
+  rows: readonly TaskComparison[],
+  metricFormMismatches = 0,
+  pythonSystem = pythonSystemOf(method),
+): MethodComparison {
   const n = rows.length;
   const count = (f: (r: TaskComparison) => boolean): number => rows.filter(f).length;
   const sum = (f: (r: TaskComparison) => number): number => rows.reduce((s, r) => s + f(r), 0);
@@ -160,7 +174,7 @@ export function summarize(method: string, rows: readonly TaskComparison[], metri
   const identical = count((r) => r.ts === r.python);
   return {
     method,
-    pythonSystem: PYTHON_SYSTEM[method] ?? method,
+    pythonSystem,
     tasks: n,
     tsExactMatch,
     pythonExactMatch,
@@ -265,7 +279,7 @@ async function main(): Promise<void> {
   const crResults = results.splits?.cr_test;
   if (!crResults) warn('results.json has no cr_test split');
   const reported: Record<string, number | null> = {};
-  for (const system of [...Object.values(PYTHON_SYSTEM), ...Object.keys(PYTHON_ONLY)]) {
+  for (const system of [...Object.values(PYTHON_SYSTEM), 'single_memory', ...Object.keys(PYTHON_ONLY)]) {
     reported[system] = crResults?.systems[system]?.exact_match.mean ?? null;
   }
   const predictionsSha = sha256(predictionsPath);
@@ -335,9 +349,9 @@ async function main(): Promise<void> {
 
   const tasks = repoNames.flatMap((n) => byRepo.get(n) ?? []);
   const comparisons = methods.map((m) => {
-    const system = PYTHON_SYSTEM[m] as string;
+    const system = pythonSystemOf(m, manifest.files);
     const { rows: taskRows, metricFormMismatches } = compareTasks(tasks, ts[m] as Record<string, string>, python, system);
-    return { summary: summarize(m, taskRows, metricFormMismatches), taskRows };
+    return { summary: summarize(m, taskRows, metricFormMismatches, system), taskRows };
   });
   // Python's own figure is over the whole sample; on the whole sample, the TS metric must give the same number.
   if (full) {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { TaskRecord } from '../src/core/tasks/types.ts';
-import { PYTHON_SYSTEM, parseJsonl, repoOfId, type PredictionRow } from './cr-parity.ts';
+import { parseJsonl, pythonSystemOf, repoOfId, type PredictionRow } from './cr-parity.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const SAMPLE_PATH = join(ROOT, 'models/export/fixtures/base_cr_sample.json.gz');
@@ -26,6 +26,8 @@ export interface BaseParitySample {
   predictions: string;
   /** Every task of the repository (the memory pool), in the benchmark's order. */
   pool: Pick<TaskRecord, 'id' | 'path' | 'line' | 'prefix' | 'target'>[];
+  /** Method -> the Python system its completions come from (memory: with or without the LoRA trained on it). */
+  systems?: Record<string, string>;
   /** Task id -> method -> the Python scorer's raw completion. */
   python: Record<string, Record<string, string>>;
 }
@@ -44,16 +46,25 @@ async function main(): Promise<void> {
     .filter((t) => t.repo === values.repo)
     .map(({ id, path, line, prefix, target }) => ({ id, path, line, prefix, target }));
   const chosen = rows.sort((a, b) => a.id.localeCompare(b.id)).slice(0, Number(values.tasks));
+  // The base set's files decide which Python system each method is (memory_lora.onnx: the memory-trained LoRA).
+  const files = (JSON.parse(readFileSync(join(ROOT, 'public/models/base/manifest.json'), 'utf8')) as { files: Record<string, unknown> }).files;
+  const systems = Object.fromEntries(SAMPLE_METHODS.map((m) => [m, pythonSystemOf(m, files)]));
   const python: Record<string, Record<string, string>> = {};
   for (const row of chosen) {
     python[row.id] = {};
     for (const m of SAMPLE_METHODS) {
-      const raw = row[PYTHON_SYSTEM[m] ?? m];
+      const raw = row[pythonSystemOf(m, files)];
       if (typeof raw !== 'string') throw new Error(`${row.id} has no Python ${m} completion`);
       (python[row.id] as Record<string, string>)[m] = raw;
     }
   }
-  const sample: BaseParitySample = { repo: values.repo, predictions: 'models.eval.static_eval, CR test, smollm2-135m-instruct-q4_1', pool, python };
+  const sample: BaseParitySample = {
+    repo: values.repo,
+    predictions: 'models.eval.static_eval, CR test, smollm2-135m-instruct-q4_1',
+    pool,
+    systems,
+    python,
+  };
   writeFileSync(SAMPLE_PATH, gzipSync(JSON.stringify(sample), { level: 9 }));
   console.log(`${pool.length} pool tasks, ${chosen.length} sampled, ${SAMPLE_PATH.slice(ROOT.length)}`);
 }

@@ -43,6 +43,9 @@ EXPORTER_VERSION = 1
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
+# Shared LoRAs exported where their published weights exist: manifest file name -> weights file. memory_lora is the
+# LoRA trained on the tests-in-the-prompt format; the app's memory mode uses it with that prompt.
+SHARED_LORAS = {"single_lora": "single.pt", "memory_lora": "single_memory.pt"}
 
 
 def load_base(folder: Path) -> CodeLM:
@@ -106,11 +109,12 @@ def up_to_date(out: Path, pin: BasePin, base: dict[str, Any]) -> bool:
     config = made.get("config", {}).get("lm", {})
     if config != manifest_config(pin, base, _kinds(base)):
         return False
-    single = WEIGHTS / pin.name / "single.pt"
-    if single.exists() != ("single_lora" in made["files"]):
-        return False
-    if single.exists() and made.get("config", {}).get("single_lora", {}).get("weights_sha256") != sha256_of(single):
-        return False
+    for name, file in SHARED_LORAS.items():
+        weights = WEIGHTS / pin.name / file
+        if weights.exists() != (name in made["files"]):
+            return False
+        if weights.exists() and made.get("config", {}).get(name, {}).get("weights_sha256") != sha256_of(weights):
+            return False
     return all((out / f["path"]).exists() and sha256_of(out / f["path"]) == f["sha256"] for f in made["files"].values())
 
 
@@ -138,14 +142,16 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))
-    single = WEIGHTS / pin.name / "single.pt"
-    if single.exists():
-        graph, summary = single_lora_graph(single, base["files"]["lm.pt"][:16])
-        onnx.save(graph, str(staging / "single_lora.onnx"))
-        inputs, outputs = io_shapes(staging / "single_lora.onnx")
-        register_file(manifest, "single_lora", staging / "single_lora.onnx", inputs, outputs)
-        set_section(manifest, "config", "single_lora", {**summary, "weights": f"models/weights/{pin.name}/single.pt",
-                                                         "weights_sha256": sha256_of(single)})
+    for name, file in SHARED_LORAS.items():
+        weights = WEIGHTS / pin.name / file
+        if not weights.exists():
+            continue
+        graph, summary = single_lora_graph(weights, base["files"]["lm.pt"][:16])
+        onnx.save(graph, str(staging / f"{name}.onnx"))
+        inputs, outputs = io_shapes(staging / f"{name}.onnx")
+        register_file(manifest, name, staging / f"{name}.onnx", inputs, outputs)
+        set_section(manifest, "config", name, {**summary, "weights": f"models/weights/{pin.name}/{file}",
+                                                "weights_sha256": sha256_of(weights)})
     write_fixtures(model, fixtures)
     shutil.rmtree(out, ignore_errors=True)
     staging.replace(out)

@@ -41,4 +41,5 @@ def single_lora_graph(checkpoint: Path, lm_id: str) -> tuple[onnx.ModelProto, di
     onnx.checker.check_model(model)
     summary = {k: state.get(k) for k in ("steps", "best_step", "best_val_loss", "train_tasks", "train_repos", "finished")}
     summary["rank"] = int(weights["a.q"].shape[0])
+    summary["prompt"] = state.get("prompt", "prefix")  # what the LoRA was trained on: the plain or the memory prompt
     return model, summary

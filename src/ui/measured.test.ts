@@ -31,4 +31,12 @@ describe('measured exact match', () => {
   it('ships the same figures in the bundle', () => {
     expect(shippedEm('base')).toEqual(measuredEm(results, 'base'));
   });
+
+  it("gives the base set's memory mode the figure of the LoRA trained on the memory prompt, which it runs", () => {
+    const base: unknown = JSON.parse(readFileSync(new URL('../../models/base/results.json', import.meta.url), 'utf8'));
+    const em = shippedEm('memory', 'base');
+    expect(em).not.toBeNull();
+    expect(em).toEqual(measuredEm(base, 'memory', 'single_memory'));
+    expect(em!.em).not.toBeCloseTo(measuredEm(base, 'memory')!.em, 6);
+  });
 });

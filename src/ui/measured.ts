@@ -29,11 +29,21 @@ function field(value: unknown, key: string): unknown {
 }
 
 /**
+ * Where a model set runs a method with another system than SOURCE's: the base set's memory mode uses the LoRA
+ * trained on the memory prompt (memory_lora.onnx, made from models/weights/<base>/single_memory.pt).
+ */
+const SET_SYSTEMS: Record<ModelSetId, Partial<Record<Method, string>>> = {
+  code2lora: {},
+  base: { memory: 'single_memory' },
+};
+
+/**
  * Reads one method's figure, or null where the file lacks it: results.json is the pipeline's output and may be
  * rewritten with another layout, which must cost the hint and not the app.
  */
-export function measuredEm(data: unknown, method: Method): MeasuredEm | null {
-  const { track, system } = SOURCE[method];
+export function measuredEm(data: unknown, method: Method, systemOverride?: string): MeasuredEm | null {
+  const { track } = SOURCE[method];
+  const system = systemOverride ?? SOURCE[method].system;
   const root = track === 'static' ? data : field(data, 'evolution');
   const split = field(field(root, 'splits'), SPLIT);
   const mean = field(field(field(field(split, 'systems'), system), 'exact_match'), 'mean');
@@ -48,5 +58,5 @@ const RESULTS: Record<ModelSetId, unknown> = { code2lora: results, base: baseRes
 
 /** The figures shipped with this build, for a method of a model set. */
 export function shippedEm(method: Method, modelSet: ModelSetId = 'code2lora'): MeasuredEm | null {
-  return measuredEm(RESULTS[modelSet], method);
+  return measuredEm(RESULTS[modelSet], method, SET_SYSTEMS[modelSet][method]);
 }

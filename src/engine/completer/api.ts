@@ -11,7 +11,8 @@ import type { LoadProgress } from '../types.ts';
 /**
  * base: the LM alone; static / evo: with a generated adapter; single: with the one shared LoRA trained for every
  * repository (single_lora.onnx); rag: production code windows ahead of the prefix; memory: the repository's most
- * similar test assertions ahead of the prefix (src/core/memory).
+ * similar test assertions ahead of the prefix (src/core/memory), with the LoRA trained on that prompt where the
+ * model set has one (memory_lora.onnx), else with the LM alone.
  */
 export type Method = 'base' | 'static' | 'evo' | 'single' | 'rag' | 'memory';
 

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_METHODS, SAMPLE_PATH, type BaseParitySample } from '../../../scripts/make-base-parity-sample.ts';
-import { pythonShown } from '../../../scripts/cr-parity.ts';
+import { pythonShown, pythonSystemOf } from '../../../scripts/cr-parity.ts';
 import { ModelHost } from '../model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../node-fetch.ts';
 import { Completer } from './completer.ts';
@@ -38,6 +38,13 @@ describe('the pretrained base in TypeScript completes like the Python scorer', (
   });
 
   it(`identical completions on ${Object.keys(sample.python).length} CR test tasks of ${sample.repo}, per method`, async () => {
+    // The sample must be of the Python systems this model set's methods are (memory with or without memory_lora).
+    const files = (JSON.parse(readFileSync(BASE_MANIFEST, 'utf8')) as { files: Record<string, unknown> }).files;
+    for (const method of SAMPLE_METHODS) {
+      expect(sample.systems?.[method] ?? pythonSystemOf(method), `remake the sample (npm run make-base-parity-sample)`).toBe(
+        pythonSystemOf(method, files),
+      );
+    }
     const tasks = sample.pool.filter((t) => t.id in sample.python);
     const { predictions } = await evaluateTasks(completer, [], tasks, [...SAMPLE_METHODS], undefined, sample.pool);
     for (const method of SAMPLE_METHODS) {

@@ -38,6 +38,10 @@ import type { VectorCache } from './vector-cache.ts';
 
 /** The id the single shared LoRA is kept under among the resident adapters. */
 const SINGLE_ID = 'single';
+/** The id of the shared LoRA trained on the memory prompt (memory_lora.onnx), where the model set has one. */
+const MEMORY_ID = 'memory';
+/** Shared adapters: graphs without inputs whose one run makes the adapter's tensors. */
+const SHARED_GRAPHS: Readonly<Record<string, string>> = { [SINGLE_ID]: 'single_lora', [MEMORY_ID]: 'memory_lora' };
 
 /** An adapter's resident tensors as the LM's LoRA feeds. */
 function residentFeeds(adapter: StoredAdapter): Record<string, FeedValue> {
@@ -100,7 +104,9 @@ export class Completer implements CompleterApi {
       // A base-only model set (public/models/base) has no encoder: Static, Evo and encoding are then unavailable.
       if (manifest.files.encoder) await this.host.load('encoder');
       if (manifest.files.hypernet_static) await this.host.load('hypernet_static', { gpuOutputs: 'all' });
-      if (manifest.files.single_lora) await this.host.load('single_lora', { gpuOutputs: 'all' });
+      for (const graph of Object.values(SHARED_GRAPHS)) {
+        if (manifest.files[graph]) await this.host.load(graph, { gpuOutputs: 'all' });
+      }
       if (missingEvoGraphs(manifest).length === 0) await loadEvoGraphs(this.host);
       const lm = section(manifest.config?.lm);
       const encoderId = manifest.files.encoder?.sha256 ?? 'encoder';
@@ -383,28 +389,33 @@ export class Completer implements CompleterApi {
   }
 
   private async loraFeeds(request: CompletionRequest): Promise<Record<string, FeedValue>> {
+    // The memory prompt goes with the LoRA trained on it where the model set has one, else with the base alone.
+    if (request.method === 'memory' && this.state.manifest.files.memory_lora) {
+      return residentFeeds(await this.sharedAdapter(MEMORY_ID));
+    }
     if (request.method === 'base' || request.method === 'rag' || request.method === 'memory') return this.state.zeroLora;
-    if (request.method === 'single') return residentFeeds(await this.singleAdapter());
+    if (request.method === 'single') return residentFeeds(await this.sharedAdapter(SINGLE_ID));
     if (!request.adapterId) throw new ModelError('not-loaded', 'no adapter given: make one first');
     return residentFeeds(await this.residentFor(request.adapterId));
   }
 
   /**
-   * The single shared LoRA's tensors, resident like any adapter: single_lora.onnx has no inputs, so one run makes
-   * them (again after an eviction).
+   * A shared LoRA's tensors (the single one, or the one trained on the memory prompt), resident like any adapter:
+   * its graph has no inputs, so one run makes them (again after an eviction).
    */
-  private async singleAdapter(): Promise<StoredAdapter> {
-    const stored = this.adapters.get(SINGLE_ID);
+  private async sharedAdapter(id: string): Promise<StoredAdapter> {
+    const stored = this.adapters.get(id);
     if (stored) {
-      this.adapters.delete(SINGLE_ID);
-      this.adapters.set(SINGLE_ID, stored);
+      this.adapters.delete(id);
+      this.adapters.set(id, stored);
       return stored;
     }
-    if (!this.state.manifest.files.single_lora) {
-      throw new ModelError('unknown-model', 'this model set has no single_lora graph (the single shared LoRA is unavailable)');
+    const graph = SHARED_GRAPHS[id] as string;
+    if (!this.state.manifest.files[graph]) {
+      throw new ModelError('unknown-model', `this model set has no ${graph} graph (that shared LoRA is unavailable)`);
     }
-    const { adapter } = await this.residentAdapter(SINGLE_ID, 'single_lora', () => ({}));
-    await this.storeAdapter(SINGLE_ID, adapter);
+    const { adapter } = await this.residentAdapter(id, graph, () => ({}));
+    await this.storeAdapter(id, adapter);
     return adapter;
   }
 
@@ -422,7 +433,7 @@ export class Completer implements CompleterApi {
       if (typeof base.name !== 'string' || typeof base.gguf_sha256 !== 'string') {
         throw new ModelError('unknown-model', "this model set's LM is not a pretrained base other tools run: its adapters cannot be saved for them");
       }
-      const values = id === SINGLE_ID ? (await this.singleAdapter()).values : await this.valuesOf(id);
+      const values = id === SINGLE_ID ? (await this.sharedAdapter(SINGLE_ID)).values : await this.valuesOf(id);
       const matrix = (name: string): { rows: number; cols: number; data: Float32Array } => {
         const t = values[name];
         if (!t || t.type !== 'float32' || t.dims.length !== 2) throw new ModelError('run-failed', `adapter ${id} has no float32 matrix ${name}`);
