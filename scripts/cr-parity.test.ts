@@ -12,10 +12,10 @@ describe('cr-parity', () => {
     expect(() => repoOfId('nothing')).toThrow();
   });
 
-  it('shows a raw Python decode as the completer does: first line, without the spaces the prompt gave up', () => {
+  it('shows a raw Python decode as the completer does: first line, cut where the expression ends, without the spaces the prompt gave up', () => {
     expect(pythonShown('assert x == ', ' rc\n')).toBe('rc');
     expect(pythonShown('assert x ==', ' rc)\n   ')).toBe(' rc)');
-    expect(pythonShown('f(', 'ValueError, 1) as f:\n   ')).toBe('ValueError, 1) as f:');
+    expect(pythonShown('f(', 'ValueError, 1) as f:\n   ')).toBe('ValueError, 1)');
     expect(pythonShown('f(', null)).toBe('');
   });
 

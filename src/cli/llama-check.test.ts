@@ -17,7 +17,8 @@ import { Completer } from '../engine/completer/completer.ts';
 import { MemoryVectorCache } from '../engine/completer/vector-cache.ts';
 import { ModelHost } from '../engine/model-host.ts';
 import { fetchWithFiles, manifestLocation } from '../engine/node-fetch.ts';
-import { BASE_FOLDER, changedByAdapter, compareWithLlama, cutAtStop, runnerMissing } from './llama-reference.ts';
+import { cutAtStop } from '../engine/completer/stop-rules.ts';
+import { BASE_FOLDER, changedByAdapter, compareWithLlama, runnerMissing } from './llama-reference.ts';
 
 const BASE_MANIFEST = fileURLToPath(new URL('../../public/models/base/manifest.json', import.meta.url));
 const F32_BASE = join(BASE_FOLDER, 'model-f32.gguf');

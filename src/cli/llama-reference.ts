@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CompletionResult } from '../engine/completer/api.ts';
 import type { Completer } from '../engine/completer/completer.ts';
-import { expressionEndCheck } from '../engine/completer/stop-rules.ts';
+import { cutAtStop, expressionEndCheck } from '../engine/completer/stop-rules.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RUNNER = join(ROOT, 'scripts', 'llama-reference', 'reference.mjs');
@@ -63,18 +63,6 @@ export function llamaGreedy(model: string, adapter: string, prompts: LlamaPrompt
   }
 }
 
-/** The ids the app's decoder would have kept: up to and including the first stop token. */
-export function cutAtStop(
-  ids: readonly number[],
-  stops: ReadonlySet<number>,
-  endsAt: (ids: readonly number[]) => boolean = () => false,
-): number[] {
-  for (let i = 0; i < ids.length; i++) {
-    const kept = ids.slice(0, i + 1);
-    if (stops.has(ids[i] as number) || endsAt(kept)) return kept;
-  }
-  return [...ids];
-}
 
 /**
  * Completes every task with `method` in the app's engine and in llama.cpp (adapter file `adapter` on `model`), on

@@ -37,3 +37,19 @@ export function expressionEndCheck(tokenizer: CodeTokenizer, prefix: string): (i
   const cursor = cursorLine(prefix);
   return (ids) => expressionEnd(cursor, tokenizer.decode(ids, true)) !== null;
 }
+
+/**
+ * The ids the app's decoder would have kept: up to and including the first stop token, or the first id at which
+ * `endsAt` holds (the expression-end rules).
+ */
+export function cutAtStop(
+  ids: readonly number[],
+  stops: ReadonlySet<number>,
+  endsAt: (ids: readonly number[]) => boolean = () => false,
+): number[] {
+  for (let i = 0; i < ids.length; i++) {
+    const kept = ids.slice(0, i + 1);
+    if (stops.has(ids[i] as number) || endsAt(kept)) return kept;
+  }
+  return [...ids];
+}
