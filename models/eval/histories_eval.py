@@ -9,7 +9,7 @@ that an earlier commit of the same history brought (nothing later, nothing from 
 memory prompt (`tests_memory`) recalls its k assertions from the same earlier tasks. Decoding is
 the static scorer's (models.eval.static_eval), cached per system, so systems can decode in separate processes and a
 last run with every system reads them back. Writes models/base/histories/results.json and RESULTS.md.
-Code2LoRA-Static and Evo are not trained on this base yet: their rows are missing.
+Code2LoRA-Static and Evo are not scored on this track: their rows are missing.
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ def report(results: dict[str, Any]) -> str:
             m = results[key]
             lines += ["", f"{LABELS[name]} minus the floor from the same earlier assertions: "
                       f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
-    lines += ["", "Code2LoRA-Static and Evo have no rows: no hypernetwork is trained on this base yet (issue 13)."]
+    lines += ["", "Code2LoRA-Static and Evo have no rows: Static was trained on this base only for minutes on CPU and is "
+              "not scored on this track; Evo is not trained on it (issue 13)."]
     return "\n".join(lines) + "\n"
 
 
