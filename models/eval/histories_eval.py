@@ -26,7 +26,6 @@ from models.data.bench import TaskRecord
 from models.data.histories.paths import HISTORIES_DIR
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
-from models.memory.prompt import memory_block, memory_prompt
 from models.memory.retriever import top_k
 from models.static.config import EvalConfig, StaticConfig
 from models.static.dataset import StaticData, seeded_sample
@@ -83,11 +82,7 @@ class HistoryEvaluator(Evaluator):
         self.pools = pools
 
     def memory_prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
-        recalled = top_k(task, self.pools[str(task["id"])], self.ecfg.memory.k)
-        prefix, _ = self.session.tokens.task(task)
-        cfg = self.session.config.prompt
-        return memory_prompt(prefix, self.session.tokens.encode(memory_block(recalled)), cfg.prompt_budget,
-                             self.ecfg.memory.max_block_tokens, self.session.tokens.eot, cfg.length_quantum)
+        return self.memory.prompt_with(task, top_k(task, self.pools[str(task["id"])], self.ecfg.memory.k))
 
 
 def report(results: dict[str, Any]) -> str:

@@ -36,8 +36,12 @@ class MemoryPrompter:
         return top_k(task, pool, self.memory.k, earlier_only, signed)
 
     def prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
+        return self.prompt_with(task, self.recall(task, earlier_only))
+
+    def prompt_with(self, task: TaskRecord, recalled: list[Recalled]) -> list[int]:
+        """The memory prompt with these recalled assertions (a scorer with its own pools, e.g. earlier commits)."""
         prefix, _ = self.tokens.task(task)
-        block = self.tokens.encode(memory_block(self.recall(task, earlier_only)))
+        block = self.tokens.encode(memory_block(recalled))
         cfg = self.prompt_config
         return memory_prompt(prefix, block, cfg.prompt_budget, self.memory.max_block_tokens, self.tokens.eot,
                              cfg.length_quantum)
