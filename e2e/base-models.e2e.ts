@@ -53,7 +53,7 @@ test('the base set loads on the demo and offers its modes with the scores measur
   assert.equal(await failure.count(), 0, `the engine failed: ${await failure.allInnerTexts()}`);
   assert.match(await ready.innerText(), /^SmolLM2-135M pretrained .* ready: no adapter to make;.*Ready after [\d.]+ m?s: loading models/);
   // Only the base set's files: the 5.3M LM, its encoder and hypernetworks are not fetched.
-  assert.ok(modelRequests.some((path) => path.endsWith('/models/base/lm.onnx')), modelRequests.join('\n'));
+  for (const file of ['lm.onnx', 'lm.blocks']) assert.ok(modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
   assert.ok(!modelRequests.some((path) => /\/models\/(lm|encoder|hypernet_static|evo_\w+)\.onnx$/.test(path)), modelRequests.join('\n'));
 
   const radios = page.getByRole('radiogroup', { name: 'Completion mode' }).getByRole('radio');
@@ -151,17 +151,17 @@ test('a build without the base set says which command makes it', async () => {
 test('Cancel during the model download stops it, and Retry starts it again', async () => {
   const context = await browser.newContext();
   const other = await context.newPage();
-  // The graph's download never finishes on its own: only Cancel can end the wait.
+  // The weights' download (the GGUF blocks) never finishes on its own: only Cancel can end the wait.
   let downloadStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (downloadStarted = resolve));
-  await other.route('**/models/base/lm.onnx', () => downloadStarted());
+  await other.route('**/models/base/lm.blocks', () => downloadStarted());
   await chooseBaseAndOpenDemo(other);
   await started;
   const status = other.locator('.engine-status');
   await status.getByRole('group', { name: /Loading models/ }).waitFor({ timeout: 60_000 });
   await status.getByRole('button', { name: 'Cancel' }).click();
   await status.getByText('Stopped. Nothing was lost').waitFor({ timeout: 30_000 });
-  await other.unroute('**/models/base/lm.onnx');
+  await other.unroute('**/models/base/lm.blocks');
   await status.getByRole('button', { name: 'Retry' }).click();
   await status.getByText(/Loading models/).first().waitFor({ timeout: 60_000 });
   await context.close();

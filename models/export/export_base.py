@@ -1,12 +1,12 @@
-"""Export the pretrained base (models.base.setup) for the browser: public/models/base/ with lm.onnx, tokenizer.json,
-manifest.json, and the parity fixtures.
+"""Export the pretrained base (models.base.setup) for the browser: public/models/base/ with lm.onnx, lm.blocks,
+tokenizer.json, manifest.json, and the parity fixtures.
 
     /usr/bin/python3 -m models.export.export_base [--pin models/configs/base_smollm2.json] [--out public/models/base]
 
 The graph is the same LM step as the trained LM's (KV cache, grouped-query attention, LoRA inputs, one tied
-embedding); its weights are the GGUF file's own Q4_1 / Q8_0 blocks with dequantize nodes that onnxruntime folds at
-load (gguf_initializers), so the download is about the GGUF's size and the compute is the float32 model the Python
-pipeline scores. Nothing here is committed but the fixtures: the setup makes the rest from the pinned package.
+embedding); its weights are the GGUF file's own Q4_1 / Q8_0 blocks (lm.blocks), which the app dequantizes into the
+graph's external float32 data before it makes the session (gguf_initializers), so the download is about the GGUF's
+size and the compute is the float32 model the Python pipeline scores. Nothing here is committed but the fixtures: the setup makes the rest from the pinned package.
 Idempotent: a folder already made from the same GGUF by the same exporter version is kept.
 """
 
@@ -33,13 +33,13 @@ from models.lm.paths import PUBLIC_MODELS
 from .adapters.make import HUB_IDS
 from .export_lm import OPSET, trace_lm
 from .fixtures import write_fixtures
-from .gguf_initializers import quantized_weights, store_as_gguf_blocks
+from .gguf_initializers import ExternalBlocks, quantized_weights, store_as_external_blocks
 from .manifest import read_manifest, register_file, set_section, write_manifest
 from .onnx_shapes import io_shapes
 from .single_lora import single_lora_graph
 
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
@@ -69,18 +69,21 @@ def gguf_blocks(folder: Path, config: LMConfig) -> dict[str, Any]:
     return quantized_weights(reader, our_name, rows_in_our_order)
 
 
-def export_graph(model: CodeLM, folder: Path, path: Path) -> dict[str, int]:
-    """Traces the LM step, stores its weights as GGUF blocks; returns how many initializers of each kind it has."""
+def export_graph(model: CodeLM, folder: Path, path: Path, blocks_path: Path) -> tuple[ExternalBlocks, dict[str, int]]:
+    """Traces the LM step to `path`, its quantized weights as GGUF blocks in `blocks_path`; returns how to expand
+    them and how many weights of each kind there are."""
     trace_lm(model, path)
     graph = onnx.load(str(path))
     weights = gguf_blocks(folder, model.config)
-    store_as_gguf_blocks(graph, weights)
+    # Checked before its weights go external: the checker would look for lm.weights, which is never written.
     onnx.checker.check_model(graph)
+    external = store_as_external_blocks(graph, weights)
     onnx.save(graph, str(path))
+    blocks_path.write_bytes(external.blocks)
     kinds: dict[str, int] = {}
     for weight in weights.values():
         kinds[weight.kind] = kinds.get(weight.kind, 0) + 1
-    return kinds
+    return external, kinds
 
 
 def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -> dict[str, Any]:
@@ -90,7 +93,7 @@ def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -
         **config.to_dict(), "head_dim": config.head_dim, "params": base["parameters"],
         "lora_targets": list(LORA_TARGETS), "opset": OPSET,
         "weights": "GGUF blocks (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-                   + "), dequantized by the graph at load; float32 compute",
+                   + ") in lm.blocks, dequantized by the app into the graph's external float32 data; float32 compute",
         "special_tokens": {"endoftext": base["special_ids"]["eot"]},
         # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
         "lm_id": base["files"]["lm.pt"][:16],
@@ -134,11 +137,12 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
     staging.mkdir(parents=True)
     manifest = staging / "manifest.json"
     write_manifest(manifest, read_manifest(manifest))
-    kinds = export_graph(model, folder, staging / "lm.onnx")
+    external, kinds = export_graph(model, folder, staging / "lm.onnx", staging / "lm.blocks")
     if kinds != _kinds(base):
         raise ValueError(f"stored {kinds} quantized weights but the file has {_kinds(base)}")
     inputs, outputs = io_shapes(staging / "lm.onnx")
-    register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs)
+    register_file(manifest, "lm_blocks", staging / "lm.blocks")
+    register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs, external.manifest_entry("lm_blocks"))
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))

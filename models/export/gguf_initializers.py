@@ -1,14 +1,17 @@
-"""Store an exported graph's weights as the GGUF file's own quantized blocks, dequantized by nodes in the graph.
+"""Store an exported graph's weights as the GGUF file's own quantized blocks, in a file beside the graph.
 
-The pretrained base is a Q4_1 GGUF (Q8_0 embedding). Our PyTorch checkpoint holds its exact dequantization; this
-stores each weight initializer as the file's blocks instead (4-bit codes with a float16 scale and minimum per 32
-weights, or 8-bit codes with a float16 scale) followed by the few nodes that dequantize them the way the `gguf`
-package does, in float32: Q4_1 w = d * q + m, Q8_0 w = d * q. Every input of those nodes is an initializer, so
-onnxruntime folds them into float32 constants when it loads the session: the download is the quantized size, the
-weights in memory and the compute are the float32 model that training and the Python scorer use, bit for bit.
+The pretrained base is a Q4_1 GGUF (Q8_0 embedding). Our PyTorch checkpoint holds its exact dequantization. The graph
+keeps every other initializer, but each quantized weight becomes an external float32 tensor in `lm.weights`, a file
+that is never written or downloaded: the app downloads the blocks (`lm.blocks`, 4-bit codes with a float16 scale and
+minimum per 32 weights, or 8-bit codes with a float16 scale), dequantizes them as the `gguf` package does, in float32
+(Q4_1 w = d * q + m, Q8_0 w = d * q; src/engine/gguf-dequantize.ts), and hands onnxruntime the float32 bytes as that
+file's external data. The download is the quantized size; the weights in memory and the compute are the float32
+model that training and the Python scorer use, bit for bit. (Dequantize nodes folded by onnxruntime at load did the
+same with a 4.4 GB peak, every float32 intermediate of the chain held at once, and a load three times longer.)
 
 Blocks run along each row of a [d_out, d_in] weight and llama.cpp's query/key permutation moves whole rows, so the
-permutation is undone on the blocks (models.base.gguf_model.unpermute) before they are stored.
+permutation is undone on the blocks (models.base.gguf_model.unpermute) before they are stored. A weight the graph
+holds twice (a tied embedding and LM head, one of them transposed) is stored once.
 """
 
 from __future__ import annotations
@@ -19,9 +22,8 @@ from typing import Any, Callable
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, numpy_helper
 
-from .fp16_storage import replace_initializers
 
 BLOCK = 32
 Q4_1_BYTES = 20  # float16 d, float16 m, 16 bytes of two 4-bit codes each
@@ -76,79 +78,109 @@ def quantized_weights(reader: Any, rename: Callable[[str], str | None], unpermut
     return out
 
 
+EXTERNAL_LOCATION = "lm.weights"  # the external data file the graph names; the app builds it from the blocks
+
+
+@dataclass(frozen=True)
+class ExternalTensor:
+    """One graph initializer made from blocks: its float32 bytes go at `data_offset` of the external data, computed
+    from the [rows, cols] weight at `blocks_offset` of the blocks file (transposed into [cols, rows] if asked)."""
+
+    tensor: str
+    kind: str
+    rows: int
+    cols: int
+    transpose: bool
+    blocks_offset: int
+    data_offset: int
+
+    @property
+    def blocks_bytes(self) -> int:
+        return self.rows * self.cols // BLOCK * (Q4_1_BYTES if self.kind == "Q4_1" else Q8_0_BYTES)
+
+    @property
+    def data_bytes(self) -> int:
+        return 4 * self.rows * self.cols
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tensor": self.tensor, "kind": self.kind, "rows": self.rows, "cols": self.cols,
+                "transpose": self.transpose, "blocks_offset": self.blocks_offset, "data_offset": self.data_offset}
+
+
+@dataclass(frozen=True)
+class ExternalBlocks:
+    """What `store_as_external_blocks` made: the blocks file's bytes and how to expand them."""
+
+    blocks: bytes
+    tensors: list[ExternalTensor]
+    data_bytes: int
+    replaced: dict[str, str]  # initializer name -> parameter name
+
+    def manifest_entry(self, blocks_file: str) -> dict[str, Any]:
+        """The graph file's `external` entry in manifest.json (src/engine/types.ts ExternalWeights)."""
+        return {"location": EXTERNAL_LOCATION, "blocks_file": blocks_file, "bytes": self.data_bytes,
+                "tensors": [t.to_dict() for t in self.tensors]}
+
+
+def dequantize_external(blocks: bytes, tensors: list[ExternalTensor]) -> dict[str, np.ndarray]:
+    """Initializer name -> its float32 values, as the app computes them from the blocks file."""
+    out: dict[str, np.ndarray] = {}
+    raw = np.frombuffer(blocks, dtype=np.uint8)
+    for t in tensors:
+        per_row = t.blocks_bytes // t.rows
+        rows = raw[t.blocks_offset:t.blocks_offset + t.blocks_bytes].reshape(t.rows, per_row)
+        values = QuantizedWeight(t.kind, t.rows, t.cols, rows).dequantize()
+        out[t.tensor] = np.ascontiguousarray(values.T if t.transpose else values)
+    return out
+
+
 def _digest(values: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(values, dtype=np.float32).tobytes()).hexdigest()
 
 
-def _const(name: str, value: float) -> TensorProto:
-    return numpy_helper.from_array(np.array(value, dtype=np.float32), name=name)
+def _make_external(init: TensorProto, offset: int, length: int) -> None:
+    init.ClearField("raw_data")
+    init.ClearField("float_data")
+    init.data_location = TensorProto.EXTERNAL
+    del init.external_data[:]
+    for key, value in (("location", EXTERNAL_LOCATION), ("offset", str(offset)), ("length", str(length))):
+        entry = init.external_data.add()
+        entry.key, entry.value = key, value
 
 
-def _dequant_nodes(prefix: str, weight: QuantizedWeight, output: str, transpose: bool) -> tuple[list[onnx.NodeProto], list[TensorProto]]:
-    """Nodes computing `output` (the weight, or its transpose) from the stored blocks, and their initializers."""
-    d, _, m = weight.parts()
-    nb = weight.cols // BLOCK
-    raw = weight.blocks.reshape(weight.rows, nb, -1)
-    inits = [numpy_helper.from_array(np.ascontiguousarray(d), name=f"{prefix}__d")]
-    nodes = [helper.make_node("Cast", [f"{prefix}__d"], [f"{prefix}__df"], to=TensorProto.FLOAT)]
-    if weight.kind == "Q8_0":
-        codes = np.ascontiguousarray(raw[:, :, 2:]).view(np.int8)
-        inits.append(numpy_helper.from_array(codes, name=f"{prefix}__q8"))
-        nodes.append(helper.make_node("Cast", [f"{prefix}__q8"], [f"{prefix}__codes"], to=TensorProto.FLOAT))
-    else:
-        # Each byte holds code j (low nibble) and code j + 16 (high nibble) of its block.
-        packed = np.ascontiguousarray(raw[:, :, 4:])
-        inits += [numpy_helper.from_array(packed, name=f"{prefix}__q4"),
-                  numpy_helper.from_array(np.ascontiguousarray(m), name=f"{prefix}__m"), _const(f"{prefix}__16", 16.0)]
-        nodes += [
-            helper.make_node("Cast", [f"{prefix}__q4"], [f"{prefix}__qf"], to=TensorProto.FLOAT),
-            helper.make_node("Div", [f"{prefix}__qf", f"{prefix}__16"], [f"{prefix}__qd"]),
-            helper.make_node("Floor", [f"{prefix}__qd"], [f"{prefix}__hi"]),
-            helper.make_node("Mul", [f"{prefix}__hi", f"{prefix}__16"], [f"{prefix}__hi16"]),
-            helper.make_node("Sub", [f"{prefix}__qf", f"{prefix}__hi16"], [f"{prefix}__lo"]),
-            helper.make_node("Concat", [f"{prefix}__lo", f"{prefix}__hi"], [f"{prefix}__codes"], axis=2),
-            helper.make_node("Cast", [f"{prefix}__m"], [f"{prefix}__mf"], to=TensorProto.FLOAT),
-        ]
-    scaled = f"{prefix}__scaled"
-    nodes.append(helper.make_node("Mul", [f"{prefix}__df", f"{prefix}__codes"], [scaled]))
-    if weight.kind == "Q4_1":
-        nodes.append(helper.make_node("Add", [scaled, f"{prefix}__mf"], [f"{prefix}__shifted"]))
-        scaled = f"{prefix}__shifted"
-    inits.append(numpy_helper.from_array(np.array([weight.rows, weight.cols], dtype=np.int64), name=f"{prefix}__shape"))
-    flat = output if not transpose else f"{prefix}__rows"
-    nodes.append(helper.make_node("Reshape", [scaled, f"{prefix}__shape"], [flat]))
-    if transpose:
-        nodes.append(helper.make_node("Transpose", [flat], [output], perm=[1, 0]))
-    return nodes, inits
-
-
-def store_as_gguf_blocks(model: onnx.ModelProto, weights: dict[str, QuantizedWeight]) -> dict[str, str]:
-    """Replaces every float32 initializer equal to one of `weights` (or its transpose) by its blocks and dequantize
-    nodes; returns initializer name -> parameter name. Raises if a quantized weight matched no initializer (the
+def store_as_external_blocks(model: onnx.ModelProto, weights: dict[str, QuantizedWeight]) -> ExternalBlocks:
+    """Turns every float32 initializer equal to one of `weights` (or its transpose) into an external tensor of
+    `lm.weights` and collects the blocks it is made from. Raises if a quantized weight matched no initializer (the
     graph would then carry it as float32, four to eight times its size)."""
     by_digest: dict[str, tuple[str, bool]] = {}
     for name, weight in weights.items():
         values = weight.dequantize()
         by_digest[_digest(values)] = (name, False)
         by_digest[_digest(values.T)] = (name, True)
-    graph = model.graph
-    kept: list[TensorProto] = []
-    new_nodes: list[onnx.NodeProto] = []
+    blocks: list[bytes] = []
+    blocks_at: dict[str, int] = {}
+    size = 0
+    tensors: list[ExternalTensor] = []
+    data_offset = 0
     replaced: dict[str, str] = {}
-    for init in graph.initializer:
-        match = None
-        if init.data_type == TensorProto.FLOAT and len(init.dims) == 2 and int(np.prod(init.dims)) >= BLOCK * BLOCK:
-            match = by_digest.get(_digest(numpy_helper.to_array(init)))
+    for init in model.graph.initializer:
+        if init.data_type != TensorProto.FLOAT or len(init.dims) != 2 or int(np.prod(init.dims)) < BLOCK * BLOCK:
+            continue
+        match = by_digest.get(_digest(numpy_helper.to_array(init)))
         if match is None:
-            kept.append(init)
             continue
         name, transpose = match
-        nodes, inits = _dequant_nodes(f"{init.name}__gguf", weights[name], init.name, transpose)
-        new_nodes += nodes
-        kept += inits
+        weight = weights[name]
+        if name not in blocks_at:
+            blocks_at[name] = size
+            blocks.append(weight.blocks.tobytes())
+            size += weight.blocks.nbytes
+        tensor = ExternalTensor(init.name, weight.kind, weight.rows, weight.cols, transpose, blocks_at[name], data_offset)
+        _make_external(init, data_offset, tensor.data_bytes)
+        tensors.append(tensor)
+        data_offset += tensor.data_bytes
         replaced[init.name] = name
     missing = sorted(set(weights) - set(replaced.values()))
     if missing:
         raise ValueError(f"{len(missing)} quantized weights match no initializer of the graph, e.g. {missing[:3]}")
-    replace_initializers(graph, kept, new_nodes)
-    return replaced
+    return ExternalBlocks(b"".join(blocks), tensors, data_offset, replaced)

@@ -87,6 +87,9 @@ class TrainConfig:
     train_tasks_per_repo: int = 400   # cap (seeded sample) so a few huge suites do not dominate
     val_tasks_per_repo: int = 24
     seed: int = 0
+    # The order training draws repositories and tasks in (default: `seed`). A run that continues another run's
+    # weights sets a new one, so that it does not see the same batches again; the task samples stay the same.
+    stream_seed: int | None = None
     lr: dict[str, float] = field(default_factory=lambda: {"static": 1e-3, "single": 2e-3})
 
     @classmethod

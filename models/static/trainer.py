@@ -106,9 +106,10 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
     model: nn.Module = DistributedDataParallel(adapter) if dist.world_size > 1 else adapter
     params = [p for p in adapter.parameters() if p.requires_grad]
     optimizer = adamw(params, lr, config.weight_decay)
-    rng = np.random.default_rng(config.seed + dist.rank)
+    order_seed = config.seed if config.stream_seed is None else config.stream_seed
+    rng = np.random.default_rng(order_seed + dist.rank)
     repos = sorted(r for r in train if train[r])
-    stream = repository_stream(repos, dist, config.seed)
+    stream = repository_stream(repos, dist, order_seed)
     start = time.time()
     deadline = start + minutes * 60 if minutes else math.inf
     horizon = config.steps

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { externalDataOf } from '../engine/external-data.ts';
 import { parseManifest } from '../engine/manifest.ts';
 import {
   LORA_TARGETS,
@@ -110,9 +111,16 @@ describe.each(MODEL_SETS)('lm.onnx of $name under onnxruntime-web (wasm) matches
       throw new Error(`${set.dir} is missing: make it with ${set.makeWith}`);
     }
     fixtures = JSON.parse(gunzipSync(read(set.fixtures)).toString('utf8')) as Fixtures;
-    shape = lmShapeFromConfig(parseManifest(read(`${set.dir}/manifest.json`).toString('utf8')).config);
+    const manifest = parseManifest(read(`${set.dir}/manifest.json`).toString('utf8'));
+    shape = lmShapeFromConfig(manifest.config);
     ort.env.wasm.numThreads = 1;
-    lm = await ort.InferenceSession.create(read(`${set.dir}/lm.onnx`), { executionProviders: ['wasm'] });
+    const lmFile = manifest.files.lm!;
+    // The base's weights come as GGUF blocks beside the graph, expanded as the app expands them.
+    const externalData = await externalDataOf(lmFile, async (name) => read(`${set.dir}/${manifest.files[name]!.path}`));
+    lm = await ort.InferenceSession.create(read(`${set.dir}/${lmFile.path}`), {
+      executionProviders: ['wasm'],
+      ...(externalData ? { externalData } : {}),
+    });
     if (set.encoder) encoder = await ort.InferenceSession.create(read(`${set.dir}/encoder.onnx`), { executionProviders: ['wasm'] });
   }, 120_000);
 

@@ -1,5 +1,5 @@
 import { ModelError, describeError } from './errors.ts';
-import type { Manifest, ManifestFile } from './types.ts';
+import type { ExternalTensor, ExternalWeights, Manifest, ManifestFile } from './types.ts';
 
 /** The manifest format versions this app understands. */
 export const SUPPORTED_MANIFEST_VERSIONS: readonly number[] = [1];
@@ -35,6 +35,36 @@ function isContainedRelativePath(path: string): boolean {
   return path.split('/').every((part) => part !== '..' && part !== '' && part !== '.');
 }
 
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function parseExternalTensor(value: unknown, where: string): ExternalTensor {
+  if (!isRecord(value)) throw bad(`${where} must be an object`);
+  const { tensor, kind, rows, cols, transpose, blocks_offset: blocksOffset, data_offset: dataOffset } = value;
+  if (typeof tensor !== 'string' || tensor.length === 0) throw bad(`${where}.tensor must be a name`);
+  if (kind !== 'Q4_1' && kind !== 'Q8_0') throw bad(`${where}.kind must be Q4_1 or Q8_0`);
+  if (!isCount(rows) || !isCount(cols) || cols % 32 !== 0) throw bad(`${where}: rows and cols must be counts, cols a multiple of 32`);
+  if (typeof transpose !== 'boolean') throw bad(`${where}.transpose must be true or false`);
+  if (!isCount(blocksOffset) || !isCount(dataOffset)) throw bad(`${where}: offsets must be non-negative integers`);
+  return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset };
+}
+
+function parseExternal(value: unknown, where: string): ExternalWeights | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw bad(`${where} must be an object`);
+  const { location, blocks_file: blocksFile, bytes, tensors } = value;
+  if (typeof location !== 'string' || !isContainedRelativePath(location)) throw bad(`${where}.location must be a file name`);
+  if (typeof blocksFile !== 'string') throw bad(`${where}.blocks_file must name a manifest file`);
+  if (!isCount(bytes)) throw bad(`${where}.bytes must be a non-negative integer`);
+  if (!Array.isArray(tensors)) throw bad(`${where}.tensors must be a list`);
+  const parsed = tensors.map((t, i) => parseExternalTensor(t, `${where}.tensors[${i}]`));
+  for (const t of parsed) {
+    if (t.dataOffset + 4 * t.rows * t.cols > bytes) throw bad(`${where}: ${t.tensor} runs past the data's ${bytes} bytes`);
+  }
+  return { location, blocksFile, bytes, tensors: parsed };
+}
+
 function parseFile(name: string, value: unknown): ManifestFile {
   if (!isRecord(value)) throw bad(`files.${name} must be an object`);
   const { path, sha256, bytes } = value;
@@ -50,8 +80,10 @@ function parseFile(name: string, value: unknown): ManifestFile {
   const file: ManifestFile = { path, sha256, bytes };
   const inputs = parseShapes(value.inputs, `files.${name}.inputs`);
   const outputs = parseShapes(value.outputs, `files.${name}.outputs`);
+  const external = parseExternal(value.external, `files.${name}.external`);
   if (inputs) file.inputs = inputs;
   if (outputs) file.outputs = outputs;
+  if (external) file.external = external;
   return file;
 }
 
@@ -77,6 +109,12 @@ export function parseManifest(text: string): Manifest {
   if (!isRecord(files) || Object.keys(files).length === 0) throw bad('files must be a non-empty object');
   const manifest: Manifest = { version, files: {} };
   for (const [name, file] of Object.entries(files)) manifest.files[name] = parseFile(name, file);
+  for (const [name, file] of Object.entries(manifest.files)) {
+    const source = file.external?.blocksFile;
+    if (source !== undefined && !(source in manifest.files)) {
+      throw bad(`files.${name}.external.blocks_file names ${JSON.stringify(source)}, which the manifest does not list`);
+    }
+  }
   const config = optionalRecord(raw.config, 'config');
   const metrics = optionalRecord(raw.metrics, 'metrics');
   const data = optionalRecord(raw.data, 'data');

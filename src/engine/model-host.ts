@@ -8,6 +8,7 @@ import {
   type GpuLike,
 } from './backend.ts';
 import { ModelError, describeError } from './errors.ts';
+import { externalDataOf } from './external-data.ts';
 import { ModelFiles } from './model-files.ts';
 import { openDefaultStore, type ModelByteStore } from './model-store.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -218,9 +219,13 @@ export class ModelHost {
   }
 
   private async createSession(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {
-    const bytes = await this.requireFiles().bytes(name, (progress) => this.progress(progress, onProgress));
+    const files = this.requireFiles();
+    const bytes = await files.bytes(name, (progress) => this.progress(progress, onProgress));
     const gpuOutputs = this.loaded.get(name)?.gpuOutputs;
-    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs }, this.ortQueue);
+    const externalData = await externalDataOf(files.entry(name), (file) =>
+      files.bytes(file, (progress) => this.progress(progress, onProgress)),
+    );
+    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs, externalData }, this.ortQueue);
     if (backend === 'webgpu') void this.watchDevice();
     return session;
   }

@@ -6,6 +6,8 @@ import type { Backend, ModelInfo, ValueInfo } from './types.ts';
 export interface SessionOptions {
   /** Outputs to leave on the GPU (`gpu-buffer`); ignored on WASM, where every tensor lives on the CPU. */
   gpuOutputs?: string[] | 'all';
+  /** The graph's external data files by the names it gives them (gguf-dequantize.ts makes the base's). */
+  externalData?: { path: string; data: Uint8Array }[];
 }
 
 function describeValues(values: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
@@ -56,6 +58,7 @@ export class ModelSession {
     };
     const location = backend === 'webgpu' ? outputLocation(options.gpuOutputs) : undefined;
     if (location) sessionOptions.preferredOutputLocation = location;
+    if (options.externalData) sessionOptions.externalData = options.externalData;
     try {
       const session = await queue.run(() => ort.InferenceSession.create(bytes, sessionOptions));
       return new ModelSession(name, backend, session, queue);

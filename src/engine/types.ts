@@ -32,6 +32,32 @@ export interface BackendChoice {
   adapter?: GpuAdapterSummary;
 }
 
+export type BlockKind = 'Q4_1' | 'Q8_0';
+
+/** One graph initializer whose float32 values the app computes from GGUF blocks (models/export/gguf_initializers.py). */
+export interface ExternalTensor {
+  tensor: string;
+  kind: BlockKind;
+  /** The weight's shape as stored in blocks, [rows, cols], blocks of 32 along each row. */
+  rows: number;
+  cols: number;
+  /** The graph holds the weight as [cols, rows]. */
+  transpose: boolean;
+  blocksOffset: number;
+  dataOffset: number;
+}
+
+/** A graph's external float32 data, built from another manifest file of GGUF blocks before the session is made. */
+export interface ExternalWeights {
+  /** The external data file name the graph refers to (never downloaded). */
+  location: string;
+  /** The manifest name of the blocks file. */
+  blocksFile: string;
+  /** Size of the float32 data. */
+  bytes: number;
+  tensors: ExternalTensor[];
+}
+
 export interface ManifestFile {
   path: string;
   sha256: string;
@@ -39,6 +65,7 @@ export interface ManifestFile {
   /** Graph input/output shapes, as written by the exporter ("batch" etc. for dynamic axes). */
   inputs?: Record<string, (number | string)[]>;
   outputs?: Record<string, (number | string)[]>;
+  external?: ExternalWeights;
 }
 
 export interface Manifest {
