@@ -4,9 +4,13 @@ import { corsProxyPlugin } from './src/proxy/vitePlugin.ts';
 import { VitePWA } from 'vite-plugin-pwa';
 import { offlinePwaOptions } from './src/ui/sw/pwa-options.ts';
 import { precompressPlugin, precompressedPreviewPlugin } from './src/serve/vitePlugin.ts';
+import { CROSS_ORIGIN_ISOLATION } from './src/serve/isolation.ts';
 
 export default defineConfig({
   plugins: [react(), corsProxyPlugin(), precompressedPreviewPlugin(), VitePWA(offlinePwaOptions), precompressPlugin()],
+  // Threads for onnxruntime-web's WASM kernels (src/serve/isolation.ts), in development and in the preview server.
+  server: { headers: { ...CROSS_ORIGIN_ISOLATION } },
+  preview: { headers: { ...CROSS_ORIGIN_ISOLATION } },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web', 'web-tree-sitter'] },
   build: {

@@ -1,8 +1,9 @@
 /**
- * The pretrained base in real Chromium (issue 15): chosen in Settings, its ~98 MB graph (GGUF blocks dequantized
- * when onnxruntime-web loads it) fetched when the demo opens, the modes it offers with the scores measured on it,
- * a completion with the repository's own assertions in the prompt, and an offline reload from the kept copy. A
- * build without the set names the command that makes it; Cancel stops its download.
+ * The pretrained base in real Chromium (issue 15): chosen in Settings, its graph and ~96 MB of GGUF blocks
+ * (expanded into the graph's float32 weights before the session is made) fetched when the demo opens, the modes it
+ * offers with the scores measured on it, a completion with the repository's own assertions in the prompt, and an
+ * offline reload from the kept copy. A build without the set names the command that makes it; Cancel stops its
+ * download.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +53,11 @@ test('the base set loads on the demo and offers its modes with the scores measur
   await ready.or(failure).first().waitFor({ timeout: 600_000 });
   assert.equal(await failure.count(), 0, `the engine failed: ${await failure.allInnerTexts()}`);
   assert.match(await ready.innerText(), /^SmolLM2-135M pretrained .* ready: no adapter to make;.*Ready after [\d.]+ m?s: loading models/);
+  // The build is served cross-origin isolated, so the WASM kernels get a thread per core (at most 4).
+  const [isolated, cores] = await page.evaluate(() => [self.crossOriginIsolated, navigator.hardwareConcurrency] as const);
+  assert.ok(isolated, 'the page is cross-origin isolated (COOP and COEP from the server)');
+  const threads = Math.max(1, Math.min(4, cores));
+  assert.match(await page.locator('.engine-status').innerText(), new RegExp(`Backend: WASM, ${threads} threads? \\(`));
   // Only the base set's files: the 5.3M LM, its encoder and hypernetworks are not fetched.
   for (const file of ['lm.onnx', 'lm.blocks']) assert.ok(modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
   assert.ok(!modelRequests.some((path) => /\/models\/(lm|encoder|hypernet_static|evo_\w+)\.onnx$/.test(path)), modelRequests.join('\n'));

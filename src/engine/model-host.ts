@@ -264,7 +264,10 @@ export class ModelHost {
   }
 
   private setChoice(choice: BackendChoice): void {
-    this.choice = choice;
+    // How many threads the WASM kernels get (one unless the page is cross-origin isolated): shown with the backend.
+    const threads = ort.env.wasm.numThreads;
+    this.choice = choice.backend === 'wasm' && typeof threads === 'number' && threads > 0 ? { ...choice, wasmThreads: threads } : choice;
+    choice = this.choice;
     this.emit({ kind: 'backend-changed', choice });
   }
 

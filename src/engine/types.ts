@@ -30,6 +30,8 @@ export interface BackendChoice {
   reasonCode: BackendReasonCode;
   /** Present when a WebGPU adapter was granted (even if the engine later fell back to WASM). */
   adapter?: GpuAdapterSummary;
+  /** On WASM, the threads its kernels run on, where onnxruntime's setting is known. */
+  wasmThreads?: number;
 }
 
 export type BlockKind = 'Q4_1' | 'Q8_0';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressDirectory, precompressedMiddleware } from './precompressed.ts';
+import { CROSS_ORIGIN_ISOLATION } from './isolation.ts';
 
 let dir: string;
 let server: Server;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'tiny.js'), 'x');
   writeFileSync(join(dir, 'noise.onnx'), randomBytes(8192));
   writeFileSync(join(dir, 'photo.png'), Buffer.alloc(4096));
-  const middleware = precompressedMiddleware(dir, '/app/');
+  const middleware = precompressedMiddleware(dir, '/app/', { ...CROSS_ORIGIN_ISOLATION });
   server = createServer((req, res) => middleware(req, res, () => res.writeHead(404, { 'x-fell-through': '1' }).end()));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -58,6 +59,9 @@ describe('precompressed files', () => {
     expect(reply.headers['content-encoding']).toBe('br');
     expect(reply.headers['content-type']).toBe('application/wasm');
     expect(reply.headers.vary).toBe('Accept-Encoding');
+    // The server's own headers: without them a cross-origin isolated page could not use what this sends.
+    expect(reply.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    expect(reply.headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(Number(reply.headers['content-length'])).toBe(reply.body.byteLength);
     expect(reply.body.byteLength).toBeLessThan(wasm.byteLength / 10);
     expect(brotliDecompressSync(reply.body)).toEqual(wasm);

@@ -4,7 +4,7 @@
  * files as they are, so without this every first visit downloaded the full size.
  */
 import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
@@ -71,7 +71,7 @@ function acceptsBrotli(request: IncomingMessage): boolean {
  * Serves `<path>.br` with Content-Encoding: br for GET and HEAD requests that accept brotli and ask for a whole
  * file; anything else (a range, another encoding, a path outside `root`) goes on to the static server.
  */
-export function precompressedMiddleware(root: string, base = '/') {
+export function precompressedMiddleware(root: string, base = '/', headers: OutgoingHttpHeaders = {}) {
   const top = normalize(root + sep);
   return (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || request.headers.range || !acceptsBrotli(request)) return next();
@@ -87,6 +87,8 @@ export function precompressedMiddleware(root: string, base = '/') {
     const type = CONTENT_TYPES[extname(file)];
     if (!file.startsWith(top) || !type || !existsSync(compressed) || !statSync(compressed).isFile()) return next();
     response.statusCode = 200;
+    // The server's own headers (cross-origin isolation) go on these responses as on the ones it sends itself.
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) response.setHeader(name, value);
     response.setHeader('Content-Type', type);
     response.setHeader('Content-Encoding', 'br');
     response.setHeader('Content-Length', statSync(compressed).size);

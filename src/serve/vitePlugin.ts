@@ -24,8 +24,8 @@ export function precompressedPreviewPlugin(): Plugin {
   return {
     name: 'code2lora-precompressed-preview',
     configurePreviewServer(server) {
-      const { root, build, base } = server.config;
-      server.middlewares.use(precompressedMiddleware(resolve(root, build.outDir), base));
+      const { root, build, base, preview } = server.config;
+      server.middlewares.use(precompressedMiddleware(resolve(root, build.outDir), base, preview.headers));
     },
   };
 }

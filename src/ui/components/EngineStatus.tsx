@@ -6,6 +6,7 @@ import { ErrorNote } from './ErrorNote.tsx';
 import { modelsOnlyReadyLine, readyLine, skippedLine } from './readyLine.ts';
 import { MODEL_SETS } from '../modelSets.ts';
 import { downloadDetail } from './downloadDetail.ts';
+import { backendLabel } from './backendLabel.ts';
 
 const PHASE_LABEL = {
   models: 'Loading models',
@@ -55,7 +56,7 @@ export function EngineStatus(): ReactElement {
     <section className="engine-status" aria-label="Engine status">
       <div className="engine-line">
         <span role="status" aria-label="Backend">
-          {backend ? `Backend: ${backend.backend === 'webgpu' ? 'WebGPU' : 'WASM'} (${backend.reason})` : 'Backend: not started'}
+          {backend ? `Backend: ${backendLabel(backend)} (${backend.reason})` : 'Backend: not started'}
         </span>
         {phase === 'ready' && adapter && (
           <span role="status" aria-label="Adapter">

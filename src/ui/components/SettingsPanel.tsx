@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { useAppStore } from '../store/index.ts';
 import type { BackendPreference } from '../../engine/types.ts';
 import { bytesToMiB, mibToBytes } from './mebibytes.ts';
+import { backendLabel } from './backendLabel.ts';
 import { MODEL_SETS, MODEL_SET_IDS, isModelSetId } from '../modelSets.ts';
 
 /** Models, backend, proxy, clone depth and size limits; kept in localStorage. */
@@ -33,7 +34,7 @@ export function SettingsPanel(): ReactElement {
         </select>
       </label>
       <p className="muted" role="status" aria-label="Current backend reason">
-        {backend ? `Now: ${backend.backend === 'webgpu' ? 'WebGPU' : 'WASM'}: ${backend.reason}` : 'The model worker starts when a repository opens.'}
+        {backend ? `Now: ${backendLabel(backend)}: ${backend.reason}` : 'The model worker starts when a repository opens.'}
       </p>
       <label>
         CORS proxy
