@@ -16,9 +16,12 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
           "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)",
           "single_memory": "LoRA trained on the tests-in-the-prompt format (leave-one-out)",
-          "single_memory_earlier_only": "LoRA trained on the tests-in-the-prompt format (earlier-only)"}
+          "single_memory_earlier_only": "LoRA trained on the tests-in-the-prompt format (earlier-only)",
+          "static_memory": "Code2LoRA-Static trained on the tests-in-the-prompt format (leave-one-out)",
+          "static_memory_earlier_only": "Code2LoRA-Static trained on the tests-in-the-prompt format (earlier-only)"}
 ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "tests_memory", "tests_memory_earlier_only", "single",
-         "single_memory", "single_memory_earlier_only", "per_repo", "static")
+         "single_memory", "single_memory_earlier_only", "static_memory", "static_memory_earlier_only", "per_repo",
+         "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
          "static": (63.8, 66.2)}

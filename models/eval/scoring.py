@@ -69,10 +69,14 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
         return out
     # A method that reads the repository's tests against the floor that copies from the same tests, same setting;
     # and an adapter trained on that prompt against the base given the same prompt (what the training adds).
+    # Code2LoRA-Static trained on that prompt is compared with the single memory LoRA it starts from.
     against_floor = versus((("tests_memory", "memory"), ("tests_memory_earlier_only", "memory_earlier_only"),
-                            ("single_memory", "memory"), ("single_memory_earlier_only", "memory_earlier_only")))
+                            ("single_memory", "memory"), ("single_memory_earlier_only", "memory_earlier_only"),
+                            ("static_memory", "memory"), ("static_memory_earlier_only", "memory_earlier_only")))
     against_prompt = versus((("single_memory", "tests_memory"),
-                             ("single_memory_earlier_only", "tests_memory_earlier_only")))
+                             ("single_memory_earlier_only", "tests_memory_earlier_only"),
+                             ("static_memory", "single_memory"),
+                             ("static_memory_earlier_only", "single_memory_earlier_only")))
     return {"tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "systems": per_system,
             "paired_vs_" + reference: paired, "memory_vs_floor": against_floor,
             "memory_adapter_vs_prompt": against_prompt}

@@ -50,9 +50,12 @@ from .scoring import summarize_split
 # Untrained systems that prompt the base with the repository's own assertions: name -> earlier_only.
 MEMORY_SYSTEMS = {"tests_memory": False, "tests_memory_earlier_only": True}
 # Adapters trained on that prompt (models.static.train --prompt memory), scored in both settings:
-# system -> (the published weights' name, earlier_only).
+# system -> (the published weights' name, earlier_only). static_memory is Code2LoRA-Static on top of the single
+# memory LoRA (its shared base, frozen), trained on the same prompt.
 MEMORY_ADAPTER_SYSTEMS = {"single_memory": ("single_memory", False),
-                          "single_memory_earlier_only": ("single_memory", True)}
+                          "single_memory_earlier_only": ("single_memory", True),
+                          "static_memory": ("static_memory", False),
+                          "static_memory_earlier_only": ("static_memory", True)}
 
 
 def weights_name(system: str) -> str:
@@ -207,7 +210,8 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
-    histogram = histogram_tokens(adapters["static"]) if "static" in adapters else 0
+    hypernets = [a for a in adapters.values() if not isinstance(a, SharedLora)]
+    histogram = histogram_tokens(hypernets[0]) if hypernets else 0
     embed_seconds = {}
     # Only a hypernetwork reads the repository embedding; scoring the base and a single shared LoRA skips the
     # encoder (with a 135M base it would be most of the cost).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -81,6 +82,12 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     splits = {t["split"] for t in training_memory_pool(train_repo, world.bench_dir)}
     assert splits == {"train"} and any(t["split"] == "ir_test" for t in bench.static_tasks(train_repo, world.bench_dir))
     runs["single_memory_earlier_only"] = runs["single_memory"]
+    # Code2LoRA-Static on top of it, on the same prompt: its frozen shared base is the memory LoRA.
+    on_base = replace(session, config=replace(TINY, hypernet=replace(TINY.hypernet, shared_base=True, freeze_base=True)))
+    runs["static_memory"] = run("static", on_base, data, tcfg, tmp_path / "runs" / "static_memory", None,
+                                init_base=runs["single_memory"], memory=MemoryConfig(k=2, max_block_tokens=24),
+                                bench_dir=world.bench_dir)
+    runs["static_memory_earlier_only"] = runs["static_memory"]
     saved = torch.load(runs["single_memory"], map_location="cpu")
     assert saved["prompt"] == "memory" and saved["init_base"] == str(runs["single"])
     ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=200,
@@ -93,14 +100,16 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     results |= {"lm_id": session.lm_id, "runs": {m: run_summary(p) for m, p in runs.items()}, "seconds": 1.0}
     cr = results["splits"]["cr_test"]
     assert cr["tasks"] == 5 and cr["repositories"] == 1
-    trained = ("single_memory", "single_memory_earlier_only")
+    trained = ("single_memory", "single_memory_earlier_only", "static_memory", "static_memory_earlier_only")
     assert set(cr["systems"]) == {*baselines, *trained, "single", "static", "memory", "memory_earlier_only"}
     assert set(cr["paired_vs_static"]) == {*baselines, *trained, "single", "memory", "memory_earlier_only"}
     assert cr["memory_vs_floor"]["tests_memory"]["against"] == "memory"
     assert cr["memory_vs_floor"]["tests_memory_earlier_only"]["against"] == "memory_earlier_only"
     assert cr["memory_vs_floor"]["single_memory_earlier_only"]["against"] == "memory_earlier_only"
+    assert cr["memory_vs_floor"]["static_memory"]["against"] == "memory"
     assert {k: v["against"] for k, v in cr["memory_adapter_vs_prompt"].items()} == {
-        "single_memory": "tests_memory", "single_memory_earlier_only": "tests_memory_earlier_only"}
+        "single_memory": "tests_memory", "single_memory_earlier_only": "tests_memory_earlier_only",
+        "static_memory": "single_memory", "static_memory_earlier_only": "single_memory_earlier_only"}
     # The trained adapter on the memory prompt reads the same prompt as the base's memory system.
     assert results["costs"]["mean_prompt_tokens"]["single_memory"] == results["costs"]["mean_prompt_tokens"]["tests_memory"]
     # The memory prompt is longer than the plain one by the recalled assertions.
