@@ -116,6 +116,18 @@ describe('ModelFiles', () => {
     expect(sources.at(-1)).toBe('network');
     expect(await sha256Hex(repaired)).toBe(sha);
 
+    // The precache only checks that a copy is kept (no second read and hash on a warm open); reading verifies it.
+    const precached: string[] = [];
+    await online.ensureAll((p) => precached.push(`${p.name}:${p.source}`));
+    expect(precached).toEqual(Object.keys(manifest.files).map((name) => `${name}:cache`));
+    const damagedAgain = (await store.getBytes(sha))!;
+    damagedAgain[0] = damagedAgain[0]! ^ 0xff;
+    await store.putBytes(sha, damagedAgain);
+    await online.ensureAll(() => {});
+    const again: string[] = [];
+    expect(await sha256Hex(await online.bytes('tiny', (p) => again.push(p.source)))).toBe(sha);
+    expect(again.at(-1)).toBe('network');
+
     // With the server's files gone the manifest and the bytes come from the store, re-verified.
     const unreachable = (async () => {
       throw new TypeError('network down');

@@ -4,6 +4,8 @@
  */
 export interface ModelByteStore {
   getBytes(sha256: string): Promise<Uint8Array | null>;
+  /** Whether a copy is kept, without reading it (it is verified when it is read). */
+  hasBytes(sha256: string): Promise<boolean>;
   putBytes(sha256: string, bytes: Uint8Array): Promise<void>;
   deleteBytes(sha256: string): Promise<void>;
   /** The last manifest text seen at a URL, for opening the models with the network gone. */
@@ -37,6 +39,10 @@ export class CacheApiStore implements ModelByteStore {
     return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
   }
 
+  async hasBytes(sha256: string): Promise<boolean> {
+    return (await this.cache.match(this.bytesKey(sha256))) !== undefined;
+  }
+
   async putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
     const body = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
     await this.cache.put(this.bytesKey(sha256), new Response(body));
@@ -63,6 +69,10 @@ export class MemoryStore implements ModelByteStore {
 
   async getBytes(sha256: string): Promise<Uint8Array | null> {
     return this.bytes.get(sha256)?.slice() ?? null;
+  }
+
+  async hasBytes(sha256: string): Promise<boolean> {
+    return this.bytes.has(sha256);
   }
 
   async putBytes(sha256: string, bytes: Uint8Array): Promise<void> {
