@@ -21,14 +21,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "gguf_dequantize.json"
 EXTREMES = np.array([65504.0, -65504.0, 6e-8, -6e-8, 6.1e-5, -0.0, 0.0, 1.0], dtype=np.float16)
 
 
-def _blocks(kind: str, rows: int, cols: int, rng: np.random.Generator) -> np.ndarray:
+def random_blocks(kind: str, rows: int, cols: int, rng: np.random.Generator,
+                  pinned: np.ndarray = EXTREMES[:0]) -> np.ndarray:
+    """Valid blocks: random codes, finite float16 scales (and minima), the first of them set to `pinned`."""
     nb = cols // BLOCK
     per = Q4_1_BYTES if kind == "Q4_1" else Q8_0_BYTES
     raw = rng.integers(0, 256, size=(rows, nb, per), dtype=np.uint8)
     halves = 2 if kind == "Q4_1" else 1
     scales = rng.uniform(-0.05, 0.05, size=(rows, nb, halves)).astype(np.float16)
     flat = scales.reshape(-1)
-    flat[: min(len(EXTREMES), flat.size)] = EXTREMES[: flat.size]
+    flat[: min(len(pinned), flat.size)] = pinned[: flat.size]
     raw[:, :, : 2 * halves] = flat.reshape(rows, nb, halves).view(np.uint8).reshape(rows, nb, 2 * halves)
     return raw.reshape(rows, nb * per)
 
@@ -40,7 +42,7 @@ def golden() -> dict[str, Any]:
     offsets: list[int] = []
     for kind, rows, cols in weights:
         offsets.append(sum(map(len, blocks)))
-        blocks.append(_blocks(kind, rows, cols, rng).tobytes())
+        blocks.append(random_blocks(kind, rows, cols, rng, EXTREMES).tobytes())
     uses = [(0, False), (1, True), (0, True), (2, False), (1, False)]
     tensors: list[ExternalTensor] = []
     data_offset = 0

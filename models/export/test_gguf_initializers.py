@@ -17,23 +17,13 @@ from onnx import TensorProto, numpy_helper
 from models.base.gguf_model import import_reader
 from models.base.paths import READER_DIR
 from models.export.export_lm import trace_lm
-from models.export.gguf_initializers import (BLOCK, EXTERNAL_LOCATION, Q4_1_BYTES, Q8_0_BYTES, QuantizedWeight,
-                                            dequantize_external, store_as_external_blocks)
+from models.export.gguf_dequantize_golden import random_blocks
+from models.export.gguf_initializers import (BLOCK, EXTERNAL_LOCATION, QuantizedWeight, dequantize_external,
+                                            store_as_external_blocks)
 from models.lm.config import LMConfig
 from models.lm.model import CodeLM
 
 TINY = LMConfig(vocab_size=256, d_model=64, n_layers=1, n_heads=2, d_ff=96, max_seq_len=32)
-
-
-def random_blocks(kind: str, rows: int, cols: int, rng: np.random.Generator) -> np.ndarray:
-    """Valid blocks: finite float16 scales (and minima), random codes."""
-    nb = cols // BLOCK
-    per = Q4_1_BYTES if kind == "Q4_1" else Q8_0_BYTES
-    raw = rng.integers(0, 256, size=(rows, nb, per), dtype=np.uint8)
-    halves = 2 if kind == "Q4_1" else 1
-    scales = rng.uniform(-0.05, 0.05, size=(rows, nb, halves)).astype(np.float16)
-    raw[:, :, : 2 * halves] = scales.view(np.uint8).reshape(rows, nb, 2 * halves)
-    return raw.reshape(rows, nb * per)
 
 
 @pytest.mark.parametrize("kind", ["Q4_1", "Q8_0"])

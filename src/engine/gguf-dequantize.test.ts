@@ -15,23 +15,21 @@ const golden = JSON.parse(
   readFileSync(new URL('../../models/export/golden/gguf_dequantize.json', import.meta.url), 'utf8'),
 ) as Golden;
 
+/** Manifest text whose graph `lm` has the given external section (snake_case, as the exporter writes it). */
+function manifestText(external: Record<string, unknown>): string {
+  return JSON.stringify({
+    version: 1,
+    files: {
+      lm: { path: 'lm.onnx', sha256: '0'.repeat(64), bytes: 1, external },
+      lm_blocks: { path: 'lm.blocks', sha256: '1'.repeat(64), bytes: 1 },
+    },
+  });
+}
+
 /** The golden's weights as a manifest's graph entry, parsed the way the app parses it. */
 function external() {
-  const manifest = parseManifest(
-    JSON.stringify({
-      version: 1,
-      files: {
-        lm: {
-          path: 'lm.onnx',
-          sha256: '0'.repeat(64),
-          bytes: 1,
-          external: { location: 'lm.weights', blocks_file: 'lm_blocks', bytes: golden.bytes, tensors: golden.tensors },
-        },
-        lm_blocks: { path: 'lm.blocks', sha256: '1'.repeat(64), bytes: 1 },
-      },
-    }),
-  );
-  return manifest.files.lm!.external!;
+  const text = manifestText({ location: 'lm.weights', blocks_file: 'lm_blocks', bytes: golden.bytes, tensors: golden.tensors });
+  return parseManifest(text).files.lm!.external!;
 }
 
 describe('dequantizeExternal', () => {
@@ -57,33 +55,13 @@ describe('dequantizeExternal', () => {
 
 describe('parseManifest external weights', () => {
   it('rejects a graph whose blocks file is not listed', () => {
-    const text = JSON.stringify({
-      version: 1,
-      files: {
-        lm: {
-          path: 'lm.onnx',
-          sha256: '0'.repeat(64),
-          bytes: 1,
-          external: { location: 'lm.weights', blocks_file: 'missing', bytes: 0, tensors: [] },
-        },
-      },
-    });
+    const text = manifestText({ location: 'lm.weights', blocks_file: 'missing', bytes: 0, tensors: [] });
     expect(() => parseManifest(text)).toThrow(/blocks_file names "missing"/);
   });
 
   it('rejects a tensor that runs past the data', () => {
     const tensors = [{ ...golden.tensors[0], data_offset: golden.bytes }];
-    const text = JSON.stringify({
-      version: 1,
-      files: {
-        lm: {
-          path: 'lm.onnx',
-          sha256: '0'.repeat(64),
-          bytes: 1,
-          external: { location: 'lm.weights', blocks_file: 'lm', bytes: golden.bytes, tensors },
-        },
-      },
-    });
+    const text = manifestText({ location: 'lm.weights', blocks_file: 'lm_blocks', bytes: golden.bytes, tensors });
     expect(() => parseManifest(text)).toThrow(/runs past the data/);
   });
 });

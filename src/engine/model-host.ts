@@ -266,9 +266,9 @@ export class ModelHost {
   private setChoice(choice: BackendChoice): void {
     // How many threads the WASM kernels get (one unless the page is cross-origin isolated): shown with the backend.
     const threads = ort.env.wasm.numThreads;
-    this.choice = choice.backend === 'wasm' && typeof threads === 'number' && threads > 0 ? { ...choice, wasmThreads: threads } : choice;
-    choice = this.choice;
-    this.emit({ kind: 'backend-changed', choice });
+    const known = choice.backend === 'wasm' && typeof threads === 'number' && threads > 0;
+    this.choice = known ? { ...choice, wasmThreads: threads } : choice;
+    this.emit({ kind: 'backend-changed', choice: this.choice });
   }
 
   private progress(progress: LoadProgress, onProgress?: ProgressListener): void {
