@@ -9,7 +9,9 @@ that an earlier commit of the same history brought (nothing later, nothing from 
 memory prompt (`tests_memory`) recalls its k assertions from the same earlier tasks. Decoding is
 the static scorer's (models.eval.static_eval), cached per system, so systems can decode in separate processes and a
 last run with every system reads them back. Writes models/base/histories/results.json and RESULTS.md.
-Code2LoRA-Static and Evo are not scored on this track: their rows are missing.
+Code2LoRA-Static (`--systems ...,static --clones DIR`) reads the repository as it was at the history's first
+commit (its production files, from the clone), so it sees nothing a later commit brought. Evo is not scored on
+this track: no Evo is trained on this base.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from typing import Any
 import numpy as np
 
 from models.data.bench import TaskRecord
+from models.data.histories.clones import find_clone
 from models.data.histories.paths import HISTORIES_DIR
+from models.data.histories.snapshot_tasks import snapshot_files
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
 from models.memory.retriever import top_k
 from models.static.config import EvalConfig, StaticConfig
-from models.static.dataset import StaticData, seeded_sample
+from models.static.dataset import StaticData, hypernet_input, seeded_sample
+from models.static.hypernet import SharedLora, histogram_tokens
 from models.static.session import load_adapter, open_session
 
 from .bootstrap import clustered_paired_bootstrap
@@ -42,9 +47,10 @@ OUT_DIR = REPO_DIR / "models" / "base" / "histories"
 LABELS = {"causal_floor": "Repository memory, earlier commits only (non-neural floor)",
           "tests_memory": "Base + the assertions of earlier commits in the prompt (k = 3)",
           "pretrained": "Pretrained (no adapter)", "single": "Single shared LoRA",
+          "static": "Code2LoRA-Static (the repository at the history's first commit)",
           "single_memory": "LoRA trained on the tests-in-the-prompt format + the assertions of earlier commits (k = 3)"}
 # Systems that read published adapter weights (models/weights/<base>/<weights_name>.pt).
-ADAPTER_SYSTEMS = ("single", "single_memory")
+ADAPTER_SYSTEMS = ("single", "single_memory", "static")
 
 
 def history_tasks(folder: Path, split: str) -> dict[str, list[TaskRecord]]:
@@ -55,6 +61,23 @@ def history_tasks(folder: Path, split: str) -> dict[str, list[TaskRecord]]:
             t = json.loads(line)
             if t["split"] == split:
                 out.setdefault(str(t["repo"]), []).append(t)
+    return out
+
+
+def start_snapshots(folder: Path, repos: list[str], clones: Path | None) -> dict[str, list[tuple[str, str]]]:
+    """Each repository's production files at its history's first commit, read from its clone."""
+    starts = {}
+    with (folder / "sequences.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            seq = json.loads(line)
+            starts[str(seq["repo"])] = str(seq["start_version"])
+    out = {}
+    for repo in repos:
+        clone = find_clone(repo, clones)
+        if clone is None:
+            raise FileNotFoundError(f"no clone of {repo} for Code2LoRA-Static's snapshot: give --clones")
+        production, _ = snapshot_files(clone, starts[repo])
+        out[repo] = sorted(production.items())
     return out
 
 
@@ -110,8 +133,9 @@ def report(results: dict[str, Any]) -> str:
             m = results[key]
             lines += ["", f"{LABELS[name]} minus the floor from the same earlier assertions: "
                       f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
-    lines += ["", "Code2LoRA-Static and Evo have no rows: Static was trained on this base only for minutes on CPU and is "
-              "not scored on this track; Evo is not trained on it (issue 13)."]
+    if "static" not in s["systems"]:
+        lines += ["", "Code2LoRA-Static has no row: it is scored with `--systems ...,static --clones DIR`."]
+    lines += ["", "Evo has no row: it is not trained on this base (issue 13)."]
     return "\n".join(lines) + "\n"
 
 
@@ -128,6 +152,8 @@ def main() -> None:
                         default=REPO_DIR / "models" / ".cache" / "static" / "predictions" / BASE / "histories")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clones", type=Path, default=None,
+                        help="folder of the histories' clones (as for models.data.histories.build), for Static")
     args = parser.parse_args()
     setup_cpu(args.threads)
     ecfg = EvalConfig.load(args.eval_config)
@@ -140,6 +166,11 @@ def main() -> None:
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     data = StaticData(repos={}, tasks={})
     data.embeddings = {repo: np.zeros(session.embed_dim, dtype=np.float32) for repo in tasks}  # a shared LoRA reads none
+    hypernets = [a for a in adapters.values() if not isinstance(a, SharedLora)]
+    if hypernets:
+        snapshots = start_snapshots(args.histories, sorted(tasks), args.clones)
+        histogram = histogram_tokens(hypernets[0])
+        data.embeddings = {repo: hypernet_input(session.encoder, files, histogram)[0] for repo, files in snapshots.items()}
     pools = {k: v for repo in tasks for k, v in earlier_pools(history[repo]).items()}
     evaluator = HistoryEvaluator(pools, session, data, ecfg, adapters, args.predictions / "cache",
                                  {name: sha256_of(path) for name, path in runs.items()})

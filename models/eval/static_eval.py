@@ -14,6 +14,7 @@ expression ends (models/static/expression_end.py).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ from models.static.session import Session, load_adapter, open_session
 from models.static.tokens import repository_files
 from models.static.trainer import train_adapter
 
+from .ir_sample import ir_test_draws
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict, with_stop_rules
 from .prediction_cache import cache_key, cached
@@ -112,6 +114,14 @@ class Evaluator:
             return module(torch.from_numpy(self.data.embeddings[repo]))
         return make
 
+    def run_parts(self, system: str, parts: list[dict[str, list[TaskRecord]]],
+                  cached_only: bool = False) -> Optional[Predictions]:
+        """run() on each part (each cached under its own key), merged; None where a part is left out."""
+        outs = [self.run(system, part, cached_only) for part in parts if part]
+        if any(o is None for o in outs):
+            return None
+        return merge_predictions(system, [o for o in outs if o is not None])
+
     def run(self, system: str, tasks: dict[str, list[TaskRecord]], cached_only: bool = False) -> Optional[Predictions]:
         """The system's predictions (from the cache when there); with cached_only, None where they are not cached."""
         start = time.time()
@@ -154,22 +164,49 @@ class Evaluator:
                           self.ecfg.max_new_tokens, self.stops)
         return out
 
-    def per_repo_lora(self, tasks: dict[str, list[TaskRecord]], train_tasks: dict[str, list[TaskRecord]],
-                      tcfg: TrainConfig) -> Predictions:
-        """One LoRA per repository, trained on that repository's train tasks; the seconds it takes are its cost."""
+    def per_repo_lora(self, tasks: dict[str, list[TaskRecord]], tcfg: TrainConfig,
+                      cached_only: bool = False) -> Optional[Predictions]:
+        """One LoRA per repository, trained on that repository's train tasks from the single shared LoRA (or from
+        scratch, by config) and early-stopped on its own IR val tasks; the seconds it takes are its cost."""
+        cfg = self.ecfg.per_repo_lora
+        start_from = self.adapters.get("single") if cfg.init == "single" else None
+        if cfg.init == "single" and start_from is None:
+            raise ValueError("the per-repository LoRA starts from the single shared LoRA: score it too (--methods single)")
+        if self.cache_dir is None:
+            return self.train_per_repo(tasks, tcfg, start_from)
+        settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
+                    "per_repo_lora": cfg.__dict__, "train": {"seed": tcfg.seed, "weight_decay": tcfg.weight_decay,
+                                                            "grad_clip": tcfg.grad_clip, "min_lr_ratio": tcfg.min_lr_ratio}}
+        key = cache_key("per_repo", self.session.lm_id, self.adapter_sha256.get("single") if start_from else None,
+                        settings, [str(t["id"]) for ts in tasks.values() for t in ts])
+        if cached_only and not (self.cache_dir / f"{key}.json").exists():
+            print("  per_repo: not trained on these repositories (cached-only), left out", flush=True)
+            return None
+        out, reused = cached(self.cache_dir, key, lambda: self.train_per_repo(tasks, tcfg, start_from))
+        print(f"  per_repo: {len(out.texts)} tasks" + (" reused" if reused else ""), flush=True)
+        return with_stop_rules(out, tasks)
+
+    def train_per_repo(self, tasks: dict[str, list[TaskRecord]], tcfg: TrainConfig,
+                       start_from: Optional[torch.nn.Module]) -> Predictions:
         cfg = self.ecfg.per_repo_lora
         out = Predictions("per_repo")
         run_cfg = TrainConfig(steps=cfg.steps, tasks_per_step=cfg.tasks_per_step, warmup_steps=max(1, cfg.steps // 10),
                               min_lr_ratio=tcfg.min_lr_ratio, weight_decay=tcfg.weight_decay,
-                              grad_clip=tcfg.grad_clip, eval_every=0, seed=tcfg.seed)
+                              grad_clip=tcfg.grad_clip, eval_every=cfg.eval_every, seed=tcfg.seed)
         prompt = self.session.config.prompt
         for repo in sorted(tasks):
             torch.manual_seed(tcfg.seed)
-            adapter = SharedLora(self.session.lm.config, self.session.config.hypernet.rank)
-            train = {repo: examples(train_tasks[repo], self.session.tokens, prompt)}
+            if start_from is not None:
+                adapter = copy.deepcopy(start_from)
+                for p in adapter.parameters():
+                    p.requires_grad_(True)
+            else:
+                adapter = SharedLora(self.session.lm.config, self.session.config.hypernet.rank)
+            train = {repo: examples(self.data.tasks["train"][repo], self.session.tokens, prompt)}
+            val = {repo: examples(self.data.tasks["ir_val"][repo], self.session.tokens, prompt)}
             emb = {repo: torch.from_numpy(self.data.embeddings[repo])}
             result = train_adapter(adapter, self.session.lm, train, emb, run_cfg, cfg.lr, self.session.tokens.pad,
-                                   prompt.max_target_tokens, Distributed(0, 1))
+                                   prompt.max_target_tokens, Distributed(0, 1), val=val)
             adapter.load_state_dict(result.best_state)
             adapter.eval()
             one = predict("per_repo", self.session, {repo: tasks[repo]},
@@ -178,22 +215,38 @@ class Evaluator:
             out.prompt_tokens.update(one.prompt_tokens)
             out.generate_seconds += one.generate_seconds
             out.adapt_seconds[repo] = result.seconds
-            print(f"  per-repo LoRA {repo}: {result.steps} steps in {result.seconds:.0f}s", flush=True)
+            losses = {int(h["step"]): round(h["val_loss"], 4) for h in result.history if "val_loss" in h}
+            print(f"  per-repo LoRA {repo}: best step {result.best_step} of {result.steps} in {result.seconds:.0f}s, "
+                  f"own IR val loss by step {losses}", flush=True)
         return out
 
 
-def sample_per_repo(data: StaticData, bench_dir: Path, cfg: PerRepoLoraConfig, seed: int) -> dict[str, list[TaskRecord]]:
-    """A seeded sample of train repositories with enough train tasks, and up to cfg.test_tasks IR test tasks each."""
-    count = cfg.repos
-    eligible = [r for r in data.repos_with("train") if len(data.tasks["train"][r]) >= cfg.min_train_tasks
-                and r in data.tasks["ir_test"]]
-    rng = np.random.default_rng(seed)
-    chosen = sorted(rng.choice(eligible, size=min(count, len(eligible)), replace=False).tolist()) if eligible else []
-    out = {}
-    for repo in chosen:
-        ir_test = [t for t in bench.static_tasks(repo, bench_dir) if t["split"] == "ir_test"]
-        out[repo] = seeded_sample(ir_test, cfg.test_tasks, seed)
+def subset(p: Predictions, ids: set[str]) -> Predictions:
+    return Predictions(p.system, {k: v for k, v in p.texts.items() if k in ids},
+                       {k: v for k, v in p.prompt_tokens.items() if k in ids})
+
+
+def merge_predictions(system: str, parts: list[Predictions]) -> Predictions:
+    out = Predictions(system)
+    for p in parts:
+        out.texts.update(p.texts)
+        out.prompt_tokens.update(p.prompt_tokens)
+        out.generate_seconds += p.generate_seconds
+        out.adapt_seconds.update(p.adapt_seconds)
     return out
+
+
+def sample_per_repo(data: StaticData, cfg: PerRepoLoraConfig, seed: int) -> dict[str, list[TaskRecord]]:
+    """A seeded sample of the scored IR test repositories that have enough train tasks to learn from and enough IR
+    val tasks to stop on, each with its scored IR test tasks (so every other system's decodes of them are reused)."""
+    eligible = [r for r in sorted(data.tasks.get("ir_test", {}))
+                if len(data.tasks["train"].get(r, [])) >= cfg.min_train_tasks
+                and len(data.tasks["ir_val"].get(r, [])) >= cfg.min_val_tasks]
+    if cfg.repos <= 0 or not eligible:
+        return {}
+    rng = np.random.default_rng(seed)
+    chosen = sorted(rng.choice(eligible, size=min(cfg.repos, len(eligible)), replace=False).tolist())
+    return {r: data.tasks["ir_test"][r] for r in chosen}
 
 
 def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
@@ -202,12 +255,14 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
              splits: tuple[str, ...] = ("cr_test", "ir_test"), cached_only: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Systems in `cached_only` are scored on a split only where their predictions are already cached."""
     data = load_tasks(bench_dir, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo,
-                                  "train": tcfg.train_tasks_per_repo}, ecfg.seed)
-    ir_repos = sorted(data.tasks["ir_test"])
-    keep = set(np.random.default_rng(ecfg.seed).choice(ir_repos, size=min(ecfg.ir_test_repos, len(ir_repos)),
-                                                        replace=False).tolist()) if ir_repos else set()
+                                  "train": tcfg.train_tasks_per_repo, "ir_val": ecfg.per_repo_lora.val_tasks},
+                      ecfg.seed)
+    draws = ir_test_draws(sorted(data.tasks["ir_test"]), ecfg)
+    keep = {r for draw in draws for r in draw}
     data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
-    per_repo_tasks = sample_per_repo(data, bench_dir, ecfg.per_repo_lora, ecfg.seed)
+    # Each IR draw is decoded and cached on its own, so adding a draw reuses the decodes of the first.
+    parts_of = {"cr_test": [sorted(data.tasks["cr_test"])], "ir_test": draws}
+    per_repo_tasks = sample_per_repo(data, ecfg.per_repo_lora, ecfg.seed) if "ir_test" in splits else {}
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     hypernets = [a for a in adapters.values() if not isinstance(a, SharedLora)]
@@ -231,7 +286,8 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     for split in splits:
         tasks = data.tasks[split]
         print(f"{split}: {sum(map(len, tasks.values()))} tasks in {len(tasks)} repositories", flush=True)
-        preds = {s: p for s in systems if (p := evaluator.run(s, tasks, s in cached_only)) is not None}
+        parts = [{r: tasks[r] for r in part if r in tasks} for part in parts_of[split]]
+        preds = {s: p for s in systems if (p := evaluator.run_parts(s, parts, s in cached_only)) is not None}
         floor, causal_floor = {}, {}
         for repo in sorted(tasks):
             floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
@@ -239,17 +295,17 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         texts = {s: p.texts for s, p in preds.items()} | {"memory": floor, "memory_earlier_only": causal_floor}
         save_predictions(predictions_dir, split, texts, flat(tasks))
         # Paired tests against the strongest method scored: Static, else the single LoRA, else the base.
-        reference = next(s for s in ("static", "single", "pretrained", *systems) if s in texts)
+        reference = next((s for s in ("static", "single", "pretrained", *systems) if s in texts), "memory")
         results["splits"][split] = summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)
         all_predictions[split] = preds
-    if per_repo_tasks:
+    if per_repo_tasks and (per_repo := evaluator.per_repo_lora(per_repo_tasks, tcfg, "per_repo" in cached_only)):
         print(f"per-repository LoRA on {len(per_repo_tasks)} IR repositories", flush=True)
-        train_tasks = {r: data.tasks["train"][r] for r in per_repo_tasks}
-        preds = {s: p for s in systems if (p := evaluator.run(s, per_repo_tasks, s in cached_only)) is not None}
-        preds["per_repo"] = evaluator.per_repo_lora(per_repo_tasks, train_tasks, tcfg)
+        ids = {str(t["id"]) for t in flat(per_repo_tasks)}
+        preds = {s: subset(p, ids) for s, p in all_predictions["ir_test"].items()} | {"per_repo": per_repo}
         texts = {s: p.texts for s, p in preds.items()}
+        reference = "single" if "single" in texts else "pretrained"
         results["splits"]["ir_test_per_repo_sample"] = summarize_split(
-            texts, flat(per_repo_tasks), "static", ecfg.bootstrap_samples, ecfg.seed)
+            texts, flat(per_repo_tasks), reference, ecfg.bootstrap_samples, ecfg.seed)
         all_predictions["ir_test_per_repo_sample"] = preds
     session.tokens.flush()
     results["comparisons"] = comparison_family(results["splits"])

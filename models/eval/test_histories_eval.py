@@ -1,8 +1,15 @@
-"""The real-history floor copies only from earlier commits of the same history."""
+"""The real-history floor copies only from earlier commits of the same history; Static reads the first commit."""
 
 from __future__ import annotations
 
-from .histories_eval import causal_floor, earlier_pools
+import json
+from pathlib import Path
+
+import pytest
+
+from models.data.histories.test_histories import make_repo
+
+from .histories_eval import causal_floor, earlier_pools, start_snapshots
 
 
 def task(i: int, commit: str, cut: str, target: str) -> dict:
@@ -24,3 +31,15 @@ def test_earlier_pools_hold_the_tasks_of_strictly_earlier_commits() -> None:
     history = [task(1, "c1", "assert a == ", "11"), task(2, "c2", "assert b == ", "22"), task(3, "c2", "assert c == ", "33")]
     pools = earlier_pools(history)
     assert [[t["id"] for t in pools[h["id"]]] for h in history] == [[], [history[0]["id"]], [history[0]["id"]]]
+
+
+def test_static_reads_the_production_files_of_the_history_s_first_commit(tmp_path: Path) -> None:
+    repo, commits = make_repo(tmp_path)
+    folder = tmp_path / "histories"
+    folder.mkdir()
+    (folder / "sequences.jsonl").write_text(json.dumps({"repo": "fix/ture", "start_version": commits[0]}) + "\n")
+    snapshot = start_snapshots(folder, ["fix/ture"], tmp_path / "clones")
+    # The first commit's code, not the pinned one's (f returns x + 1 there; pkg/b.py came later); no test files.
+    assert snapshot == {"fix/ture": [("pkg/__init__.py", ""), ("pkg/a.py", "def f(x):\n    return x + 1\n")]}
+    with pytest.raises(FileNotFoundError, match="give --clones"):
+        start_snapshots(folder, ["fix/ture"], tmp_path / "elsewhere")

@@ -93,7 +93,7 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=200,
                       seed=0, rag=RagConfig(k=2, window_lines=4, chunk_tokens=16, max_share_of_budget=0.5),
                       per_repo_lora=PerRepoLoraConfig(repos=1, steps=2, tasks_per_step=4, lr=1e-3,
-                                                    min_train_tasks=5, test_tasks=3))
+                                                    min_train_tasks=5, min_val_tasks=1, eval_every=1))
     baselines = ("pretrained", "rag", "tests_memory", "tests_memory_earlier_only")
     results = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions", baselines)
     assert (tmp_path / "predictions" / "cr_test.jsonl").exists()

@@ -15,9 +15,8 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from models.data.paths import BENCH_DIR
+from models.eval.ir_sample import ir_test_draws
 from models.eval.scoring import summarize_split
 from models.eval.static_eval import Evaluator, flat
 from models.static.config import EvalConfig, StaticConfig
@@ -41,9 +40,7 @@ def main() -> None:
     data = load_tasks(BENCH_DIR, {"cr_test": ecfg.cr_test_tasks_per_repo, "ir_test": ecfg.ir_test_tasks_per_repo},
                       ecfg.seed)
     # The same seeded sample of IR repositories as static_eval.evaluate.
-    ir_repos = sorted(data.tasks["ir_test"])
-    keep = set(np.random.default_rng(ecfg.seed).choice(ir_repos, size=min(ecfg.ir_test_repos, len(ir_repos)),
-                                                        replace=False).tolist()) if ir_repos else set()
+    keep = {r for draw in ir_test_draws(sorted(data.tasks["ir_test"]), ecfg) for r in draw}
     data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
     evaluator = Evaluator(session, data, ecfg, {})
     results: dict[str, object] = {"protocol": "models/eval/static_eval.py (pretrained system), "

@@ -107,12 +107,17 @@ class RagConfig:
 
 @dataclass(frozen=True)
 class PerRepoLoraConfig:
+    """The per-repository LoRA (models/eval/static_eval.py): scored on the IR test tasks of a seeded sample of the
+    IR test repositories."""
     repos: int = 6
     steps: int = 60
     tasks_per_step: int = 8
     lr: float = 3e-3
     min_train_tasks: int = 40         # a repository needs this many train tasks to get its own LoRA
-    test_tasks: int = 15              # IR test tasks per sampled repository in this comparison
+    min_val_tasks: int = 8            # and this many IR val tasks to stop on
+    val_tasks: int = 16               # IR val tasks per repository (a seeded sample) for early stopping
+    eval_every: int = 5
+    init: str = "single"              # "single": start from the single shared LoRA; "fresh": a new adapter
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class EvalConfig:
     cr_test_tasks_per_repo: int = 40
     ir_test_tasks_per_repo: int = 3
     ir_test_repos: int = 40           # a seeded sample of train repositories (adapters batch per repository)
+    ir_test_extra_repos: int = 0      # a second seeded draw from the rest (models/eval/ir_sample.py)
     max_new_tokens: int = 64
     bootstrap_samples: int = 2000
     seed: int = 0

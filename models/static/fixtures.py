@@ -65,7 +65,7 @@ def _tarball(path: Path, files: dict[str, str]) -> None:
 
 
 def make_world(root: Path, tasks_per_repo: int = 12) -> TinyWorld:
-    """Four repositories (two train, one cr_val, one cr_test); train repositories' tasks split train/ir_test."""
+    """Four repositories (two train, one cr_val, one cr_test); train repositories' tasks split train/ir_val/ir_test."""
     repos = {"alpha": "train", "beta": "train", "gamma": "cr_val", "delta": "cr_test"}
     bench_dir = root / "bench"
     bench_dir.mkdir(parents=True)
@@ -82,7 +82,8 @@ def make_world(root: Path, tasks_per_repo: int = 12) -> TinyWorld:
                            "tarball": str(tarball.relative_to(root)), "production_files": 3,
                            "production_lines": 40, "tasks": tasks_per_repo})
         for i in range(tasks_per_repo):
-            task_split = split if split != "train" else ("ir_test" if i % 4 == 3 else "train")
+            in_repo = "ir_test" if i % 4 == 3 else "ir_val" if i % 8 == 1 else "train"
+            task_split = split if split != "train" else in_repo
             prefix = TEST_PREFIX.format(name=name, i=i)
             texts.append(prefix)
             task_lines.append({"id": f"{name}@1.0-1:tests/test_core.py:{i}:0", "repo": name, "commit": "1.0-1",

@@ -5,6 +5,7 @@
  * bandwidth of a large typed-array copy on this machine (bytes read + written over the time).
  *
  *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR]
+ *                       [--optimization disabled|basic|extended|all]
  *
  * Prints a benchmark, not a test: the numbers depend on the machine and on what else it is running.
  */
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
 import { externalDataOf } from '../engine/external-data.ts';
+import { copyBandwidthGBs, lmWeightBytes } from '../engine/completer/bandwidth.ts';
 import { parseManifest } from '../engine/manifest.ts';
 import { emptyPast, lmShapeFromConfig, loraFeeds, pastFromPresent, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
@@ -24,8 +26,18 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     rank: { type: 'string', default: '8' },
     models: { type: 'string' },
+    // onnxruntime's graph optimisation level; the app uses 'all' (src/engine/session.ts).
+    optimization: { type: 'string', default: 'all' },
   },
 });
+const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+type OptimizationLevel = (typeof OPTIMIZATION_LEVELS)[number];
+const isOptimizationLevel = (value: string): value is OptimizationLevel =>
+  (OPTIMIZATION_LEVELS as readonly string[]).includes(value);
+const optimization = values.optimization;
+if (!isOptimizationLevel(optimization)) {
+  throw new Error(`--optimization must be one of ${OPTIMIZATION_LEVELS.join(', ')}, not ${optimization}`);
+}
 const prefillTokens = Number(values.prefill);
 const decodeTokens = Number(values.decode);
 const repeats = Number(values.repeats);
@@ -49,10 +61,14 @@ const externalData = await externalDataOf(lmFile, async (name) => {
   return readFileSync(new URL(file.path, modelsDir));
 });
 const expandMs = performance.now() - loadStart;
-const session = await ort.InferenceSession.create(readFileSync(new URL(lmFile.path, modelsDir)), {
+const graphBytes = readFileSync(new URL(lmFile.path, modelsDir));
+const createStart = performance.now();
+const session = await ort.InferenceSession.create(graphBytes, {
   executionProviders: ['wasm'],
+  graphOptimizationLevel: optimization,
   ...(externalData ? { externalData } : {}),
 });
+const createMs = performance.now() - createStart;
 const loadMs = performance.now() - loadStart;
 const lora = loraFeeds(shape, zeroLora(shape, rank), rank);
 // A fixed pseudo-random prompt (the speed does not depend on which ids).
@@ -85,22 +101,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const prefill = median(prefillMs);
 const decode = median(decodeMsPerToken);
 
-/** GB/s of a 256 MB Float32Array copy (read + write), the median of 5. */
-function copyBandwidthGBs(): number {
-  const n = 64 * 1024 * 1024;
-  const src = new Float32Array(n).fill(1);
-  const dst = new Float32Array(n);
-  const rates: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t = performance.now();
-    dst.set(src);
-    rates.push((2 * n * 4) / ((performance.now() - t) / 1000) / 1e9);
-  }
-  return median(rates);
-}
-const params = typeof manifest.config?.lm === 'object' && manifest.config.lm !== null ? (manifest.config.lm as { params?: unknown }).params : undefined;
-const weightBytes = typeof params === 'number' ? params * 4 : NaN;
-const bandwidth = copyBandwidthGBs();
+const weightBytes = lmWeightBytes(manifest.config) ?? NaN;
+const bandwidth = copyBandwidthGBs(256);
 const boundMs = (weightBytes / (bandwidth * 1e9)) * 1000;
 console.log(
   JSON.stringify(
@@ -109,6 +111,8 @@ console.log(
       runtime: `onnxruntime-web ${ort.env.versions.web ?? ''} wasm, ${values.threads} thread(s), Node ${process.version}`,
       session_load_ms: Math.round(loadMs),
       of_which_expanding_blocks_ms: Math.round(expandMs),
+      of_which_session_create_ms: Math.round(createMs),
+      graph_optimization: optimization,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1e3),
       prefill_tokens: prefillTokens,
       prefill_ms: Math.round(prefill),

@@ -115,7 +115,7 @@ async function inChromium(targets: string[]): Promise<TargetResult[]> {
       const reply = await harness.run(browser, { backend: target, mode: 'bench', input: target }, 60 * 60_000);
       results.push({
         target: `chromium-${target}`,
-        runtime: `headless ${reply.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, onnxruntime-web ${ort.env.versions.web ?? ''}`,
+        runtime: `headless ${reply.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}, onnxruntime-web ${ort.env.versions.web ?? ''}${reply.ok ? `, WASM ${reply.wasmThreads} thread(s)` : ''}`,
         backend: reply.ok ? `${reply.backend.backend} (${reply.backend.reason})` : undefined,
         prepareMs: reply.ok ? reply.prepareMs : NaN,
         peakRssMb: null,
@@ -135,17 +135,17 @@ const f = (x: number | null | undefined, digits = 1): string => (x === null || x
 
 function table(results: TargetResult[]): string {
   const lines = [
-    '| target | encode tok/s | adapter ms | method | prompt tok | TTFT ms | prefill tok/s | decode ms/tok |',
-    '|---|---:|---:|---|---:|---:|---:|---:|',
+    '| target | encode tok/s | adapter ms | method | prompt tok | TTFT ms | prefill tok/s | decode ms/tok | decode / bound |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (!r.figures) {
-      lines.push(`| ${r.target} | failed: ${r.error ?? 'unknown'} |||||||`);
+      lines.push(`| ${r.target} | failed: ${r.error ?? 'unknown'} ||||||||`);
       continue;
     }
     for (const [i, p] of r.figures.prompts.entries()) {
       const head = i === 0 ? `| ${r.target} | ${(r.figures.encode.files ? f(r.figures.encode.tokensPerS, 0) : "n/a")} | ${f(r.figures.adapterMs, 2)} ` : '| | | ';
-      lines.push(`${head}| ${p.method} | ${f(p.meanPromptTokens, 0)} | ${f(p.firstTokenMs)} | ${f(p.prefillTokensPerS, 0)} | ${f(p.decodeMsPerToken, 2)} |`);
+      lines.push(`${head}| ${p.method} | ${f(p.meanPromptTokens, 0)} | ${f(p.firstTokenMs)} | ${f(p.prefillTokensPerS, 0)} | ${f(p.decodeMsPerToken, 2)} | ${f(p.decodeOverBound, 2)} |`);
     }
   }
   return lines.join('\n');
@@ -167,7 +167,8 @@ console.log(table(results));
 for (const r of results) {
   if (!r.figures) continue;
   console.log(
-    `${r.target}: TTFT adapted/base ${f(r.figures.adaptedOverBaseFirstToken, 2)}, RAG/base ${f(r.figures.ragOverBaseFirstToken, 2)}, tests in prompt/adapter alone ${f(r.figures.memoryOverAdapterFirstToken, 2)}, ` +
+    `${r.target} (${r.runtime}): TTFT adapted/base ${f(r.figures.adaptedOverBaseFirstToken, 2)}, RAG/base ${f(r.figures.ragOverBaseFirstToken, 2)}, tests in prompt/adapter alone ${f(r.figures.memoryOverAdapterFirstToken, 2)}, ` +
+      `decode bound ${r.figures.bound ? `${f(r.figures.bound.boundMs, 2)} ms/token (${f(r.figures.bound.weightBytes / 1e6, 0)} MB of float32 weights at ${f(r.figures.bound.bandwidthGBs, 1)} GB/s)` : 'n/a'}, ` +
       `prepare ${f(r.prepareMs, 0)} ms, peak RSS ${f(r.peakRssMb, 0)} MB, Evo step ${r.figures.evoStepMs === null ? 'n/a (no Evo graphs)' : f(r.figures.evoStepMs, 2)}`,
   );
 }

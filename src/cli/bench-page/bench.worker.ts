@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import * as ort from 'onnxruntime-web';
 import type { CompletionResult, Method } from '../../engine/completer/api.ts';
 import { runBenchmark } from '../../engine/completer/benchmark.ts';
 import { Completer } from '../../engine/completer/completer.ts';
@@ -36,10 +37,10 @@ self.onmessage = async (event: MessageEvent<BenchRequest>) => {
     const prepareMs = performance.now() - start;
     if (mode === 'complete') {
       const report = await completeAll(host, completer, input);
-      reply = { ok: true, backend: host.backend(), prepareMs, report };
+      reply = { ok: true, backend: host.backend(), wasmThreads: ort.env.wasm.numThreads ?? 1, prepareMs, report };
     } else {
       const figures = await runBenchmark(completer, input);
-      reply = { ok: true, backend: host.backend(), prepareMs, figures };
+      reply = { ok: true, backend: host.backend(), wasmThreads: ort.env.wasm.numThreads ?? 1, prepareMs, figures };
     }
     await host.dispose();
   } catch (error) {

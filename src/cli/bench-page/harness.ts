@@ -52,6 +52,8 @@ export async function startHarness(modelsDir: string, workloads: Record<string, 
       response.writeHead(404).end();
       return;
     }
+    // Not cross-origin isolated: in this page's build, onnxruntime-web's thread workers get no script URL
+    // (a request for assets/undefined, then a hang), so the harness measures one WASM thread; the app runs more.
     response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

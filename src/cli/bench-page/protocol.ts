@@ -21,5 +21,5 @@ export interface CompletionReport {
 }
 
 export type BenchReply =
-  | { ok: true; backend: BackendChoice; prepareMs: number; figures?: BenchFigures; report?: CompletionReport }
+  | { ok: true; backend: BackendChoice; wasmThreads: number; prepareMs: number; figures?: BenchFigures; report?: CompletionReport }
   | { ok: false; error: string };

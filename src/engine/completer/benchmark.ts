@@ -5,6 +5,7 @@
  */
 import type { MemoryTask } from '../../core/memory/index.ts';
 import type { CompletionRequest, Method, SourceFile } from './api.ts';
+import { decodeBound, type DecodeBound } from './bandwidth.ts';
 import type { Completer } from './completer.ts';
 import { missingEvoGraphs } from './evo-graphs.ts';
 import { MemoryVectorCache } from './vector-cache.ts';
@@ -32,6 +33,8 @@ export interface PromptFigures {
   firstTokenMs: number;
   prefillTokensPerS: number;
   decodeMsPerToken: number | null;
+  /** decodeMsPerToken over the bandwidth bound measured in the same run (1 would be the bound itself). */
+  decodeOverBound: number | null;
 }
 
 export interface BenchFigures {
@@ -45,6 +48,8 @@ export interface BenchFigures {
   memoryOverAdapterFirstToken: number | null;
   /** One Evo step (evo_step, then evo_heads kept resident), median; the changed files' encoding is not in it. */
   evoStepMs: number | null;
+  /** The decode bound where the manifest states the LM's size, measured where the model runs. */
+  bound: DecodeBound | null;
 }
 
 const median = (xs: number[]): number => {
@@ -82,6 +87,7 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
   ];
   // One warm-up run, so session start-up costs are not in the first method's figures.
   await completer.complete({ prefix: input.prefixes[0] ?? '', method: 'base', maxNewTokens: 2 });
+  const bound = decodeBound(completer.state.manifest.config);
   const prompts: PromptFigures[] = [];
   for (const method of methods) {
     const first: number[] = [];
@@ -98,13 +104,15 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
       if (r.newTokens > 1) decode.push((r.totalMs - r.firstTokenMs) / (r.newTokens - 1));
       tokens += r.promptTokens;
     }
+    const decodeMsPerToken = decode.length ? median(decode) : null;
     prompts.push({
       method,
       prompts: input.prefixes.length,
       meanPromptTokens: tokens / Math.max(input.prefixes.length, 1),
       firstTokenMs: median(first),
       prefillTokensPerS: median(prefill),
-      decodeMsPerToken: decode.length ? median(decode) : null,
+      decodeMsPerToken,
+      decodeOverBound: decodeMsPerToken !== null && bound ? decodeMsPerToken / bound.boundMs : null,
     });
   }
   const ttft = (m: Method): number | undefined => prompts.find((p) => p.method === m)?.firstTokenMs;
@@ -123,6 +131,7 @@ export async function runBenchmark(completer: Completer, input: BenchInput): Pro
     ragOverBaseFirstToken: ratio('rag'),
     memoryOverAdapterFirstToken: memory !== undefined && adapterAlone ? memory / adapterAlone : null,
     evoStepMs,
+    bound,
   };
 }
 

@@ -1,0 +1,19 @@
+from dataclasses import replace
+
+from models.eval.ir_sample import ir_test_draws
+from models.static.config import EvalConfig
+
+REPOS = [f"repo{i:03d}" for i in range(120)]
+
+
+def test_a_second_draw_keeps_the_first_and_adds_other_repositories() -> None:
+    first_only = ir_test_draws(REPOS, replace(EvalConfig(), ir_test_repos=40, ir_test_extra_repos=0, seed=3))
+    grown = ir_test_draws(REPOS, replace(EvalConfig(), ir_test_repos=40, ir_test_extra_repos=20, seed=3))
+    assert len(first_only) == 1 and len(first_only[0]) == 40
+    assert grown[0] == first_only[0]
+    assert len(grown[1]) == 20 and not set(grown[1]) & set(grown[0])
+    # A different seed draws different repositories, and a draw never asks for more than there are.
+    assert ir_test_draws(REPOS, replace(EvalConfig(), ir_test_repos=40, seed=4))[0] != first_only[0]
+    small = ir_test_draws(REPOS[:50], replace(EvalConfig(), ir_test_repos=40, ir_test_extra_repos=20, seed=3))
+    assert [len(d) for d in small] == [40, 10]
+    assert ir_test_draws([], EvalConfig()) == []
