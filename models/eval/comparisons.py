@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 PRIMARY = {"split": "cr_test", "system": "static", "against": "single", "measure": "strict_exact_match"}
+# Splits that re-score a subset of another split's tasks, with the one system scored only there: only that
+# system's comparisons join the family (the others would count the same evidence twice).
+SUBSET_SPLITS = {"ir_test_per_repo_sample": "per_repo"}
 ALPHA = 0.05
 
 
@@ -30,6 +33,16 @@ def comparison_family(splits: dict[str, Any]) -> dict[str, Any]:
     primary: dict[str, Any] | None = None
     family: list[dict[str, Any]] = []
     for split_name, split in splits.items():
+        if split_name in SUBSET_SPLITS:
+            own = SUBSET_SPLITS[split_name]
+            for key, comps in split.items():
+                if key.startswith("paired_vs_"):
+                    reference = key[len("paired_vs_"):]
+                    for system, measures in comps.items():
+                        if own in (reference, system):
+                            family += [{"split": split_name, "system": reference, "against": system, "measure": m,
+                                        **measures[m]} for m in ("exact_match", "strict_exact_match") if m in measures]
+            continue
         for system, comp in [*split.get("memory_vs_floor", {}).items(),
                              *split.get("memory_adapter_vs_prompt", {}).items()]:
             for measure in ("exact_match", "strict_exact_match"):

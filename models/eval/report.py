@@ -263,7 +263,7 @@ def render(results: dict[str, Any], notes: Path = NOTES) -> str:
     if sample:
         lines += ["## Per-repository LoRA (IR test, seeded sample of repositories)", "",
                   f"{sample['tasks']} IR test tasks from {sample['repositories']} repositories; each gets its own "
-                  "LoRA trained on its own train tasks. Exact match (%) and EditSim (%):", "",
+                  f"LoRA trained on its own train tasks{per_repo_recipe(results)}. Exact match (%) and EditSim (%):", "",
                   "| System | exact match | EditSim |", "|---|---|---|"]
         for name in ORDER:
             s = sample["systems"].get(name)
@@ -276,6 +276,16 @@ def render(results: dict[str, Any], notes: Path = NOTES) -> str:
     if notes.exists():
         lines += [notes.read_text().strip(), ""]
     return "\n".join(lines)
+
+
+def per_repo_recipe(results: dict[str, Any]) -> str:
+    """How the per-repository LoRAs were trained, from the config the scorer ran with."""
+    cfg = results.get("config", {}).get("eval", {}).get("per_repo_lora", {})
+    if not cfg:
+        return ""
+    start = "from the single shared LoRA" if cfg.get("init") == "single" else "from a fresh adapter"
+    return (f" ({cfg['steps']} steps of {cfg['tasks_per_step']} tasks at lr {cfg['lr']:g}, {start}, the best of its "
+            f"validation loss on its own IR val tasks every {cfg.get('eval_every', 0)} steps)")
 
 
 def write_report(results: dict[str, Any], md_path: Path, json_path: Path, notes: Path = NOTES) -> None:

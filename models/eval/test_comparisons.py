@@ -34,6 +34,16 @@ def test_primary_is_tested_alone_and_the_rest_adjusted() -> None:
     assert not family[("cr_test", "pretrained", "strict_exact_match")]["significant"]
 
 
+def test_a_subset_split_adds_only_the_comparisons_of_its_own_system() -> None:
+    subset = {"paired_vs_single": {"per_repo": {"exact_match": comp(0.3), "strict_exact_match": comp(0.3)},
+                                   "pretrained": {"exact_match": comp(0.001)}},
+              "memory_adapter_vs_prompt": {"single_memory": {"against": "tests_memory", "exact_match": comp(0.001),
+                                                             "strict_exact_match": comp(0.001)}}}
+    out = comparison_family({"ir_test_per_repo_sample": subset})
+    assert [(r["system"], r["against"], r["measure"]) for r in out["holm"]] == [
+        ("single", "per_repo", "exact_match"), ("single", "per_repo", "strict_exact_match")]
+
+
 def test_bootstrap_interval_matches_the_normal_approximation() -> None:
     import math
 
