@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The pretrained base's table from a clean checkout: the base made from its pinned package, the benchmark rebuilt
-# when missing, then CR test (32 tasks per held-out repository, seeded) and IR test (16 per repository, 40
-# repositories) scored for the base without an adapter, RAG k=3, the base with the repository's tests in its prompt
-# (both settings), and the adapters trained on it whose weights are published (models/weights/<base>/single.pt,
-# static.pt, single_memory.pt), beside both memory floors. The two splits decode in two processes (one
+# when missing, then CR test (32 tasks per held-out repository, seeded) and IR test (16 per repository, 60
+# repositories in two seeded draws) scored for the base without an adapter, RAG k=3, the base with the repository's
+# tests in its prompt (both settings), and the adapters trained on it whose weights are published
+# (models/weights/<base>/single.pt, static.pt, single_memory.pt), beside both memory floors; the IR process also
+# trains the per-repository LoRAs (10 repositories, from the single LoRA). The two splits decode in two processes (one
 # thread each) into the prediction cache; a last run reads them back and writes models/base/RESULTS.md and
 # models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
