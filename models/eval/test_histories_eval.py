@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.data.histories.test_histories import make_repo
+from models.data.histories.fixtures import make_repo
 
 from .histories_eval import causal_floor, earlier_pools, start_snapshots
 
