@@ -140,10 +140,13 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
         torch.save(state, partial)
         partial.replace(checkpoint)
 
+    val_seconds, last_val_seconds = 0.0, 0.0
+
     def evaluate(step: int) -> None:
-        nonlocal best_state, best_val, best_step
+        nonlocal best_state, best_val, best_step, val_seconds, last_val_seconds
         if not val:
             return
+        began = time.time()
         adapter.eval()
         loss = validation_loss(adapter, lm, val, embeddings, pad, max_target, config.tasks_per_step * 2)
         adapter.train()
@@ -154,6 +157,8 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
         if loss < best_val:
             best_val, best_step = loss, step
             best_state = copy.deepcopy(adapter.state_dict())
+        last_val_seconds = time.time() - began
+        val_seconds += last_val_seconds
 
     if step == 0:
         evaluate(0)
@@ -174,8 +179,10 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
         optimizer.step()
         step += 1
         if minutes and step == 10 or minutes and step % 50 == 0:
-            elapsed = time.time() - start
-            horizon = horizon_for_deadline(step, elapsed / step, deadline - time.time(), config.steps)
+            # Validation is not a training step: its time leaves the per-step estimate, and the final check's
+            # time is kept out of what the remaining steps may spend.
+            per_step = (time.time() - start - val_seconds) / step
+            horizon = horizon_for_deadline(step, per_step, deadline - time.time() - last_val_seconds, config.steps)
         if log and dist.is_main and step % 10 == 0:
             log({"step": float(step), "loss": float(loss), "grad_norm": grad_norm, "horizon": float(horizon),
                  "seconds": time.time() - start})
