@@ -179,6 +179,7 @@ def main() -> None:
     texts["causal_floor"] = {k: v for repo in tasks for k, v in causal_floor(history[repo], tasks[repo]).items()}
     reference = "single" if "single" in texts else "pretrained"
     results: dict[str, Any] = {"per_repo": args.per_repo, "reference": reference, "lm_id": session.lm_id,
+                               "adapters_sha256": {name: sha256_of(path) for name, path in runs.items()},
                                "split": summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)}
     # Each memory-prompted system against the floor that copies from the same earlier assertions.
     repos = [str(t["repo"]) for t in flat(tasks)]
