@@ -117,6 +117,7 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
     best_state = copy.deepcopy(adapter.state_dict())
     best_val, best_step = math.inf, 0
     step, spent = 0, 0.0
+    val_seconds, last_val_seconds = 0.0, 0.0  # time spent in validation, all of it and the latest check
     if checkpoint is not None and checkpoint.exists():
         saved = torch.load(checkpoint, map_location=lm.embed.weight.device)
         adapter.load_state_dict(saved["adapter"])
@@ -124,6 +125,8 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
         rng.bit_generator.state = saved["rng"]
         step, horizon, spent = int(saved["step"]), int(saved["horizon"]), float(saved["seconds"])
         best_state, best_val, best_step = saved["best_state"], float(saved["best_val"]), int(saved["best_step"])
+        val_seconds = float(saved.get("val_seconds", 0.0))
+        last_val_seconds = float(saved.get("last_val_seconds", 0.0))
         history = list(saved["history"])
         for _ in range(step):  # the repository stream is deterministic: skip what the run already drew
             next(stream)
@@ -135,12 +138,11 @@ def train_adapter(adapter: nn.Module, lm: CodeLM, train: dict[str, list[Example]
             return
         state = {"adapter": adapter.state_dict(), "optimizer": optimizer.state_dict(), "rng": rng.bit_generator.state,
                  "step": step, "horizon": horizon, "seconds": time.time() - start, "best_state": best_state,
-                 "best_val": best_val, "best_step": best_step, "history": history}
+                 "best_val": best_val, "best_step": best_step, "history": history,
+                 "val_seconds": val_seconds, "last_val_seconds": last_val_seconds}
         partial = checkpoint.with_name(checkpoint.name + ".partial")
         torch.save(state, partial)
         partial.replace(checkpoint)
-
-    val_seconds, last_val_seconds = 0.0, 0.0
 
     def evaluate(step: int) -> None:
         nonlocal best_state, best_val, best_step, val_seconds, last_val_seconds
