@@ -1,4 +1,7 @@
-"""Which repositories IR test is scored on: seeded draws from the repositories that have IR test tasks."""
+"""Which repositories a sampled table is scored on: seeded draws that can grow without redrawing the first.
+
+IR test is scored on draws from the repositories that have IR test tasks; the per-repository LoRA is trained on
+draws from the scored IR test repositories that have enough tasks to learn from (models/eval/static_eval.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +10,20 @@ import numpy as np
 from models.static.config import EvalConfig
 
 
-def ir_test_draws(ir_repos: list[str], ecfg: EvalConfig) -> list[list[str]]:
-    """The first draw takes ecfg.ir_test_repos repositories (seed), the second ecfg.ir_test_extra_repos more (seed + 1)
-    from those the first left. Growing the table this way keeps the first draw, and with it every decode already
-    cached for it; one larger draw would pick other repositories."""
+def seeded_draws(items: list[str], sizes: tuple[int, ...], seed: int) -> list[list[str]]:
+    """Draw i takes sizes[i] of the items the earlier draws left (seed + i). Growing a sample this way keeps the
+    first draws, and with them everything already cached for them; one larger draw would pick other items."""
     draws: list[list[str]] = []
-    left = sorted(ir_repos)
-    for offset, size in enumerate((ecfg.ir_test_repos, ecfg.ir_test_extra_repos)):
+    left = sorted(items)
+    for offset, size in enumerate(sizes):
         if size <= 0 or not left:
             continue
-        chosen = np.random.default_rng(ecfg.seed + offset).choice(left, size=min(size, len(left)), replace=False)
+        chosen = np.random.default_rng(seed + offset).choice(left, size=min(size, len(left)), replace=False)
         draws.append(sorted(chosen.tolist()))
         left = [r for r in left if r not in set(draws[-1])]
     return draws
+
+
+def ir_test_draws(ir_repos: list[str], ecfg: EvalConfig) -> list[list[str]]:
+    """ecfg.ir_test_repos repositories (seed), then ecfg.ir_test_extra_repos more (seed + 1)."""
+    return seeded_draws(ir_repos, (ecfg.ir_test_repos, ecfg.ir_test_extra_repos), ecfg.seed)

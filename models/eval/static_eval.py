@@ -31,7 +31,7 @@ from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
 from models.memory.prompter import MemoryPrompter
 from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
-from models.static.dataset import StaticData, embed_repositories, examples, load_tasks, seeded_sample
+from models.static.dataset import StaticData, embed_repositories, examples, load_tasks
 from models.static.generate import stop_token_ids
 from models.static.hypernet import SharedLora, histogram_tokens
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, WEIGHTS_DIR
@@ -41,7 +41,7 @@ from models.static.session import Session, load_adapter, open_session
 from models.static.tokens import repository_files
 from models.static.trainer import train_adapter
 
-from .ir_sample import ir_test_draws
+from .ir_sample import ir_test_draws, seeded_draws
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict, with_stop_rules
 from .prediction_cache import cache_key, cached
@@ -164,27 +164,37 @@ class Evaluator:
                           self.ecfg.max_new_tokens, self.stops)
         return out
 
-    def per_repo_lora(self, tasks: dict[str, list[TaskRecord]], tcfg: TrainConfig,
+    def per_repo_lora(self, draws: list[dict[str, list[TaskRecord]]], tcfg: TrainConfig,
                       cached_only: bool = False) -> Optional[Predictions]:
         """One LoRA per repository, trained on that repository's train tasks from the single shared LoRA (or from
-        scratch, by config) and early-stopped on its own IR val tasks; the seconds it takes are its cost."""
+        scratch, by config) and early-stopped on its own IR val tasks; the seconds it takes are its cost. Each draw
+        of repositories is cached on its own key, so a grown sample trains only the repositories it adds."""
         cfg = self.ecfg.per_repo_lora
         start_from = self.adapters.get("single") if cfg.init == "single" else None
         if cfg.init == "single" and start_from is None:
             raise ValueError("the per-repository LoRA starts from the single shared LoRA: score it too (--methods single)")
         if self.cache_dir is None:
-            return self.train_per_repo(tasks, tcfg, start_from)
+            return merge_predictions("per_repo", [self.train_per_repo(d, tcfg, start_from) for d in draws])
+        cache_dir = self.cache_dir
+        # What a draw's LoRAs depend on; how many repositories the other draws take does not change them.
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
-                    "per_repo_lora": cfg.__dict__, "train": {"seed": tcfg.seed, "weight_decay": tcfg.weight_decay,
-                                                            "grad_clip": tcfg.grad_clip, "min_lr_ratio": tcfg.min_lr_ratio}}
-        key = cache_key("per_repo", self.session.lm_id, self.adapter_sha256.get("single") if start_from else None,
-                        settings, [str(t["id"]) for ts in tasks.values() for t in ts])
-        if cached_only and not (self.cache_dir / f"{key}.json").exists():
-            print("  per_repo: not trained on these repositories (cached-only), left out", flush=True)
-            return None
-        out, reused = cached(self.cache_dir, key, lambda: self.train_per_repo(tasks, tcfg, start_from))
-        print(f"  per_repo: {len(out.texts)} tasks" + (" reused" if reused else ""), flush=True)
-        return with_stop_rules(out, tasks)
+                    "per_repo_lora": {k: v for k, v in cfg.__dict__.items() if k != "extra_repos"},
+                    "train": {"seed": tcfg.seed, "weight_decay": tcfg.weight_decay,
+                              "grad_clip": tcfg.grad_clip, "min_lr_ratio": tcfg.min_lr_ratio}}
+        outs: list[Predictions] = []
+        for draw in draws:
+            key = cache_key("per_repo", self.session.lm_id, self.adapter_sha256.get("single") if start_from else None,
+                            settings, [str(t["id"]) for ts in draw.values() for t in ts])
+            if cached_only and not (cache_dir / f"{key}.json").exists():
+                print(f"  per_repo: not trained on {len(draw)} of these repositories (cached-only), left out",
+                      flush=True)
+                return None
+            out, reused = cached(cache_dir, key, lambda: self.train_per_repo(draw, tcfg, start_from))
+            print(f"  per_repo: {len(out.texts)} tasks of {len(draw)} repositories" + (" reused" if reused else ""),
+                  flush=True)
+            outs.append(out)
+        merged = merge_predictions("per_repo", outs)
+        return with_stop_rules(merged, {r: ts for d in draws for r, ts in d.items()})
 
     def train_per_repo(self, tasks: dict[str, list[TaskRecord]], tcfg: TrainConfig,
                        start_from: Optional[torch.nn.Module]) -> Predictions:
@@ -236,17 +246,15 @@ def merge_predictions(system: str, parts: list[Predictions]) -> Predictions:
     return out
 
 
-def sample_per_repo(data: StaticData, cfg: PerRepoLoraConfig, seed: int) -> dict[str, list[TaskRecord]]:
-    """A seeded sample of the scored IR test repositories that have enough train tasks to learn from and enough IR
-    val tasks to stop on, each with its scored IR test tasks (so every other system's decodes of them are reused)."""
+def sample_per_repo(data: StaticData, cfg: PerRepoLoraConfig, seed: int) -> list[dict[str, list[TaskRecord]]]:
+    """Seeded draws (cfg.repos, then cfg.extra_repos more) from the scored IR test repositories that have enough
+    train tasks to learn from and enough IR val tasks to stop on, each repository with its scored IR test tasks (so
+    every other system's decodes of them are reused)."""
     eligible = [r for r in sorted(data.tasks.get("ir_test", {}))
                 if len(data.tasks["train"].get(r, [])) >= cfg.min_train_tasks
                 and len(data.tasks["ir_val"].get(r, [])) >= cfg.min_val_tasks]
-    if cfg.repos <= 0 or not eligible:
-        return {}
-    rng = np.random.default_rng(seed)
-    chosen = sorted(rng.choice(eligible, size=min(cfg.repos, len(eligible)), replace=False).tolist())
-    return {r: data.tasks["ir_test"][r] for r in chosen}
+    return [{r: data.tasks["ir_test"][r] for r in draw}
+            for draw in seeded_draws(eligible, (cfg.repos, cfg.extra_repos), seed)]
 
 
 def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainConfig,
@@ -262,7 +270,8 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     data.tasks["ir_test"] = {r: ts for r, ts in data.tasks["ir_test"].items() if r in keep}
     # Each IR draw is decoded and cached on its own, so adding a draw reuses the decodes of the first.
     parts_of = {"cr_test": [sorted(data.tasks["cr_test"])], "ir_test": draws}
-    per_repo_tasks = sample_per_repo(data, ecfg.per_repo_lora, ecfg.seed) if "ir_test" in splits else {}
+    per_repo_draws = sample_per_repo(data, ecfg.per_repo_lora, ecfg.seed) if "ir_test" in splits else []
+    per_repo_tasks = {r: ts for draw in per_repo_draws for r, ts in draw.items()}
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
     hypernets = [a for a in adapters.values() if not isinstance(a, SharedLora)]
@@ -298,7 +307,7 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         reference = next((s for s in ("static", "single", "pretrained", *systems) if s in texts), "memory")
         results["splits"][split] = summarize_split(texts, flat(tasks), reference, ecfg.bootstrap_samples, ecfg.seed)
         all_predictions[split] = preds
-    if per_repo_tasks and (per_repo := evaluator.per_repo_lora(per_repo_tasks, tcfg, "per_repo" in cached_only)):
+    if per_repo_tasks and (per_repo := evaluator.per_repo_lora(per_repo_draws, tcfg, "per_repo" in cached_only)):
         print(f"per-repository LoRA on {len(per_repo_tasks)} IR repositories", flush=True)
         ids = {str(t["id"]) for t in flat(per_repo_tasks)}
         preds = {s: subset(p, ids) for s, p in all_predictions["ir_test"].items()} | {"per_repo": per_repo}

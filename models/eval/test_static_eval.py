@@ -124,6 +124,13 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     again = evaluate(session, world.bench_dir, ecfg, tcfg, runs, tmp_path / "predictions", baselines,
                      cached_only=frozenset({"static"}))
     assert again["splits"]["cr_test"]["systems"]["static"] == cr["systems"]["static"]
+    # A second draw of per-repository LoRAs trains only the repository it adds: the first draw's cache is kept.
+    cache = tmp_path / "predictions" / "cache"
+    before = set(cache.iterdir())
+    grown_cfg = replace(ecfg, per_repo_lora=replace(ecfg.per_repo_lora, extra_repos=1))
+    grown = evaluate(session, world.bench_dir, grown_cfg, tcfg, runs, tmp_path / "predictions", baselines)
+    assert len(set(cache.iterdir()) - before) == 1
+    assert grown["splits"]["ir_test_per_repo_sample"]["repositories"] == 2
     fresh = evaluate(session, world.bench_dir, ecfg, tcfg, {"single": runs["single"], "static": runs["static"]},
                      tmp_path / "fresh", ("pretrained",), ("cr_test",), cached_only=frozenset({"static"}))
     assert set(fresh["splits"]["cr_test"]["systems"]) == {"pretrained", "single", "memory", "memory_earlier_only"}

@@ -110,6 +110,7 @@ class PerRepoLoraConfig:
     """The per-repository LoRA (models/eval/static_eval.py): scored on the IR test tasks of a seeded sample of the
     IR test repositories."""
     repos: int = 6
+    extra_repos: int = 0              # a second seeded draw from the eligible repositories the first left
     steps: int = 60
     tasks_per_step: int = 8
     lr: float = 3e-3

@@ -1,0 +1,52 @@
+"""Choosing how the memory LoRA is used, on CR val: variants decoded through the scorer, cached, paired."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from models.static.config import EvalConfig, MemoryConfig, TrainConfig
+from models.static.fixtures import make_world
+from models.static.session import open_session
+from models.static.test_static import TINY
+from models.static.train import prepare, run
+
+from .memory_choice import Variant, cr_val_sample, decode, summarize
+from .static_eval import flat
+
+
+def test_a_variant_is_a_name_a_file_and_k() -> None:
+    assert Variant.parse("pub-k5=models/w/single_memory.pt:5") == Variant("pub-k5", Path("models/w/single_memory.pt"), 5)
+    for bad in ("pub-k5", "=w.pt:5", "pub=w.pt", "pub=w.pt:five"):
+        with pytest.raises(ValueError, match="NAME=WEIGHTS:K"):
+            Variant.parse(bad)
+
+
+def test_variants_decode_on_cr_val_and_pair_against_the_first(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    (tmp_path / "static.json").write_text(json.dumps(TINY.to_dict()))
+    session = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    tcfg = TrainConfig(steps=2, tasks_per_step=4, warmup_steps=1, eval_every=2, train_tasks_per_repo=50,
+                       val_tasks_per_repo=4, seed=0)
+    data = prepare(session, world.bench_dir, tcfg)
+    single = run("single", session, data, tcfg, tmp_path / "runs" / "single", None)
+    weights = run("single", session, data, tcfg, tmp_path / "runs" / "single_memory", None, init_base=single,
+                  memory=MemoryConfig(k=2, max_block_tokens=24), bench_dir=world.bench_dir)
+    ecfg = EvalConfig(max_new_tokens=4, bootstrap_samples=200, seed=0, memory=MemoryConfig(k=2, max_block_tokens=24))
+    tasks = cr_val_sample(5, 0, world.bench_dir)
+    assert sum(map(len, tasks.values())) == 5 and set(tasks) == {"gamma"}
+    cache = tmp_path / "cache"
+    variants = [Variant("k2", weights, 2), Variant("k1", weights, 1), Variant("k2-again", weights, 2)]
+    texts = {v.name: decode(session, v, ecfg, tasks, ["loo", "eo"], cache, False, world.bench_dir) for v in variants}
+    # Both k=2 variants are the same decode (one cache entry); k=1 is another prompt, so another entry.
+    assert len(list(cache.glob("*.json"))) == 4
+    assert texts["k2"] == texts["k2-again"]
+    assert decode(session, variants[1], ecfg, tasks, ["loo"], cache, True, world.bench_dir) == {"loo": texts["k1"]["loo"]}
+    result = summarize(texts, flat(tasks), 200, 0)
+    assert set(result["variants"]) == {"k2", "k1", "k2-again"} and result["tasks"] == 5
+    assert "minus_first" not in result["variants"]["k2"]["loo"]
+    same = result["variants"]["k2-again"]["eo"]["minus_first"]
+    assert same["difference"] == 0 and same["p_value"] == 1.0
+    assert set(result["variants"]["k1"]) == {"loo", "eo"}
