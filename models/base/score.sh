@@ -4,9 +4,9 @@
 # repositories in two seeded draws) scored for the base without an adapter, RAG k=3, the base with the repository's
 # tests in its prompt (both settings), and the adapters trained on it whose weights are published
 # (models/weights/<base>/single.pt, static.pt, single_memory.pt), beside both memory floors; the IR process also
-# trains the per-repository LoRAs (10 repositories, from the single LoRA). The two splits decode in two processes (one
-# thread each) into the prediction cache; a last run reads them back and writes models/base/RESULTS.md and
-# models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
+# trains the per-repository LoRAs (30 repositories in two seeded draws, from the single LoRA). The two splits
+# decode in two processes (one thread each) into the prediction cache; a last run reads them back and writes
+# models/base/RESULTS.md and models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
 #   SPLITS=cr_test BASELINES=pretrained,tests_memory bash models/base/score.sh   (a part of the table)
 set -euo pipefail

@@ -112,7 +112,8 @@ def write(result: dict[str, Any], variants: list[Variant], per_repo: int) -> Non
              "seeded); k is how many of the repository's most similar other assertions the prompt recalls. "
              "95% intervals resample repositories; paired against the first variant. Written by "
              "`models.eval.memory_choice`.", "",
-             "| variant | weights sha256 | k | setting | EM % [95% CI] | strict EM % | minus " + first + " [95% CI] | p |",
+             "| variant | weights sha256 | k | setting | EM % [95% CI] | strict EM % | minus " + first +
+             " [95% CI] | one-sided p (not better) |",
              "|---|---|---|---|---|---|---|---|"]
     for v in variants:
         for setting, row in result["variants"][v.name].items():
