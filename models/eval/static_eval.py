@@ -189,7 +189,7 @@ class Evaluator:
                 print(f"  per_repo: not trained on {len(draw)} of these repositories (cached-only), left out",
                       flush=True)
                 return None
-            out, reused = cached(cache_dir, key, lambda: self.train_per_repo(draw, tcfg, start_from))
+            out, reused = cached(cache_dir, key, lambda d=draw: self.train_per_repo(d, tcfg, start_from))
             print(f"  per_repo: {len(out.texts)} tasks of {len(draw)} repositories" + (" reused" if reused else ""),
                   flush=True)
             outs.append(out)
