@@ -28,7 +28,7 @@ from models.data.paths import BENCH_DIR
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
 from models.static.config import EvalConfig, StaticConfig
-from models.static.dataset import load_tasks
+from models.static.dataset import StaticData, load_tasks
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
 from models.static.session import Session, load_adapter, open_session
 
@@ -64,9 +64,9 @@ def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str
            settings: list[str], cache_dir: Path, cached_only: bool,
            bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, str]]:
     """setting -> task id -> completion, for the settings decoded (or cached) for this variant."""
-    data = load_tasks(bench_dir, {}, ecfg.seed)
-    data.tasks["cr_val"] = tasks
-    data.embeddings = {r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks}
+    # The memory systems read neither repository sources nor embeddings (those are RAG's and Static's).
+    data = StaticData(repos={}, tasks={"cr_val": tasks},
+                      embeddings={r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks})
     adapter = load_adapter(variant.weights, session)
     sha = sha256_of(variant.weights)
     systems = {SETTINGS[s][0]: s for s in settings}
