@@ -37,7 +37,8 @@ from .metric import score, strict_exact_match
 from .static_eval import Evaluator, flat
 
 OUT = Path(__file__).resolve().parents[1] / "memory"
-SETTINGS = {"loo": ("single_memory", "leave-one-out"), "eo": ("single_memory_earlier_only", "earlier-only")}
+# setting -> the scorer's system that decodes it (models.eval.static_eval.MEMORY_ADAPTER_SYSTEMS)
+SETTINGS = {"loo": "single_memory", "eo": "single_memory_earlier_only"}
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,12 @@ def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str
            settings: list[str], cache_dir: Path, cached_only: bool,
            bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, str]]:
     """setting -> task id -> completion, for the settings decoded (or cached) for this variant."""
-    # The memory systems read neither repository sources nor embeddings (those are RAG's and Static's).
+    # No repository sources (RAG's) and zero embeddings: a shared LoRA ignores the embedding it is handed.
     data = StaticData(repos={}, tasks={"cr_val": tasks},
                       embeddings={r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks})
     adapter = load_adapter(variant.weights, session)
     sha = sha256_of(variant.weights)
-    systems = {SETTINGS[s][0]: s for s in settings}
+    systems = {SETTINGS[s]: s for s in settings}
     evaluator = Evaluator(session, data, dataclasses.replace(ecfg, memory=dataclasses.replace(ecfg.memory, k=variant.k)),
                           {system: adapter for system in systems}, cache_dir, {system: sha for system in systems},
                           bench_dir)
