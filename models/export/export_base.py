@@ -24,7 +24,7 @@ import torch
 
 from models.base.gguf_model import import_reader, our_name, unpermute
 from models.base.paths import BASE_CACHE, READER_DIR
-from models.base.pins import DEFAULT_PIN, BasePin
+from models.base.pins import CONFIGS_DIR, DEFAULT_PIN, BasePin
 from models.hashing import sha256_of
 from models.lm.config import LORA_TARGETS, LMConfig
 from models.lm.model import CodeLM
@@ -39,13 +39,16 @@ from .onnx_shapes import io_shapes
 from .single_lora import single_lora_graph
 
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
-EXPORTER_VERSION = 2
+# 3: logits of the last position only; the scorer's memory and RAG settings in the manifest.
+EXPORTER_VERSION = 3
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 # Shared LoRAs exported where their published weights exist: manifest file name -> weights file. memory_lora is the
 # LoRA trained on the tests-in-the-prompt format; the app's memory mode uses it with that prompt.
 SHARED_LORAS = {"single_lora": "single.pt", "memory_lora": "single_memory.pt"}
+# The base's scorer settings: the app's memory and RAG prompts must be the ones the Python scorer measured.
+EVAL_CONFIG = CONFIGS_DIR / "static_eval_smollm2.json"
 
 
 def load_base(folder: Path) -> CodeLM:
@@ -72,7 +75,7 @@ def gguf_blocks(folder: Path, config: LMConfig) -> dict[str, Any]:
 def export_graph(model: CodeLM, folder: Path, path: Path, blocks_path: Path) -> tuple[ExternalBlocks, dict[str, int]]:
     """Traces the LM step to `path`, its quantized weights as GGUF blocks in `blocks_path`; returns how to expand
     them and how many weights of each kind there are."""
-    trace_lm(model, path)
+    trace_lm(model, path, last_logits_only=True)
     graph = onnx.load(str(path))
     weights = gguf_blocks(folder, model.config)
     # Checked before its weights go external: the checker would look for lm.weights, which is never written.
@@ -95,12 +98,19 @@ def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -
         "weights": "GGUF blocks (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
                    + ") in lm.blocks, dequantized by the app into the graph's external float32 data; float32 compute",
         "special_tokens": {"endoftext": base["special_ids"]["eot"]},
+        "logits": "last position only",
         # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
         "lm_id": base["files"]["lm.pt"][:16],
         "base": {"name": pin.name, "package": base["package"], "license": base["license"],
                  "gguf_sha256": base["gguf_sha256"], "hub_id": HUB_IDS.get(pin.name, ""),
                  "exporter_version": EXPORTER_VERSION},
     }
+
+
+def prompt_sections(eval_config: Path = EVAL_CONFIG) -> dict[str, Any]:
+    """The manifest's config.memory and config.rag (src/engine/completer/config.ts reads them)."""
+    settings = json.loads(eval_config.read_text())
+    return {"memory": settings["memory"], "rag": settings["rag"]}
 
 
 def up_to_date(out: Path, pin: BasePin, base: dict[str, Any]) -> bool:
@@ -111,6 +121,8 @@ def up_to_date(out: Path, pin: BasePin, base: dict[str, Any]) -> bool:
     made = read_manifest(manifest)
     config = made.get("config", {}).get("lm", {})
     if config != manifest_config(pin, base, _kinds(base)):
+        return False
+    if any(made.get("config", {}).get(name) != value for name, value in prompt_sections().items()):
         return False
     for name, file in SHARED_LORAS.items():
         weights = WEIGHTS / pin.name / file
@@ -146,6 +158,8 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))
+    for name, value in prompt_sections().items():
+        set_section(manifest, "config", name, value)
     for name, file in SHARED_LORAS.items():
         weights = WEIGHTS / pin.name / file
         if not weights.exists():

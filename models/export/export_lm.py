@@ -74,8 +74,9 @@ def export_lm(model: CodeLM, path: Path) -> None:
     _finish(path)
 
 
-def trace_lm(model: CodeLM, path: Path) -> None:
-    """The LM step graph with float32 initializers (callers choose how to store them)."""
+def trace_lm(model: CodeLM, path: Path, last_logits_only: bool = False) -> None:
+    """The LM step graph with float32 initializers (callers choose how to store them); `last_logits_only` gives
+    logits [batch, 1, vocab] for the last position (graphs.LMStep)."""
     config = model.config
     n, h, dh = config.n_layers, config.kv_heads, config.head_dim
     ids = torch.randint(0, config.vocab_size, (1, 3))
@@ -84,7 +85,7 @@ def trace_lm(model: CodeLM, path: Path) -> None:
     lora = [t for m in LORA_TARGETS for t in config.lora_shapes()[m]]
     lora_tensors = [torch.randn(*shape) * 0.01 for shape in lora]
     dynamic: dict[str, dict[int, str]] = {"input_ids": {0: "batch", 1: "seq"}, "position_ids": {0: "batch", 1: "seq"},
-                                          "logits": {0: "batch", 1: "seq"}}
+                                          "logits": {0: "batch"} if last_logits_only else {0: "batch", 1: "seq"}}
     for i in range(n):
         for kind in ("key", "value"):
             dynamic[f"past_{kind}_{i}"] = {0: "batch", 2: "past_seq"}
@@ -94,7 +95,7 @@ def trace_lm(model: CodeLM, path: Path) -> None:
         dynamic[f"lora_B_{m}"] = {1: "rank"}
     with torch.no_grad():
         torch.onnx.export(
-            LMStep(model), (ids, positions, *past, *lora_tensors), str(path), opset_version=OPSET,
+            LMStep(model, last_logits_only), (ids, positions, *past, *lora_tensors), str(path), opset_version=OPSET,
             input_names=lm_input_names(n), output_names=lm_output_names(n), dynamic_axes=dynamic,
             do_constant_folding=True,
         )

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .config import LMConfig
-from .lora import LoraWeights, lora_delta
+from .lora import LoraWeights, PreparedLora, as_dtype, lora_delta, prepare_lora
 
 KVCache = list[tuple[Tensor, Tensor]]
 
@@ -27,9 +27,9 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(dim))
 
     def forward(self, x: Tensor) -> Tensor:
-        x32 = x.float()
+        x32 = as_dtype(x, torch.float32)
         normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
-        return (normed * self.weight).to(x.dtype)
+        return as_dtype(normed * self.weight, x.dtype)
 
 
 def rope_cos_sin(position_ids: Tensor, head_dim: int, theta: float) -> tuple[Tensor, Tensor]:
@@ -41,9 +41,10 @@ def rope_cos_sin(position_ids: Tensor, head_dim: int, theta: float) -> tuple[Ten
 
 
 def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    half = x.shape[-1] // 2
-    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-    return (x.float() * cos + rotated.float() * sin).to(x.dtype)
+    # chunk, not slices at x.shape[-1] // 2: an exported graph then splits at a constant instead of computing it.
+    first, second = x.chunk(2, dim=-1)
+    rotated = torch.cat([-second, first], dim=-1)
+    return as_dtype(as_dtype(x, torch.float32) * cos + as_dtype(rotated, torch.float32) * sin, x.dtype)
 
 
 class AdaptedLinear(nn.Linear):
@@ -53,9 +54,9 @@ class AdaptedLinear(nn.Linear):
         super().__init__(d_in, d_out, bias=False)
         self.target = target
 
-    def adapted(self, x: Tensor, lora: Optional[LoraWeights], alpha: float) -> Tensor:
+    def adapted(self, x: Tensor, lora: Optional[PreparedLora]) -> Tensor:
         y = super().forward(x)
-        delta = lora_delta(x, lora.get(self.target) if lora is not None else None, alpha)
+        delta = lora_delta(x, lora.get(self.target) if lora is not None else None)
         return y if delta is None else y + delta
 
 
@@ -72,37 +73,40 @@ class Attention(nn.Module):
         self.o = AdaptedLinear(d, d, "o")
 
     def _heads(self, x: Tensor, heads: int) -> Tensor:
-        b, t, _ = x.shape
-        return x.view(b, t, heads, self.head_dim).transpose(1, 2)
+        return x.view(x.shape[0], -1, heads, self.head_dim).transpose(1, 2)
 
 
     def forward(
         self, x: Tensor, cos: Tensor, sin: Tensor, past: Optional[tuple[Tensor, Tensor]],
-        lora: Optional[LoraWeights], alpha: float,
+        lora: Optional[PreparedLora], blocked: Tensor,
     ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        b, t, d = x.shape
-        q = apply_rope(self._heads(self.q.adapted(x, lora, alpha), self.n_heads), cos, sin)
-        k = apply_rope(self._heads(self.k.adapted(x, lora, alpha), self.kv_heads), cos, sin)
-        v = self._heads(self.v.adapted(x, lora, alpha), self.kv_heads)
+        q = apply_rope(self._heads(self.q.adapted(x, lora), self.n_heads), cos, sin)
+        k = apply_rope(self._heads(self.k.adapted(x, lora), self.kv_heads), cos, sin)
+        v = self._heads(self.v.adapted(x, lora), self.kv_heads)
         if past is not None:
-            k = torch.cat([past[0].to(k.dtype), k], dim=2)
-            v = torch.cat([past[1].to(v.dtype), v], dim=2)
+            k = torch.cat([as_dtype(past[0], k.dtype), k], dim=2)
+            v = torch.cat([as_dtype(past[1], v.dtype), v], dim=2)
         # Grouped-query attention without copying keys and values: query head h reads KV head h // group, so the
         # group's queries are stacked along the sequence axis, [batch, kv_heads, group * t, head_dim], and multiply
         # the KV head's keys in one plain batched product (a broadcast product over a group axis ran three times
         # slower than all the linear layers together on CPU).
         group = self.n_heads // self.kv_heads
-        total = k.shape[2]
-        qg = q.reshape(b, self.kv_heads, group * t, self.head_dim)
-        scores = (qg @ k.transpose(-1, -2)).float() / math.sqrt(self.head_dim)
-        # Query i (absolute index total - t + i) sees keys 0..total - t + i; every head of a group alike.
-        key_index = torch.arange(total, device=x.device)
-        query_index = (torch.arange(t, device=x.device) + (total - t)).repeat(group)
-        allowed = key_index.unsqueeze(0) <= query_index.unsqueeze(1)
-        scores = scores.masked_fill(~allowed, torch.finfo(torch.float32).min)
-        weights = scores.softmax(dim=-1).to(v.dtype)
-        out = (weights @ v).reshape(b, self.n_heads, t, self.head_dim).transpose(1, 2).reshape(b, t, d)
-        return self.o.adapted(out, lora, alpha), (k, v)
+        qg = q.reshape(q.shape[0], self.kv_heads, -1, self.head_dim)
+        scores = as_dtype(qg @ k.transpose(-1, -2), torch.float32) / math.sqrt(self.head_dim)
+        scores = scores.masked_fill(blocked, torch.finfo(torch.float32).min)
+        weights = as_dtype(scores.softmax(dim=-1), v.dtype)
+        out = (weights @ v).reshape(x.shape[0], self.n_heads, -1, self.head_dim).transpose(1, 2)
+        out = out.reshape(x.shape[0], -1, self.n_heads * self.head_dim)
+        return self.o.adapted(out, lora), (k, v)
+
+
+def causal_blocked(t: int, total: int, group: int, device: torch.device) -> Tensor:
+    """[group * t, total], True where a query may not look: the queries of a KV head's group are stacked along the
+    sequence axis (Attention), and query i (absolute index total - t + i) sees keys 0..total - t + i. Made once per
+    forward, not per layer, so an exported graph computes it once."""
+    key_index = torch.arange(total, device=device)
+    query_index = (torch.arange(t, device=device) + (total - t)).repeat(group)
+    return key_index.unsqueeze(0) > query_index.unsqueeze(1)
 
 
 class SwiGLU(nn.Module):
@@ -112,9 +116,9 @@ class SwiGLU(nn.Module):
         self.up = AdaptedLinear(config.d_model, config.d_ff, "up")
         self.down = AdaptedLinear(config.d_ff, config.d_model, "down")
 
-    def forward(self, x: Tensor, lora: Optional[LoraWeights], alpha: float) -> Tensor:
-        hidden = F.silu(self.gate.adapted(x, lora, alpha)) * self.up.adapted(x, lora, alpha)
-        return self.down.adapted(hidden, lora, alpha)
+    def forward(self, x: Tensor, lora: Optional[PreparedLora]) -> Tensor:
+        hidden = F.silu(self.gate.adapted(x, lora)) * self.up.adapted(x, lora)
+        return self.down.adapted(hidden, lora)
 
 
 class Block(nn.Module):
@@ -127,11 +131,11 @@ class Block(nn.Module):
 
     def forward(
         self, x: Tensor, cos: Tensor, sin: Tensor, past: Optional[tuple[Tensor, Tensor]],
-        lora: Optional[LoraWeights], alpha: float,
+        lora: Optional[PreparedLora], blocked: Tensor,
     ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        attn_out, present = self.attn(self.attn_norm(x), cos, sin, past, lora, alpha)
+        attn_out, present = self.attn(self.attn_norm(x), cos, sin, past, lora, blocked)
         x = x + attn_out
-        x = x + self.mlp(self.mlp_norm(x), lora, alpha)
+        x = x + self.mlp(self.mlp_norm(x), lora)
         return x, present
 
 
@@ -174,15 +178,19 @@ class CodeLM(nn.Module):
         """The transformer body on input embeddings x [batch, seq, d_model]: final-norm hidden states and presents
         (after the first `layers` blocks only, when > 0)."""
         cos, sin = rope_cos_sin(position_ids, self.config.head_dim, self.config.rope_theta)
+        t = x.shape[1]
+        blocked = causal_blocked(t, t + (past[0][0].shape[2] if past else 0),
+                                 self.config.n_heads // self.config.kv_heads, x.device)
+        prepared = prepare_lora(lora, self.config.lora_alpha)
         presents: KVCache = []
         for i, block in enumerate(self.blocks[:layers] if layers > 0 else self.blocks):
-            x, present = block(x, cos, sin, past[i] if past else None, lora, self.config.lora_alpha)
+            x, present = block(x, cos, sin, past[i] if past else None, prepared, blocked)
             presents.append(present)
         return self.norm(x), presents
 
     def logits(self, hidden: Tensor) -> Tensor:
         """The tied output head: hidden states times the embedding matrix."""
-        return hidden @ self.embed.weight.transpose(0, 1).to(hidden.dtype)
+        return hidden @ as_dtype(self.embed.weight.transpose(0, 1), hidden.dtype)
 
     def forward(
         self, input_ids: Tensor, position_ids: Optional[Tensor] = None, past: Optional[KVCache] = None,

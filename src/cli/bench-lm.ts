@@ -28,6 +28,8 @@ const { values } = parseArgs({
     models: { type: 'string' },
     // onnxruntime's graph optimisation level; the app uses 'all' (src/engine/session.ts).
     optimization: { type: 'string', default: 'all' },
+    // onnxruntime's execution mode; the app uses 'parallel' for the base (src/engine/session.ts says why).
+    execution: { type: 'string', default: 'parallel' },
   },
 });
 const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -37,6 +39,10 @@ const isOptimizationLevel = (value: string): value is OptimizationLevel =>
 const optimization = values.optimization;
 if (!isOptimizationLevel(optimization)) {
   throw new Error(`--optimization must be one of ${OPTIMIZATION_LEVELS.join(', ')}, not ${optimization}`);
+}
+const execution = values.execution;
+if (execution !== 'sequential' && execution !== 'parallel') {
+  throw new Error(`--execution must be sequential or parallel, not ${execution}`);
 }
 const prefillTokens = Number(values.prefill);
 const decodeTokens = Number(values.decode);
@@ -66,6 +72,7 @@ const createStart = performance.now();
 const session = await ort.InferenceSession.create(graphBytes, {
   executionProviders: ['wasm'],
   graphOptimizationLevel: optimization,
+  executionMode: execution,
   ...(externalData ? { externalData } : {}),
 });
 const createMs = performance.now() - createStart;
@@ -113,6 +120,7 @@ console.log(
       of_which_expanding_blocks_ms: Math.round(expandMs),
       of_which_session_create_ms: Math.round(createMs),
       graph_optimization: optimization,
+      execution_mode: execution,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1e3),
       prefill_tokens: prefillTokens,
       prefill_ms: Math.round(prefill),
