@@ -126,7 +126,7 @@ class Evaluator:
         """The system's predictions (from the cache when there); with cached_only, None where they are not cached."""
         start = time.time()
         if self.cache_dir is None:
-            out = self.decode(system, tasks)
+            out = with_stop_rules(self.decode(system, tasks), tasks)
             print(f"  {system}: {len(out.texts)} tasks in {time.time() - start:.0f}s", flush=True)
             return out
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
@@ -174,7 +174,8 @@ class Evaluator:
         if cfg.init == "single" and start_from is None:
             raise ValueError("the per-repository LoRA starts from the single shared LoRA: score it too (--methods single)")
         if self.cache_dir is None:
-            return merge_predictions("per_repo", [self.train_per_repo(d, tcfg, start_from) for d in draws])
+            return with_stop_rules(merge_predictions("per_repo", [self.train_per_repo(d, tcfg, start_from) for d in draws]),
+                                   {r: ts for d in draws for r, ts in d.items()})
         cache_dir = self.cache_dir
         # What a draw's LoRAs depend on; how many repositories the other draws take does not change them.
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,

@@ -57,16 +57,20 @@ def load_model(checkpoint: Path) -> tuple[CodeLM, dict[str, Any]]:
 def _finish(path: Path, output_dims: dict[str, list[int | str]] | None = None) -> None:
     """float16 storage, declared output shapes (the exporter leaves some sizes as generated names), checks."""
     graph = onnx.load(str(path))
+    declare_output_dims(graph, output_dims or {})
+    store_initializers_as_fp16(graph)
+    onnx.checker.check_model(graph)
+    onnx.save(graph, str(path))
+
+
+def declare_output_dims(graph: onnx.ModelProto, output_dims: dict[str, list[int | str]]) -> None:
     for output in graph.graph.output:
-        for axis, size in enumerate((output_dims or {}).get(output.name, [])):
+        for axis, size in enumerate(output_dims.get(output.name, [])):
             dim = output.type.tensor_type.shape.dim[axis]
             if isinstance(size, int):
                 dim.dim_value = size
             else:
                 dim.dim_param = size
-    store_initializers_as_fp16(graph)
-    onnx.checker.check_model(graph)
-    onnx.save(graph, str(path))
 
 
 def export_lm(model: CodeLM, path: Path) -> None:
@@ -99,6 +103,10 @@ def trace_lm(model: CodeLM, path: Path, last_logits_only: bool = False) -> None:
             input_names=lm_input_names(n), output_names=lm_output_names(n), dynamic_axes=dynamic,
             do_constant_folding=True,
         )
+    if last_logits_only:  # the tracer names the one position after the node that makes it
+        graph = onnx.load(str(path))
+        declare_output_dims(graph, {"logits": ["batch", 1, config.vocab_size]})
+        onnx.save(graph, str(path))
 
 
 def export_encoder(model: CodeLM, path: Path) -> None:

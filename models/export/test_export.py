@@ -9,7 +9,8 @@ import numpy as np
 import onnx
 import torch
 
-from models.export.export_lm import export_encoder, export_lm
+from models.export.export_base import prompt_sections
+from models.export.export_lm import export_encoder, export_lm, trace_lm
 from models.export.fp16_storage import round_to_fp16
 from models.export.graphs import ChunkEncoder, LMStep, lm_input_names, lm_output_names
 from models.export.lora_pattern import pattern_lora
@@ -42,6 +43,23 @@ def test_export_wrappers_equal_the_model() -> None:
     mask = torch.tensor([[1, 1, 1, 1, 0, 0]])
     with torch.no_grad():
         assert torch.allclose(ChunkEncoder(model)(ids, mask), model.pooled(ids, mask), atol=1e-5)
+        last = LMStep(model, last_logits_only=True)(ids, torch.arange(6).unsqueeze(0), *empty, *flat_lora)
+    assert last[0].shape == (1, 1, TINY.vocab_size)
+    assert torch.allclose(last[0], reference[:, -1:], atol=1e-5)
+    assert all(torch.equal(a, b) for a, b in zip(last[1:], outputs[1:]))
+
+
+def test_a_last_logits_graph_declares_one_position(tmp_path: Path) -> None:
+    path = tmp_path / "lm.onnx"
+    trace_lm(tiny_model(), path, last_logits_only=True)
+    inputs, outputs = io_shapes(path)
+    assert outputs["logits"][1] == 1 and inputs["input_ids"][1] == "seq"
+
+
+def test_the_base_manifest_takes_the_scorers_prompt_settings(tmp_path: Path) -> None:
+    config = tmp_path / "static_eval.json"
+    config.write_text(json.dumps({"memory": {"k": 4, "max_block_tokens": 99}, "rag": {"k": 2}, "seed": 1}))
+    assert prompt_sections(config) == {"memory": {"k": 4, "max_block_tokens": 99}, "rag": {"k": 2}}
 
 
 def test_onnx_graphs_store_the_embedding_once_as_fp16(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@
  * bandwidth of a large typed-array copy on this machine (bytes read + written over the time).
  *
  *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR]
- *                       [--optimization disabled|basic|extended|all]
+ *                       [--optimization disabled|basic|extended|all] [--execution parallel|sequential]
  *
  * Prints a benchmark, not a test: the numbers depend on the machine and on what else it is running.
  */
@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
+import { argmaxLastRow } from '../engine/completer/generate.ts';
 import { externalDataOf } from '../engine/external-data.ts';
 import { copyBandwidthGBs, lmWeightBytes } from '../engine/completer/bandwidth.ts';
 import { parseManifest } from '../engine/manifest.ts';
@@ -90,18 +91,12 @@ for (let r = 0; r < repeats; r++) {
   start = performance.now();
   let next = 0;
   for (let t = 0; t < decodeTokens; t++) {
-    const logits = outputs.logits?.data as Float32Array;
-    next = argmaxLastRow(logits, shape.vocab_size);
+    const logits = outputs.logits;
+    if (!logits) throw new Error('lm.onnx returned no logits');
+    next = argmaxLastRow({ type: 'float32', data: logits.data as Float32Array, dims: [...logits.dims] }, shape.vocab_size);
     outputs = await session.run({ ...tokenFeeds([next], prefillTokens + t), ...pastFromPresent(shape, outputs), ...lora });
   }
   decodeMsPerToken.push((performance.now() - start) / decodeTokens);
-}
-
-function argmaxLastRow(logits: Float32Array, vocab: number): number {
-  const offset = logits.length - vocab;
-  let best = 0;
-  for (let i = 1; i < vocab; i++) if ((logits[offset + i] ?? -Infinity) > (logits[offset + best] ?? -Infinity)) best = i;
-  return best;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

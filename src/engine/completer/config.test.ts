@@ -29,4 +29,15 @@ describe('completer settings', () => {
     expect(settings.evoEncoder.repo_token_cap).toBe(1024);
     expect(settings.evoEncoder.chunk_tokens).toBe(64);
   });
+
+  it("the memory and RAG prompts follow the manifest's scorer settings (the base's export writes them)", () => {
+    const settings = completerSettings({
+      version: 1,
+      files: {},
+      config: { memory: { k: 5, max_block_tokens: 200 }, rag: { k: 2 } },
+    });
+    expect(settings.memory).toEqual({ k: 5, max_block_tokens: 200 });
+    expect(settings.rag.k).toBe(2);
+    expect(settings.rag.window_lines).toBe(completerSettings({ version: 1, files: {} }).rag.window_lines);
+  });
 });

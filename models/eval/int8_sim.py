@@ -1,0 +1,194 @@
+"""What an 8-bit WASM graph of the base would cost in exact match, simulated in PyTorch on CR val before it is built.
+
+    /usr/bin/python3 -m models.eval.int8_sim --lm models/.cache/base/<base>/lm.pt \
+      --weights models/weights/<base>/single_memory.pt [--tasks-per-repo 10] [--settings loo]
+
+The format issue 15 measured fastest for a prefill on WASM is onnxruntime's MatMulInteger path: each weight matrix
+stored as int8 with one scale per output column (symmetric), each activation entering it quantized to uint8 with one
+scale and zero point for the whole tensor (DynamicQuantizeLinear), products summed exactly. This fakes both in the
+scorer's own decoding (models.eval.static_eval's Evaluator: its prompts, stop rules and float32 greedy decoding), on
+the 7 projections of every layer and on the tied embedding (lookup and output head); the adapter's low-rank path
+stays float, as it would in the graph. Each sequence gets its own activation scale, as the app runs one prompt at a
+time. The float decodes of the same tasks come from the prediction cache (models.eval.memory_choice makes them);
+the simulated ones are never cached. Adds its run to models/base/int8.json and rewrites INT8.md: greedy agreement
+with float, exact match of both, and the paired difference with a 95% interval over repositories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from dataclasses import asdict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from models.data.bench import TaskRecord
+from models.hashing import sha256_of
+from models.lm.lora import lora_delta
+from models.lm.model import AdaptedLinear, CodeLM
+from models.lm.runtime import setup_cpu
+from models.static.config import EvalConfig, StaticConfig
+from models.static.dataset import StaticData
+from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
+from models.static.session import load_adapter, open_session
+
+from .bootstrap import clustered_interval, clustered_paired_bootstrap
+from .memory_choice import SETTINGS, cr_val_sample
+from .metric import score
+from .static_eval import Evaluator, flat
+
+OUT = Path(__file__).resolve().parents[1] / "base"
+
+
+# How the inputs of the weight products are quantized: "tensor" as DynamicQuantizeLinear does (one scale per
+# sequence, the graph seeing one sequence at a time), "token" one scale per position (no onnxruntime WASM kernel
+# does this; it tells the cost of the activations' outliers apart), "none" float (weights alone in 8 bits).
+ACTIVATIONS = ("tensor", "token", "none")
+
+
+def quantize_activations(x: Tensor, per: str = "tensor") -> Tensor:
+    """DynamicQuantizeLinear and back: uint8, the range stretched to include 0, zero point rounded half to even and
+    saturated; per sequence (every dimension but the first shares one scale) or per token (the last alone)."""
+    if per == "none":
+        return x
+    x32 = x.float()
+    dims = (x32.dim() - 1,) if per == "token" else tuple(range(1, x32.dim()))
+    low = x32.amin(dim=dims, keepdim=True).clamp(max=0.0)
+    high = x32.amax(dim=dims, keepdim=True).clamp(min=0.0)
+    scale = (high - low) / 255.0
+    safe = torch.where(scale > 0, scale, torch.ones_like(scale))
+    zero = torch.round(-low / safe).clamp(0, 255)
+    q = torch.clamp(torch.round(x32 / safe) + zero, 0, 255)
+    return ((q - zero) * safe).to(x.dtype)
+
+
+def quantize_rows(weight: Tensor) -> Tensor:
+    """int8 with one symmetric scale per row of [out, in] (per output column of the graph's [in, out]) and back."""
+    scale = weight.abs().amax(dim=1, keepdim=True) / 127.0
+    safe = torch.where(scale > 0, scale, torch.ones_like(scale))
+    return torch.clamp(torch.round(weight / safe), -127, 127) * safe
+
+
+@contextmanager
+def simulated_int8(lm: CodeLM, activations: str = "tensor") -> Iterator[None]:
+    """The LM's weights and the inputs of its weight products as the 8-bit graph would see them, restored after."""
+    saved = {name: p.detach().clone() for name, p in lm.named_parameters() if p.dim() == 2}
+    original_adapted, original_logits = AdaptedLinear.adapted, CodeLM.logits
+
+    def adapted(self: AdaptedLinear, x: Tensor, lora: Any) -> Tensor:
+        y = F.linear(quantize_activations(x, activations), self.weight)
+        delta = lora_delta(x, lora.get(self.target) if lora is not None else None)
+        return y if delta is None else y + delta
+
+    def logits(self: CodeLM, hidden: Tensor) -> Tensor:
+        return quantize_activations(hidden, activations) @ self.embed.weight.transpose(0, 1).to(hidden.dtype)
+
+    with torch.no_grad():
+        for p in saved:
+            lm.get_parameter(p).copy_(quantize_rows(saved[p]))
+    AdaptedLinear.adapted, CodeLM.logits = adapted, logits  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        AdaptedLinear.adapted, CodeLM.logits = original_adapted, original_logits  # type: ignore[method-assign]
+        with torch.no_grad():
+            for p, value in saved.items():
+                lm.get_parameter(p).copy_(value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lm", type=Path, required=True)
+    parser.add_argument("--weights", type=Path, required=True, help="the memory LoRA the app's default mode uses")
+    parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static_smollm2.json")
+    parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "static_eval_smollm2.json")
+    parser.add_argument("--settings", default="loo", help="loo (leave-one-out), eo (earlier-only)")
+    parser.add_argument("--tasks-per-repo", type=int, default=10)
+    parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
+    parser.add_argument("--activations", choices=ACTIVATIONS, default="tensor")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    setup_cpu(args.threads)
+    ecfg = EvalConfig.load(args.eval_config)
+    session = open_session(args.lm, StaticConfig.load(args.config))
+    tasks = cr_val_sample(args.tasks_per_repo, ecfg.seed)
+    data = StaticData(repos={}, tasks={"cr_val": tasks},
+                      embeddings={r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks})
+    adapter = load_adapter(args.weights, session)
+    sha = sha256_of(args.weights)
+    systems = [SETTINGS[s] for s in args.settings.split(",") if s]
+    ecfg = dataclasses.replace(ecfg, memory=dataclasses.replace(ecfg.memory, k=3))
+
+    def evaluator(cache: Path | None) -> Evaluator:
+        return Evaluator(session, data, ecfg, {s: adapter for s in systems}, cache, {s: sha for s in systems})
+
+    floats = {}
+    for system in systems:
+        out = evaluator(args.predictions / "cache").run(system, tasks, cached_only=True)
+        if out is None:
+            raise SystemExit(f"no float decodes of {system} on this CR val sample: run models.eval.memory_choice first")
+        floats[system] = out.texts
+    quantized = {}
+    with simulated_int8(session.lm, args.activations):
+        for system in systems:
+            quantized[system] = evaluator(None).run(system, tasks).texts
+    rows = flat(tasks)
+    report(compare(floats, quantized, rows, ecfg), args.activations, sha)
+
+
+def compare(floats: dict[str, dict[str, str]], quantized: dict[str, dict[str, str]], rows: list[TaskRecord],
+            ecfg: EvalConfig) -> dict[str, Any]:
+    """system -> greedy agreement, exact match of both sides and their paired difference, over repositories."""
+    repos = [str(t["repo"]) for t in rows]
+    out: dict[str, Any] = {}
+    for system in floats:
+        em_float = [float(score(floats[system][str(t["id"])], str(t["target"])).exact_match) for t in rows]
+        em_int8 = [float(score(quantized[system][str(t["id"])], str(t["target"])).exact_match) for t in rows]
+        out[system] = {
+            "tasks": len(rows), "repositories": len(set(repos)),
+            "identical_completions": sum(floats[system][str(t["id"])] == quantized[system][str(t["id"])] for t in rows),
+            "exact_match_float": asdict(clustered_interval(em_float, repos, ecfg.bootstrap_samples, ecfg.seed)),
+            "exact_match_int8": asdict(clustered_interval(em_int8, repos, ecfg.bootstrap_samples, ecfg.seed)),
+            "int8_minus_float": asdict(
+                clustered_paired_bootstrap(em_int8, em_float, repos, ecfg.bootstrap_samples, ecfg.seed)),
+        }
+    return out
+
+
+def report(by_system: dict[str, Any], activations: str, sha: str, out: Path = OUT) -> None:
+    """Adds this run to int8.json (one entry per way of quantizing the activations) and rewrites INT8.md."""
+    path = out / "int8.json"
+    result: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    if result.get("weights_sha256") != sha:
+        result = {"weights_sha256": sha, "runs": {}}
+    result["runs"][activations] = by_system
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n")
+    lines = ["# An 8-bit WASM graph of the base, simulated on CR val", "",
+             "The memory-choice CR val sample (10 tasks per repository, seeded), in the app's default mode (the LoRA "
+             f"trained on the tests-in-the-prompt format, sha256 `{sha[:12]}`). Weights in int8 per output column; "
+             "the inputs of the weight products in uint8 per tensor (onnxruntime's DynamicQuantizeLinear and "
+             "MatMulInteger), per token, or left float; faked in PyTorch against the float decodes of the same "
+             "tasks. 95% intervals resample repositories. Written by `models.eval.int8_sim`.", "",
+             "| activations | system | identical completions | EM float % [95% CI] | EM int8 % [95% CI] | "
+             "int8 minus float [95% CI] |", "|---|---|---|---|---|---|"]
+    for mode in ACTIVATIONS:
+        for system, row in result["runs"].get(mode, {}).items():
+            f, q, d = row["exact_match_float"], row["exact_match_int8"], row["int8_minus_float"]
+            lines.append(f"| {mode} | {system} | {row['identical_completions']} of {row['tasks']} | "
+                         f"{100 * f['mean']:.1f} [{100 * f['low']:.1f}, {100 * f['high']:.1f}] | "
+                         f"{100 * q['mean']:.1f} [{100 * q['low']:.1f}, {100 * q['high']:.1f}] | "
+                         f"{100 * d['difference']:+.1f} [{100 * d['low']:.1f}, {100 * d['high']:.1f}] |")
+    (out / "INT8.md").write_text("\n".join(lines) + "\n")
+    print((out / "INT8.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
