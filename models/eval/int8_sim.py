@@ -48,17 +48,24 @@ OUT = Path(__file__).resolve().parents[1] / "base"
 
 
 # How the inputs of the weight products are quantized: "tensor" as DynamicQuantizeLinear does (one scale per
-# sequence, the graph seeing one sequence at a time), "token" one scale per position (no onnxruntime WASM kernel
-# does this; it tells the cost of the activations' outliers apart), "none" float (weights alone in 8 bits).
-ACTIVATIONS = ("tensor", "token", "none")
+# sequence, the graph seeing one sequence at a time); "token" one scale and zero point per position (it tells the
+# cost of the activations' outliers apart); "token-symmetric" one scale per position around a fixed zero point
+# (what a graph can feed MatMulInteger's fast uint8 kernel: round(x / scale) + 128); "none" float (weights alone
+# in 8 bits).
+ACTIVATIONS = ("tensor", "token", "token-symmetric", "none")
 
 
 def quantize_activations(x: Tensor, per: str = "tensor") -> Tensor:
-    """DynamicQuantizeLinear and back: uint8, the range stretched to include 0, zero point rounded half to even and
-    saturated; per sequence (every dimension but the first shares one scale) or per token (the last alone)."""
+    """Quantized and back. "tensor" and "token" as DynamicQuantizeLinear: uint8, the range stretched to include 0,
+    zero point rounded half to even and saturated, per sequence (every dimension but the first shares one scale) or
+    per token (the last alone); "token-symmetric": 255 levels around 0 per token."""
     if per == "none":
         return x
     x32 = x.float()
+    if per == "token-symmetric":
+        scale = x32.abs().amax(dim=-1, keepdim=True) / 127.0
+        scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+        return (torch.clamp(torch.round(x32 / scale), -127, 127) * scale).to(x.dtype)
     dims = (x32.dim() - 1,) if per == "token" else tuple(range(1, x32.dim()))
     low = x32.amin(dim=dims, keepdim=True).clamp(max=0.0)
     high = x32.amax(dim=dims, keepdim=True).clamp(min=0.0)

@@ -38,6 +38,8 @@ def test_activations_per_token_or_left_float() -> None:
     assert (per_token[0, 0] - x[0, 0]).abs().max() <= 0.5 / 255 + 1e-7
     assert (quantize_activations(x, "tensor")[0, 0] - x[0, 0]).abs().max() > 0.1
     assert torch.equal(quantize_activations(x, "none"), x)
+    symmetric = quantize_activations(torch.tensor([[[-1.0, 0.5, 0.3]]]), "token-symmetric")
+    assert torch.allclose(symmetric, torch.tensor([[[-1.0, 64 / 127, 38 / 127]]]))
 
 
 def test_weights_are_int8_per_row() -> None:
