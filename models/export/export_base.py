@@ -39,7 +39,8 @@ from .onnx_shapes import io_shapes
 from .single_lora import single_lora_graph
 
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
-# 3: logits of the last position only; the scorer's memory and RAG settings in the manifest.
+# 3: logits of the last position only, the mask and the adapter's transposes made once (models/lm/model.py); the
+# scorer's memory and RAG settings in the manifest.
 EXPORTER_VERSION = 3
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
