@@ -17,14 +17,12 @@ with float, exact match of both, and the paired difference with a 95% interval o
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-from dataclasses import asdict
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -35,14 +33,13 @@ from models.lm.lora import lora_delta
 from models.lm.model import AdaptedLinear, CodeLM
 from models.lm.runtime import setup_cpu
 from models.static.config import EvalConfig, StaticConfig
-from models.static.dataset import StaticData
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
-from models.static.session import load_adapter, open_session
+from models.static.session import open_session
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
-from .memory_choice import SETTINGS, cr_val_sample
+from .memory_choice import SETTINGS, Variant, cr_val_sample, decode
 from .metric import score
-from .static_eval import Evaluator, flat
+from .static_eval import flat
 
 OUT = Path(__file__).resolve().parents[1] / "base"
 
@@ -126,26 +123,18 @@ def main() -> None:
     ecfg = EvalConfig.load(args.eval_config)
     session = open_session(args.lm, StaticConfig.load(args.config))
     tasks = cr_val_sample(args.tasks_per_repo, ecfg.seed)
-    data = StaticData(repos={}, tasks={"cr_val": tasks},
-                      embeddings={r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks})
-    adapter = load_adapter(args.weights, session)
-    sha = sha256_of(args.weights)
-    systems = [SETTINGS[s] for s in args.settings.split(",") if s]
-    ecfg = dataclasses.replace(ecfg, memory=dataclasses.replace(ecfg.memory, k=3))
-
-    def evaluator(cache: Path | None) -> Evaluator:
-        return Evaluator(session, data, ecfg, {s: adapter for s in systems}, cache, {s: sha for s in systems})
-
-    floats = {}
-    for system in systems:
-        out = evaluator(args.predictions / "cache").run(system, tasks, cached_only=True)
-        if out is None:
-            raise SystemExit(f"no float decodes of {system} on this CR val sample: run models.eval.memory_choice first")
-        floats[system] = out.texts
-    quantized = {}
+    settings = [x for x in args.settings.split(",") if x]
+    # The k the LoRA was trained with (models/memory/CHOICE.md), through memory_choice's own decoding.
+    variant = Variant("published", args.weights, ecfg.memory.k)
+    floats = decode(session, variant, ecfg, tasks, settings, args.predictions / "cache", cached_only=True)
+    missing = [x for x in settings if x not in floats]
+    if missing:
+        raise SystemExit(f"no float decodes of {missing} on this CR val sample: run models.eval.memory_choice first")
     with simulated_int8(session.lm, args.activations):
-        for system in systems:
-            quantized[system] = evaluator(None).run(system, tasks).texts
+        quantized = decode(session, variant, ecfg, tasks, settings, None, cached_only=False)
+    sha = sha256_of(args.weights)
+    floats = {SETTINGS[x]: floats[x] for x in settings}
+    quantized = {SETTINGS[x]: quantized[x] for x in settings}
     rows = flat(tasks)
     report(compare(floats, quantized, rows, ecfg), args.activations, sha)
 

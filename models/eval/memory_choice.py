@@ -19,7 +19,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -62,9 +62,10 @@ def cr_val_sample(per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) -> dict
 
 
 def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str, list[TaskRecord]],
-           settings: list[str], cache_dir: Path, cached_only: bool,
+           settings: list[str], cache_dir: Optional[Path], cached_only: bool,
            bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, str]]:
-    """setting -> task id -> completion, for the settings decoded (or cached) for this variant."""
+    """setting -> task id -> completion, for the settings decoded (or cached) for this variant; with no cache_dir,
+    decoded and kept nowhere."""
     # No repository sources (RAG's) and zero embeddings: a shared LoRA ignores the embedding it is handed.
     data = StaticData(repos={}, tasks={"cr_val": tasks},
                       embeddings={r: np.zeros(session.embed_dim, dtype=np.float32) for r in tasks})

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
 import { argmaxLastRow } from '../engine/completer/generate.ts';
 import { externalDataOf } from '../engine/external-data.ts';
+import { executionModeFor } from '../engine/session.ts';
 import { copyBandwidthGBs, lmWeightBytes } from '../engine/completer/bandwidth.ts';
 import { parseManifest } from '../engine/manifest.ts';
 import { emptyPast, lmShapeFromConfig, loraFeeds, pastFromPresent, tokenFeeds, zeroLora } from './lm-feeds.ts';
@@ -29,8 +30,8 @@ const { values } = parseArgs({
     models: { type: 'string' },
     // onnxruntime's graph optimisation level; the app uses 'all' (src/engine/session.ts).
     optimization: { type: 'string', default: 'all' },
-    // onnxruntime's execution mode; the app uses 'parallel' for the base (src/engine/session.ts says why).
-    execution: { type: 'string', default: 'parallel' },
+    // onnxruntime's execution mode; the default is the app's on WASM (src/engine/session.ts says why).
+    execution: { type: 'string', default: executionModeFor('wasm') },
   },
 });
 const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;

@@ -10,6 +10,15 @@ export interface SessionOptions {
   externalData?: { path: string; data: Uint8Array }[];
 }
 
+/**
+ * On WASM, 'parallel' skips the planner's search for reusable buffers, which for the base's 3,146 nodes is half of
+ * making the session (2.9-3.4 s against 6.0-7.1 s in Node, same runs, BENCHMARKS.md); runs take the same time and
+ * the peak memory grows by about 2%. WebGPU keeps the sequential executor it is built for.
+ */
+export function executionModeFor(backend: Backend): 'parallel' | 'sequential' {
+  return backend === 'wasm' ? 'parallel' : 'sequential';
+}
+
 function describeValues(values: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
   return values.map((value) =>
     value.isTensor
@@ -53,10 +62,7 @@ export class ModelSession {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
-      // On WASM, 'parallel' skips the planner's search for reusable buffers, which for the base's 3,146 nodes is
-      // half of making the session (2.9-3.4 s against 6.0-7.1 s in Node, same runs, BENCHMARKS.md); runs take
-      // the same time and the peak memory grows by about 2%. WebGPU keeps the sequential executor it is built for.
-      executionMode: backend === 'wasm' ? 'parallel' : 'sequential',
+      executionMode: executionModeFor(backend),
       // Errors only: the node-placement warnings (shape ops on the CPU) are expected and would flood the console.
       logSeverityLevel: 3,
     };
