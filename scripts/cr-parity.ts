@@ -5,6 +5,7 @@
  *   npm run cr-parity -- [--predictions models/.cache/static/predictions/cr_test.jsonl] [--bench models/.cache/bench]
  *                        [--results models/results.json] [--models public/models] [--methods base,static,rag]
  *                        [--limit-repos N] [--repos a,b] [--tasks-out FILE] [--show N] [--out benchmarks/cr-parity.json]
+ *                        [--float]
  *
  * models/eval/static_eval.py scores a seeded sample of CR test tasks (6 per repository) and writes every system's
  * completion of every scored task to the predictions file. For each repository there, this takes exactly those
@@ -18,6 +19,8 @@
  * TS methods and Python systems: base = pretrained, static = static, rag = rag, single = single (the pretrained
  * base's set ships it as single_lora.onnx), memory = tests_memory (the repository's assertions in the prompt). The
  * repository-memory floors ("memory", "memory_earlier_only") are not models: no TS counterpart.
+ * On WASM the base's set runs its 8-bit graph (lm_int8.onnx); its Python decodes come from models.eval.int8_parity,
+ * which computes as that graph does. --float runs the float graph, for the scorer's float decodes.
  * Decoding differs by design: Python decodes under bf16 autocast on CPU, the TS engine in fp32 compute over
  * fp16-stored weights, so identical greedy outputs are measured here, not assumed.
  */
@@ -244,6 +247,8 @@ async function main(): Promise<void> {
       'tasks-out': { type: 'string' },
       show: { type: 'string', default: '8' },
       threads: { type: 'string', default: '1' },
+      // The float graph on WASM too (the base's set names its 8-bit graph for WASM): for the float Python decodes.
+      float: { type: 'boolean', default: false },
       out: { type: 'string', default: join(ROOT, 'benchmarks/cr-parity.json') },
     },
   });
@@ -325,7 +330,7 @@ async function main(): Promise<void> {
   const { ModelHost } = await import('../src/engine/model-host.ts');
   const { fetchWithFiles, manifestLocation } = await import('../src/engine/node-fetch.ts');
   ort.env.wasm.numThreads = Number(values.threads);
-  const host = new ModelHost({ fetchFn: fetchWithFiles });
+  const host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: values.float });
   const completer = new Completer(host, new FsVectorCache(join(ROOT, '.cache', 'file-vectors')));
   await completer.prepare(manifestLocation(join(modelsDir, 'manifest.json')));
 
@@ -403,6 +408,7 @@ async function main(): Promise<void> {
     decoding: {
       python: 'models/eval/static_eval.py: PyTorch on CPU under bf16 autocast, argmax of float logits, prompts of equal length batched (16)',
       typescript: `onnxruntime-web ${ortVersion} WASM in Node ${process.version}, ${values.threads} thread(s), one prompt at a time, ${manifest.config.lm && (manifest.config.lm as { weights?: string }).weights}`,
+      graph: manifest.files[host.graphFor('lm', 'wasm')]?.path ?? 'lm.onnx',
       greedy: 'both: at most 64 new tokens, stop at the first token whose text holds a newline (or a special token)',
     },
     sample: { repositories: repoNames.length, ofRepositories: allRepos, tasks: tasks.length, full },

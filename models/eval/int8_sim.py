@@ -29,6 +29,7 @@ from torch import Tensor
 
 from models.data.bench import TaskRecord
 from models.hashing import sha256_of
+from models.lm.int8 import int8_arithmetic
 from models.lm.lora import lora_delta
 from models.lm.model import AdaptedLinear, CodeLM
 from models.lm.runtime import setup_cpu
@@ -48,8 +49,9 @@ OUT = Path(__file__).resolve().parents[1] / "base"
 # sequence, the graph seeing one sequence at a time); "token" one scale and zero point per position (it tells the
 # cost of the activations' outliers apart); "token-symmetric" one scale per position around a fixed zero point
 # (what a graph can feed MatMulInteger's fast uint8 kernel: round(x / scale) + 128); "none" float (weights alone
-# in 8 bits).
-ACTIVATIONS = ("tensor", "token", "token-symmetric", "none")
+# in 8 bits); "graph" the 8-bit graph the app runs on WASM, operation for operation (models.lm.int8: per token,
+# its own zero point, the integer products exact).
+ACTIVATIONS = ("tensor", "token", "token-symmetric", "none", "graph")
 
 
 def quantize_activations(x: Tensor, per: str = "tensor") -> Tensor:
@@ -130,7 +132,8 @@ def main() -> None:
     missing = [x for x in settings if x not in floats]
     if missing:
         raise SystemExit(f"no float decodes of {missing} on this CR val sample: run models.eval.memory_choice first")
-    with simulated_int8(session.lm, args.activations):
+    faked = int8_arithmetic(session.lm) if args.activations == "graph" else simulated_int8(session.lm, args.activations)
+    with faked:
         quantized = decode(session, variant, ecfg, tasks, settings, None, cached_only=False)
     sha = sha256_of(args.weights)
     floats = {SETTINGS[x]: floats[x] for x in settings}

@@ -33,17 +33,22 @@ from models.lm.paths import PUBLIC_MODELS
 from .adapters.make import HUB_IDS
 from .export_lm import OPSET, trace_lm
 from .fixtures import write_fixtures
-from .gguf_initializers import ExternalBlocks, quantized_weights, store_as_external_blocks
+from models.lm.int8 import int8_arithmetic
+
+from .gguf_initializers import ExternalBlocks, dequantize_external, quantized_weights, store_as_external_blocks
+from .int8_graph import Int8Graph, int8_graph
 from .manifest import read_manifest, register_file, set_section, write_manifest
 from .onnx_shapes import io_shapes
 from .single_lora import single_lora_graph
 
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
 # 3: logits of the last position only, the mask and the adapter's transposes made once (models/lm/model.py); the
-# scorer's memory and RAG settings in the manifest.
-EXPORTER_VERSION = 3
+# scorer's memory and RAG settings in the manifest. 4: the 8-bit WASM graph lm_int8.onnx beside the float one.
+EXPORTER_VERSION = 4
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
+INT8_FIXTURES = FIXTURES.with_name("base_int8_parity.json.gz")
+INT8_LOCATION = "lm_int8.weights"  # the 8-bit graph's external data, made by the app from lm.blocks
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 # Shared LoRAs exported where their published weights exist: manifest file name -> weights file. memory_lora is the
 # LoRA trained on the tests-in-the-prompt format; the app's memory mode uses it with that prompt.
@@ -73,6 +78,16 @@ def gguf_blocks(folder: Path, config: LMConfig) -> dict[str, Any]:
     return quantized_weights(reader, our_name, rows_in_our_order)
 
 
+def export_int8_graph(float_graph: onnx.ModelProto, external: ExternalBlocks, path: Path) -> Int8Graph:
+    """The 8-bit WASM graph of the float one (models/export/int8_graph.py), its weights external data the app makes
+    from the same blocks; checked by onnx with the weights inside before they go out."""
+    floats = dequantize_external(external.blocks, external.tensors)
+    onnx.checker.check_model(int8_graph(float_graph, floats, external.tensors).model)
+    made = int8_graph(float_graph, floats, external.tensors, location=INT8_LOCATION)
+    onnx.save(made.model, str(path))
+    return made
+
+
 def export_graph(model: CodeLM, folder: Path, path: Path, blocks_path: Path) -> tuple[ExternalBlocks, dict[str, int]]:
     """Traces the LM step to `path`, its quantized weights as GGUF blocks in `blocks_path`; returns how to expand
     them and how many weights of each kind there are."""
@@ -98,6 +113,8 @@ def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -
         "lora_targets": list(LORA_TARGETS), "opset": OPSET,
         "weights": "GGUF blocks (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
                    + ") in lm.blocks, dequantized by the app into the graph's external float32 data; float32 compute",
+        "wasm": "lm_int8.onnx: the same weights requantized by the app to int8 per output column, activations uint8 "
+                "per token (models/base/INT8.md)",
         "special_tokens": {"endoftext": base["special_ids"]["eot"]},
         "logits": "last position only",
         # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
@@ -139,7 +156,8 @@ def _kinds(base: dict[str, Any]) -> dict[str, int]:
     return {k: n for k, n in base["quantization"].items() if k in ("Q4_1", "Q8_0")}
 
 
-def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -> Path:
+def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES,
+                int8_fixtures: Path = INT8_FIXTURES) -> Path:
     folder = BASE_CACHE / pin.name
     base = json.loads((folder / "base.json").read_text())
     if up_to_date(out, pin, base):
@@ -153,9 +171,14 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
     external, kinds = export_graph(model, folder, staging / "lm.onnx", staging / "lm.blocks")
     if kinds != _kinds(base):
         raise ValueError(f"stored {kinds} quantized weights but the file has {_kinds(base)}")
+    quantized = export_int8_graph(onnx.load(str(staging / "lm.onnx"), load_external_data=False), external,
+                                  staging / "lm_int8.onnx")
     inputs, outputs = io_shapes(staging / "lm.onnx")
     register_file(manifest, "lm_blocks", staging / "lm.blocks")
-    register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs, external.manifest_entry("lm_blocks"))
+    register_file(manifest, "lm_int8", staging / "lm_int8.onnx", inputs, outputs,
+                  quantized.manifest_entry("lm_blocks", INT8_LOCATION))
+    register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs, external.manifest_entry("lm_blocks"),
+                  on_wasm="lm_int8")
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))
@@ -172,6 +195,8 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES) -
         set_section(manifest, "config", name, {**summary, "weights": f"models/weights/{pin.name}/{file}",
                                                 "weights_sha256": sha256_of(weights)})
     write_fixtures(model, fixtures)
+    with int8_arithmetic(model):
+        write_fixtures(model, int8_fixtures)
     shutil.rmtree(out, ignore_errors=True)
     staging.replace(out)
     return out

@@ -34,10 +34,11 @@ def write_manifest(manifest_path: Path, manifest: dict[str, Any]) -> None:
 def register_file(
     manifest_path: Path, name: str, file_path: Path,
     inputs: Optional[dict[str, list[int | str]]] = None, outputs: Optional[dict[str, list[int | str]]] = None,
-    external: Optional[dict[str, Any]] = None,
+    external: Optional[dict[str, Any]] = None, on_wasm: Optional[str] = None,
 ) -> dict[str, Any]:
     """Records `file_path` (which must sit in or under the manifest's folder) under `name`: sha256, bytes, shapes,
-    and for a graph with external weights, how the app builds them (gguf_initializers.ExternalBlocks)."""
+    for a graph with external weights how the app builds them (gguf_initializers.ExternalBlocks), and the graph the
+    app runs in its place on WASM (`on_wasm`)."""
     relative = file_path.resolve().relative_to(manifest_path.parent.resolve()).as_posix()
     entry: dict[str, Any] = {"path": relative, "sha256": sha256_of(file_path), "bytes": file_path.stat().st_size}
     if inputs is not None:
@@ -46,6 +47,8 @@ def register_file(
         entry["outputs"] = outputs
     if external is not None:
         entry["external"] = external
+    if on_wasm is not None:
+        entry["on_wasm"] = on_wasm
     manifest = read_manifest(manifest_path)
     manifest["files"][name] = entry
     write_manifest(manifest_path, manifest)

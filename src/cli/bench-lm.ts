@@ -1,11 +1,14 @@
 /**
- * Speed of lm.onnx in Node with onnxruntime-web (wasm): prefill tokens/s and decode ms/token with the KV cache,
- * beside the memory-bandwidth bound measured in the same run: every decode step reads all the float32 weights
- * (onnxruntime computes in float32 whatever the file stores), so bound ms/token = weight bytes / bandwidth, with the
- * bandwidth of a large typed-array copy on this machine (bytes read + written over the time).
+ * Speed of the LM graph in Node with onnxruntime-web (wasm): prefill tokens/s and decode ms/token with the KV
+ * cache, beside the memory-bandwidth bound measured in the same run: every decode step reads all the weights as the
+ * graph holds them (float32, or the 8-bit graph's int8 codes with their column scales and sums), so bound ms/token
+ * = weight bytes / bandwidth, with the bandwidth of a large typed-array copy on this machine (bytes read + written
+ * over the time).
  *
- *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR]
+ *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR] [--graph lm|lm_int8]
  *                       [--optimization disabled|basic|extended|all] [--execution parallel|sequential]
+ *
+ * --graph defaults to the graph the app runs on WASM (the manifest's `on_wasm` for lm, else lm).
  *
  * Prints a benchmark, not a test: the numbers depend on the machine and on what else it is running.
  */
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     optimization: { type: 'string', default: 'all' },
     // onnxruntime's execution mode; the default is the app's on WASM (src/engine/session.ts says why).
     execution: { type: 'string', default: executionModeFor('wasm') },
+    graph: { type: 'string' },
   },
 });
 const OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -59,8 +63,9 @@ const manifest = parseManifest(readFileSync(new URL('manifest.json', modelsDir),
 const shape = lmShapeFromConfig(manifest.config);
 ort.env.wasm.numThreads = Number(values.threads);
 
-const lmFile = manifest.files.lm;
-if (!lmFile) throw new Error('the manifest lists no lm graph');
+const graphName = values.graph ?? manifest.files.lm?.onWasm ?? 'lm';
+const lmFile = manifest.files[graphName];
+if (!lmFile) throw new Error(`the manifest lists no ${graphName} graph`);
 const loadStart = performance.now();
 // The base's weights are GGUF blocks beside the graph: expanding them is part of the load, as in the app.
 const externalData = await externalDataOf(lmFile, async (name) => {
@@ -104,13 +109,18 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const prefill = median(prefillMs);
 const decode = median(decodeMsPerToken);
 
-const weightBytes = lmWeightBytes(manifest.config) ?? NaN;
+// The 8-bit graph reads a byte per weight and 8 bytes per column (scale, sum); the float graph 4 bytes per weight.
+const int8Bytes =
+  lmFile.external?.format === 'int8-columns'
+    ? lmFile.external.tensors.reduce((sum, t) => sum + t.rows * t.cols + 8 * t.rows, 0)
+    : undefined;
+const weightBytes = int8Bytes ?? lmWeightBytes(manifest.config) ?? NaN;
 const bandwidth = copyBandwidthGBs(256);
 const boundMs = (weightBytes / (bandwidth * 1e9)) * 1000;
 console.log(
   JSON.stringify(
     {
-      model: 'lm.onnx',
+      model: lmFile.path,
       runtime: `onnxruntime-web ${ort.env.versions.web ?? ''} wasm, ${values.threads} thread(s), Node ${process.version}`,
       session_load_ms: Math.round(loadMs),
       of_which_expanding_blocks_ms: Math.round(expandMs),
@@ -123,7 +133,7 @@ console.log(
       prefill_tokens_per_s: Math.round((prefillTokens / prefill) * 1000),
       decode_tokens: decodeTokens,
       decode_ms_per_token: Number(decode.toFixed(2)),
-      float32_weight_mb: Math.round(weightBytes / 1e6),
+      weight_mb_read_per_token: Math.round(weightBytes / 1e6),
       copy_bandwidth_gb_s: Number(bandwidth.toFixed(1)),
       decode_bound_ms_per_token: Number(boundMs.toFixed(2)),
       decode_vs_bound: Number((decode / boundMs).toFixed(2)),

@@ -3,7 +3,7 @@
  *
  *   npm run eval -- --repo <path, git dir or source tarball> [--tasks file.jsonl [--name REPO] [--split S]]
  *                   [--track static|evolution] [--commits N] [--methods base,static,evo,rag,single,memory]
- *                   [--limit N] [--models DIR] [--out file.json]
+ *                   [--limit N] [--models DIR] [--out file.json] [--float]
  *
  * With the pretrained base's set (--models public/models/base) the default methods are base,single,memory,rag:
  * 'single' is its shared LoRA, 'memory' puts the repository's other assertions in the prompt (every assertion site
@@ -21,6 +21,9 @@
  * sites it adds or modifies in test files, at most 8; or with --tasks the records of that commit) are scored with
  * the Evo adapter that has consumed the commit, the Static adapter of the snapshot at the commit, base and RAG
  * (default methods: base,static,evo,rag). See eval-evolution.ts.
+ *
+ * On WASM a model set's graph may name an 8-bit version to run in its place (the base's lm_int8.onnx); --float runs
+ * the float graph, the one the Python scorer decodes with.
  *
  * File vectors are cached in .cache/file-vectors (by git blob id). Prints an EM/EditSim table and writes the scores
  * and predictions as JSON.
@@ -65,6 +68,8 @@ const { values } = parseArgs({
     models: { type: 'string', default: join(ROOT, 'public', 'models') },
     out: { type: 'string' },
     threads: { type: 'string', default: '1' },
+    // The float graph on WASM too, instead of the 8-bit one a model set names for it (what the Python scorer runs).
+    float: { type: 'boolean', default: false },
   },
 });
 
@@ -92,7 +97,7 @@ const limit = values.limit ? Number(values.limit) : undefined;
 const parser = await loadPythonParserNode();
 
 ort.env.wasm.numThreads = Number(values.threads);
-const host = new ModelHost({ fetchFn: fetchWithFiles });
+const host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: values.float });
 const completer = new Completer(host, new FsVectorCache(join(ROOT, '.cache', 'file-vectors')));
 await completer.prepare(manifestLocation(join(resolve(values.models ?? ''), 'manifest.json')));
 const { manifest } = completer.state;

@@ -79,7 +79,8 @@ tasks = tasks.slice(0, limit);
 if (tasks.length === 0) fail('no tasks: the repository has no assertion sites in its test files');
 
 ort.env.wasm.numThreads = 1;
-const host = new ModelHost({ fetchFn: fetchWithFiles });
+// llama.cpp runs the float32 rewrite of the base: the app's float graph is the one to compare with.
+const host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: true });
 const completer = new Completer(host, new MemoryVectorCache());
 const work = mkdtempSync(join(tmpdir(), 'llama-check-'));
 try {

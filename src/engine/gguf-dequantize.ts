@@ -7,6 +7,7 @@
  * result, since float64 has more than twice float32's precision.
  */
 import { ModelError } from './errors.ts';
+import { quantizeColumns } from './int8-columns.ts';
 import type { ExternalTensor, ExternalWeights } from './types.ts';
 
 const BLOCK = 32;
@@ -34,41 +35,45 @@ function blocksBytes(t: ExternalTensor): number {
   return (t.rows * t.cols * BLOCK_BYTES[t.kind]) / BLOCK;
 }
 
-function expand(blocks: Uint8Array, t: ExternalTensor, out: Float32Array, half: Float32Array): void {
+/** Row r of a [rows, cols] blocks weight, dequantized into `row` (cols floats). */
+function expandRow(blocks: Uint8Array, t: ExternalTensor, r: number, row: Float32Array, half: Float32Array): void {
   const perBlock = BLOCK_BYTES[t.kind];
   const blocksPerRow = t.cols / BLOCK;
-  const base = t.dataOffset / 4;
-  // Where column c of row r goes: row-major [rows, cols], or [cols, rows] for a transposed initializer.
-  const rowStep = t.transpose ? 1 : t.cols;
-  const colStep = t.transpose ? t.rows : 1;
-  const codes = new Int32Array(BLOCK);
-  for (let r = 0; r < t.rows; r++) {
-    for (let b = 0; b < blocksPerRow; b++) {
-      const at = t.blocksOffset + (r * blocksPerRow + b) * perBlock;
-      const d = half[blocks[at]! | (blocks[at + 1]! << 8)]!;
-      let m = 0;
-      if (t.kind === 'Q4_1') {
-        m = half[blocks[at + 2]! | (blocks[at + 3]! << 8)]!;
-        // Byte j holds code j (low nibble) and code j + 16 (high nibble) of its block.
-        for (let j = 0; j < 16; j++) {
-          const byte = blocks[at + 4 + j]!;
-          codes[j] = byte & 0x0f;
-          codes[j + 16] = byte >> 4;
-        }
-      } else {
-        for (let j = 0; j < BLOCK; j++) codes[j] = (blocks[at + 2 + j]! << 24) >> 24;
+  for (let b = 0; b < blocksPerRow; b++) {
+    const at = t.blocksOffset + (r * blocksPerRow + b) * perBlock;
+    const d = half[blocks[at]! | (blocks[at + 1]! << 8)]!;
+    const first = b * BLOCK;
+    if (t.kind === 'Q4_1') {
+      const m = half[blocks[at + 2]! | (blocks[at + 3]! << 8)]!;
+      // Byte j holds code j (low nibble) and code j + 16 (high nibble) of its block.
+      for (let j = 0; j < 16; j++) {
+        const byte = blocks[at + 4 + j]!;
+        row[first + j] = Math.fround(Math.fround(d * (byte & 0x0f)) + m);
+        row[first + j + 16] = Math.fround(Math.fround(d * (byte >> 4)) + m);
       }
-      let index = base + r * rowStep + b * BLOCK * colStep;
-      if (t.kind === 'Q4_1') {
-        for (let j = 0; j < BLOCK; j++, index += colStep) out[index] = Math.fround(Math.fround(d * codes[j]!) + m);
-      } else {
-        for (let j = 0; j < BLOCK; j++, index += colStep) out[index] = d * codes[j]!;
-      }
+    } else {
+      for (let j = 0; j < BLOCK; j++) row[first + j] = d * ((blocks[at + 2 + j]! << 24) >> 24);
     }
   }
 }
 
-/** The external data file's bytes (little-endian float32, as onnxruntime reads them). */
+function expandFloat32(blocks: Uint8Array, t: ExternalTensor, out: Float32Array, half: Float32Array): void {
+  const base = t.dataOffset / 4;
+  // Where column c of row r goes: row-major [rows, cols], or [cols, rows] for a transposed initializer.
+  const rowStep = t.transpose ? 1 : t.cols;
+  const colStep = t.transpose ? t.rows : 1;
+  const row = new Float32Array(t.cols);
+  for (let r = 0; r < t.rows; r++) {
+    expandRow(blocks, t, r, row, half);
+    let index = base + r * rowStep;
+    for (let c = 0; c < t.cols; c++, index += colStep) out[index] = row[c]!;
+  }
+}
+
+/**
+ * The external data file's bytes, as onnxruntime reads them: little-endian float32 weights, or, for the 8-bit
+ * graph, int8 codes with their column scales and sums (int8-columns.ts).
+ */
 export function dequantizeExternal(blocks: Uint8Array, weights: ExternalWeights): Uint8Array {
   for (const t of weights.tensors) {
     if (t.blocksOffset + blocksBytes(t) > blocks.byteLength) {
@@ -78,8 +83,13 @@ export function dequantizeExternal(blocks: Uint8Array, weights: ExternalWeights)
       );
     }
   }
-  const out = new Float32Array(weights.bytes / 4);
   const half = halves();
-  for (const t of weights.tensors) expand(blocks, t, out, half);
+  if (weights.format === 'int8-columns') {
+    const out = new Uint8Array(weights.bytes);
+    for (const t of weights.tensors) quantizeColumns(blocks, t, out, half, expandRow);
+    return out;
+  }
+  const out = new Float32Array(weights.bytes / 4);
+  for (const t of weights.tensors) expandFloat32(blocks, t, out, half);
   return new Uint8Array(out.buffer);
 }

@@ -1,5 +1,5 @@
 import { ModelError, describeError } from './errors.ts';
-import type { ExternalTensor, ExternalWeights, Manifest, ManifestFile } from './types.ts';
+import type { ExternalFormat, ExternalTensor, ExternalWeights, Manifest, ManifestFile } from './types.ts';
 
 /** The manifest format versions this app understands. */
 export const SUPPORTED_MANIFEST_VERSIONS: readonly number[] = [1];
@@ -39,7 +39,7 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-function parseExternalTensor(value: unknown, where: string): ExternalTensor {
+function parseExternalTensor(value: unknown, where: string, format: ExternalFormat): ExternalTensor {
   if (!isRecord(value)) throw bad(`${where} must be an object`);
   const { tensor, kind, rows, cols, transpose, blocks_offset: blocksOffset, data_offset: dataOffset } = value;
   if (typeof tensor !== 'string' || tensor.length === 0) throw bad(`${where}.tensor must be a name`);
@@ -47,22 +47,42 @@ function parseExternalTensor(value: unknown, where: string): ExternalTensor {
   if (!isCount(rows) || !isCount(cols) || cols % 32 !== 0) throw bad(`${where}: rows and cols must be counts, cols a multiple of 32`);
   if (typeof transpose !== 'boolean') throw bad(`${where}.transpose must be true or false`);
   if (!isCount(blocksOffset) || !isCount(dataOffset)) throw bad(`${where}: offsets must be non-negative integers`);
-  return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset };
+  if (format === 'float32') return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset };
+  const { scale_offset: scaleOffset, colsum_offset: colsumOffset } = value;
+  if (!isCount(scaleOffset) || !isCount(colsumOffset) || scaleOffset % 4 !== 0 || colsumOffset % 4 !== 0) {
+    throw bad(`${where}: scale_offset and colsum_offset must be non-negative multiples of 4`);
+  }
+  // One scale per graph column, and the graph holds the weight as [cols, rows]: each blocks row is a column.
+  if (!transpose) throw bad(`${where}: an int8-columns tensor must be stored transposed`);
+  return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset, scaleOffset, colsumOffset };
+}
+
+/** The bytes a tensor's parts take in the external data, [start, end) each. */
+function externalSpans(t: ExternalTensor, format: ExternalFormat): [number, number][] {
+  if (format === 'float32') return [[t.dataOffset, t.dataOffset + 4 * t.rows * t.cols]];
+  return [
+    [t.dataOffset, t.dataOffset + t.rows * t.cols],
+    [t.scaleOffset ?? 0, (t.scaleOffset ?? 0) + 4 * t.rows],
+    [t.colsumOffset ?? 0, (t.colsumOffset ?? 0) + 4 * t.rows],
+  ];
 }
 
 function parseExternal(value: unknown, where: string): ExternalWeights | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw bad(`${where} must be an object`);
-  const { location, blocks_file: blocksFile, bytes, tensors } = value;
+  const { location, blocks_file: blocksFile, bytes, tensors, format = 'float32' } = value;
+  if (format !== 'float32' && format !== 'int8-columns') throw bad(`${where}.format must be float32 or int8-columns`);
   if (typeof location !== 'string' || !isContainedRelativePath(location)) throw bad(`${where}.location must be a file name`);
   if (typeof blocksFile !== 'string') throw bad(`${where}.blocks_file must name a manifest file`);
   if (!isCount(bytes)) throw bad(`${where}.bytes must be a non-negative integer`);
   if (!Array.isArray(tensors)) throw bad(`${where}.tensors must be a list`);
-  const parsed = tensors.map((t, i) => parseExternalTensor(t, `${where}.tensors[${i}]`));
+  const parsed = tensors.map((t, i) => parseExternalTensor(t, `${where}.tensors[${i}]`, format));
   for (const t of parsed) {
-    if (t.dataOffset + 4 * t.rows * t.cols > bytes) throw bad(`${where}: ${t.tensor} runs past the data's ${bytes} bytes`);
+    if (externalSpans(t, format).some(([, end]) => end > bytes)) {
+      throw bad(`${where}: ${t.tensor} runs past the data's ${bytes} bytes`);
+    }
   }
-  return { location, blocksFile, bytes, tensors: parsed };
+  return { location, blocksFile, bytes, format, tensors: parsed };
 }
 
 function parseFile(name: string, value: unknown): ManifestFile {
@@ -84,6 +104,10 @@ function parseFile(name: string, value: unknown): ManifestFile {
   if (inputs) file.inputs = inputs;
   if (outputs) file.outputs = outputs;
   if (external) file.external = external;
+  if (value.on_wasm !== undefined) {
+    if (typeof value.on_wasm !== 'string') throw bad(`files.${name}.on_wasm must name a manifest file`);
+    file.onWasm = value.on_wasm;
+  }
   return file;
 }
 
@@ -110,6 +134,9 @@ export function parseManifest(text: string): Manifest {
   const manifest: Manifest = { version, files: {} };
   for (const [name, file] of Object.entries(files)) manifest.files[name] = parseFile(name, file);
   for (const [name, file] of Object.entries(manifest.files)) {
+    if (file.onWasm !== undefined && !(file.onWasm in manifest.files)) {
+      throw bad(`files.${name}.on_wasm names ${JSON.stringify(file.onWasm)}, which the manifest does not list`);
+    }
     const source = file.external?.blocksFile;
     if (source !== undefined && !(source in manifest.files)) {
       throw bad(`files.${name}.external.blocks_file names ${JSON.stringify(source)}, which the manifest does not list`);

@@ -35,6 +35,11 @@ export interface ModelHostDeps {
   fetchFn?: FetchFn;
   /** The WebGPU entry point; defaults to this context's navigator.gpu. */
   gpu?: GpuLike;
+  /**
+   * Run the float graphs on WASM too, not the 8-bit ones a manifest names for it (`on_wasm`): the float graphs are
+   * what the Python scorer measures, so parity checks against its float decodes ask for them.
+   */
+  floatOnWasm?: boolean;
 }
 
 type Listener = (event: EngineEvent) => void;
@@ -218,14 +223,21 @@ export class ModelHost {
     return pending;
   }
 
+  /** The manifest graph that runs for `name` on `backend`: on WASM, its 8-bit version where the manifest has one. */
+  graphFor(name: string, backend: Backend): string {
+    const onWasm = this.requireFiles().entry(name).onWasm;
+    return backend === 'wasm' && onWasm !== undefined && !this.deps.floatOnWasm ? onWasm : name;
+  }
+
   private async createSession(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {
     const files = this.requireFiles();
-    const bytes = await files.bytes(name, (progress) => this.progress(progress, onProgress));
+    const graph = this.graphFor(name, backend);
+    const bytes = await files.bytes(graph, (progress) => this.progress(progress, onProgress));
     const gpuOutputs = this.loaded.get(name)?.gpuOutputs;
-    const externalData = await externalDataOf(files.entry(name), (file) =>
+    const externalData = await externalDataOf(files.entry(graph), (file) =>
       files.bytes(file, (progress) => this.progress(progress, onProgress)),
     );
-    const session = await ModelSession.create(name, bytes, backend, { gpuOutputs, externalData }, this.ortQueue);
+    const session = await ModelSession.create(graph, bytes, backend, { gpuOutputs, externalData }, this.ortQueue);
     if (backend === 'webgpu') void this.watchDevice();
     return session;
   }

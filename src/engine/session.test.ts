@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +117,24 @@ describe('ModelHost', () => {
     });
     await expect(host.loadManifest('not a url')).rejects.toMatchObject({ code: 'missing-file' });
     await host.dispose();
+  });
+
+  it("runs the graph a manifest names for WASM in a graph's place, unless asked for the float graphs", async () => {
+    const manifest = JSON.parse(readFileSync(join(graphs.dir, 'manifest.json'), 'utf8')) as {
+      files: Record<string, Record<string, unknown>>;
+    };
+    manifest.files.tiny_int8 = { ...manifest.files.tiny };
+    manifest.files.tiny = { ...manifest.files.tiny, on_wasm: 'tiny_int8' };
+    writeFileSync(join(graphs.dir, 'manifest-on-wasm.json'), JSON.stringify(manifest));
+    for (const [floatOnWasm, graph] of [[false, 'tiny_int8'], [true, 'tiny']] as const) {
+      const host = new ModelHost({ store: new MemoryStore(), fetchFn: fetchWithFiles, floatOnWasm });
+      await host.init('wasm');
+      await host.loadManifest(manifestLocation(join(graphs.dir, 'manifest-on-wasm.json')));
+      expect(host.graphFor('tiny', 'wasm')).toBe(graph);
+      expect(host.graphFor('tiny', 'webgpu')).toBe('tiny');
+      expect((await host.load('tiny')).name).toBe(graph);
+      expectClose((await host.run('tiny', { x: input() })).y, reference.y);
+      await host.dispose();
+    }
   });
 });

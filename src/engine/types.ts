@@ -46,8 +46,19 @@ export interface ExternalTensor {
   /** The graph holds the weight as [cols, rows]. */
   transpose: boolean;
   blocksOffset: number;
+  /** Where the tensor starts in the external data (its int8 codes, in the 'int8-columns' format). */
   dataOffset: number;
+  /** 'int8-columns' only: where the float32 scale of each graph column and the int32 sum of its codes start. */
+  scaleOffset?: number;
+  colsumOffset?: number;
 }
+
+/**
+ * How the app writes a graph's external data from the blocks: 'float32', each weight dequantized; 'int8-columns',
+ * each weight dequantized, then quantized to int8 with one symmetric scale per graph column (the 8-bit WASM graph,
+ * models/export/int8_graph.py).
+ */
+export type ExternalFormat = 'float32' | 'int8-columns';
 
 /** A graph's external float32 data, built from another manifest file of GGUF blocks before the session is made. */
 export interface ExternalWeights {
@@ -55,8 +66,9 @@ export interface ExternalWeights {
   location: string;
   /** The manifest name of the blocks file. */
   blocksFile: string;
-  /** Size of the float32 data. */
+  /** Size of the data. */
   bytes: number;
+  format: ExternalFormat;
   tensors: ExternalTensor[];
 }
 
@@ -68,6 +80,8 @@ export interface ManifestFile {
   inputs?: Record<string, (number | string)[]>;
   outputs?: Record<string, (number | string)[]>;
   external?: ExternalWeights;
+  /** The manifest name of the graph that runs in this one's place on WASM (the base's 8-bit graph). */
+  onWasm?: string;
 }
 
 export interface Manifest {

@@ -28,7 +28,8 @@ describe('the pretrained base in TypeScript completes like the Python scorer', (
   beforeAll(async () => {
     if (!existsSync(BASE_MANIFEST)) throw new Error('public/models/base is missing: make it with npm run models:base');
     ort.env.wasm.numThreads = 1;
-    host = new ModelHost({ fetchFn: fetchWithFiles });
+    // The sample's Python completions are the float model's: run the float graph on WASM too.
+    host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: true });
     completer = new Completer(host, new MemoryVectorCache());
     await completer.prepare(manifestLocation(BASE_MANIFEST));
   }, 180_000);
