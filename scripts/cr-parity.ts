@@ -333,6 +333,8 @@ async function main(): Promise<void> {
   const host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: values.float });
   const completer = new Completer(host, new FsVectorCache(join(ROOT, '.cache', 'file-vectors')));
   await completer.prepare(manifestLocation(join(modelsDir, 'manifest.json')));
+  // The LM graph WASM runs for this set (the base's 8-bit graph unless --float), named in the report.
+  const lmGraph = host.graphFor('lm', 'wasm');
 
   const ts: Record<string, Record<string, string>> = Object.fromEntries(methods.map((m) => [m, {}]));
   const perRepo: { repo: string; version: string; tasks: number; pythonFiles: number; seconds: number }[] = [];
@@ -408,7 +410,7 @@ async function main(): Promise<void> {
     decoding: {
       python: 'models/eval/static_eval.py: PyTorch on CPU under bf16 autocast, argmax of float logits, prompts of equal length batched (16)',
       typescript: `onnxruntime-web ${ortVersion} WASM in Node ${process.version}, ${values.threads} thread(s), one prompt at a time, ${manifest.config.lm && (manifest.config.lm as { weights?: string }).weights}`,
-      graph: manifest.files[host.graphFor('lm', 'wasm')]?.path ?? 'lm.onnx',
+      graph: manifest.files[lmGraph]?.path ?? lmGraph,
       greedy: 'both: at most 64 new tokens, stop at the first token whose text holds a newline (or a special token)',
     },
     sample: { repositories: repoNames.length, ofRepositories: allRepos, tasks: tasks.length, full },

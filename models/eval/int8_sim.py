@@ -175,7 +175,9 @@ def report(by_system: dict[str, Any], activations: str, sha: str, out: Path = OU
              f"trained on the tests-in-the-prompt format, sha256 `{sha[:12]}`). Weights in int8 per output column; "
              "the inputs of the weight products in uint8 per tensor (onnxruntime's DynamicQuantizeLinear and "
              "MatMulInteger), per token, or left float; faked in PyTorch against the float decodes of the same "
-             "tasks. 95% intervals resample repositories. Written by `models.eval.int8_sim`.", "",
+             "tasks. `graph` is the 8-bit graph the app runs on WASM (`lm_int8.onnx`), computed operation for "
+             "operation by `models/lm/int8.py`. 95% intervals resample repositories. Written by "
+             "`models.eval.int8_sim`.", "",
              "| activations | system | identical completions | EM float % [95% CI] | EM int8 % [95% CI] | "
              "int8 minus float [95% CI] |", "|---|---|---|---|---|---|"]
     for mode in ACTIVATIONS:

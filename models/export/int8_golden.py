@@ -5,7 +5,8 @@
   TypeScript expansion must reproduce byte for byte;
 - `graph`: a tiny LM (one layer, grouped-query attention, tied embedding) holding exactly dequantized blocks,
   traced, rewritten by int8_graph with its weights external, and the logits and last present key that
-  models/lm/int8.py computes for a 5-token prefill with the pattern LoRA: onnxruntime-web must compute the same.
+  models/lm/int8.py computes for a 5-token prefill with the pattern LoRA, and for the last token as a KV-cache
+  step after the other four: onnxruntime-web must compute the same.
 
     /usr/bin/python3 -m models.export.int8_golden   (rewrites models/export/golden/int8_graph.json)
 """
@@ -103,10 +104,13 @@ def graph_case() -> dict[str, Any]:
     tokens = torch.tensor([TOKENS])
     with torch.no_grad(), int8_arithmetic(model):
         logits, presents = model(tokens, torch.arange(len(TOKENS)).unsqueeze(0), None, lora)
+        # The last token again, as a KV-cache step on top of the others: one row, quantized on its own.
+        _, past = model(tokens[:, :-1], torch.arange(len(TOKENS) - 1).unsqueeze(0), None, lora)
+        step, _ = model(tokens[:, -1:], torch.tensor([[len(TOKENS) - 1]]), past, lora)
     return {"config": {"lm": {**TINY.to_dict(), "head_dim": TINY.head_dim}}, "lora_rank": TINY.lora_rank,
             "onnx_base64": _b64(made.model.SerializeToString()), "blocks_base64": _b64(external.blocks),
             "external": made.manifest_entry("lm_blocks", LOCATION), "tokens": TOKENS,
-            "logits": _floats(logits), "present_key_last": _floats(presents[-1][0])}
+            "logits": _floats(logits), "present_key_last": _floats(presents[-1][0]), "step_logits": _floats(step)}
 
 
 def golden() -> dict[str, Any]:

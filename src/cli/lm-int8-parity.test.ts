@@ -77,6 +77,7 @@ describe('the 8-bit graph of a tiny LM (models/export/golden/int8_graph.json)', 
       tokens: number[];
       logits: StoredArray;
       present_key_last: StoredArray;
+      step_logits: StoredArray;
     };
     const manifest = parseManifest(
       JSON.stringify({
@@ -100,6 +101,10 @@ describe('the 8-bit graph of a tiny LM (models/export/golden/int8_graph.json)', 
     expect(out.logits!.dims).toEqual(golden.logits.dims);
     expect(maxDiff(tensor(out, 'logits'), floats(golden.logits))).toBeLessThan(1e-4);
     expect(maxDiff(tensor(out, 'present_key_0'), floats(golden.present_key_last))).toBeLessThan(1e-4);
+    const before = await session.run({ ...tokenFeeds(golden.tokens.slice(0, -1), 0), ...emptyPast(shape), ...lora });
+    const last = golden.tokens.length - 1;
+    const step = await session.run({ ...tokenFeeds(golden.tokens.slice(last), last), ...pastFromPresent(shape, before), ...lora });
+    expect(maxDiff(tensor(step, 'logits'), floats(golden.step_logits))).toBeLessThan(1e-4);
   }, 60_000);
 });
 
