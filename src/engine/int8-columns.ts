@@ -11,12 +11,14 @@ type ExpandRow = (blocks: Uint8Array, t: ExternalTensor, r: number, row: Float32
 
 /** Rounds to the nearest integer, ties to even (numpy's rint, onnxruntime's Round); Math.round sends ties up. */
 export function roundHalfEven(x: number): number {
-  const floor = Math.floor(x);
-  const fraction = x - floor;
-  if (fraction < 0.5) return floor;
-  if (fraction > 0.5) return floor + 1;
-  return floor % 2 === 0 ? floor : floor + 1;
+  const r = Math.round(x);
+  // A tie went up to r; where r is odd the even neighbour is r - 1.
+  // (+ 0 turns the -0 that Math.round gives for -0.5 into 0.)
+  return (r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r) + 0;
 }
+
+/** Rows quantized together before their codes are written out as columns, so each write is a run of TILE bytes. */
+const TILE = 64;
 
 /**
  * Writes tensor `t` into `out`: codes as [cols, rows] int8 at dataOffset (blocks row r is graph column r), then
@@ -35,19 +37,37 @@ export function quantizeColumns(
   const codes = new Int8Array(out.buffer, out.byteOffset + t.dataOffset, t.rows * t.cols);
   const view = new DataView(out.buffer, out.byteOffset);
   const row = new Float32Array(t.cols);
-  for (let r = 0; r < t.rows; r++) {
-    expandRow(blocks, t, r, row, half);
-    let largest = 0;
-    for (let c = 0; c < t.cols; c++) largest = Math.max(largest, Math.abs(row[c]!));
-    const scale = Math.fround(largest / 127);
-    const step = scale > 0 ? scale : 1;
-    let sum = 0;
-    for (let c = 0, index = r; c < t.cols; c++, index += t.rows) {
-      const code = Math.min(127, Math.max(-127, roundHalfEven(Math.fround(row[c]! / step))));
-      codes[index] = code;
-      sum += code;
+  const tile = new Int8Array(TILE * t.cols);
+  for (let first = 0; first < t.rows; first += TILE) {
+    const count = Math.min(TILE, t.rows - first);
+    for (let k = 0; k < count; k++) {
+      const r = first + k;
+      expandRow(blocks, t, r, row, half);
+      let largest = 0;
+      for (let c = 0; c < t.cols; c++) largest = Math.max(largest, Math.abs(row[c]!));
+      const scale = Math.fround(largest / 127);
+      const step = scale > 0 ? scale : 1;
+      let sum = 0;
+      const at = k * t.cols;
+      const inverse = 1 / step;
+      for (let c = 0; c < t.cols; c++) {
+        const value = row[c]!;
+        // A product with the inverse lands within 1e-5 of the float32 quotient (|code| <= 127): it rounds the same
+        // unless it sits next to a tie, where the exact float32 quotient decides. Dividing every weight took 3x as long.
+        const shifted = value * inverse + 128.5; // in [1, 256) for |code| <= 127: truncation rounds it
+        let code = (shifted | 0) - 128;
+        const off = shifted - (shifted | 0);
+        if (off < 0.0001 || off > 0.9999) code = roundHalfEven(Math.fround(value / step));
+        code = code > 127 ? 127 : code < -127 ? -127 : code;
+        tile[at + c] = code;
+        sum += code;
+      }
+      view.setFloat32(t.scaleOffset + 4 * r, step, true);
+      view.setInt32(t.colsumOffset + 4 * r, sum, true);
     }
-    view.setFloat32(t.scaleOffset + 4 * r, step, true);
-    view.setInt32(t.colsumOffset + 4 * r, sum, true);
+    for (let c = 0; c < t.cols; c++) {
+      const base = c * t.rows + first;
+      for (let k = 0; k < count; k++) codes[base + k] = tile[k * t.cols + c]!;
+    }
   }
 }
