@@ -408,8 +408,11 @@ async function main(): Promise<void> {
       tasks: shown(join(benchDir, 'static.jsonl')),
     },
     decoding: {
-      python: 'models/eval/static_eval.py: PyTorch on CPU under bf16 autocast, argmax of float logits, prompts of equal length batched (16)',
-      typescript: `onnxruntime-web ${ortVersion} WASM in Node ${process.version}, ${values.threads} thread(s), one prompt at a time, ${manifest.config.lm && (manifest.config.lm as { weights?: string }).weights}`,
+      python:
+        lmGraph === 'lm'
+          ? 'models/eval/static_eval.py: PyTorch on CPU under bf16 autocast, argmax of float logits, prompts of equal length batched (16)'
+          : 'models/eval/int8_parity.py: PyTorch on CPU computing as the 8-bit graph does (models/lm/int8.py), argmax of its logits',
+      typescript: `onnxruntime-web ${ortVersion} WASM in Node ${process.version}, ${values.threads} thread(s), one prompt at a time, ${manifest.config.lm && (manifest.config.lm as Record<string, string | undefined>)[lmGraph === 'lm' ? 'weights' : 'wasm']}`,
       graph: manifest.files[lmGraph]?.path ?? lmGraph,
       greedy: 'both: at most 64 new tokens, stop at the first token whose text holds a newline (or a special token)',
     },

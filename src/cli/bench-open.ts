@@ -9,7 +9,7 @@
  *
  * Prints a benchmark, not a test: the numbers depend on the machine and on what else it is running.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -109,7 +109,20 @@ try {
   await app.close();
 }
 
-const report = { set: values.set, measured_at: new Date().toISOString(), cross_origin_isolated: isolated, cores, runs: figures };
+// The LM graph the build runs on WASM: the 8-bit one where the set's manifest names it for WASM (on_wasm).
+const builtManifest = JSON.parse(
+  readFileSync(resolve('dist', 'models', values.set === 'base' ? 'base' : '.', 'manifest.json'), 'utf8'),
+) as { files: Record<string, { path: string; on_wasm?: string }> };
+const lm = builtManifest.files.lm;
+const wasmGraph = (lm?.on_wasm ? builtManifest.files[lm.on_wasm]?.path : lm?.path) ?? 'unknown';
+const report = {
+  set: values.set,
+  measured_at: new Date().toISOString(),
+  cross_origin_isolated: isolated,
+  cores,
+  wasm_graph: wasmGraph,
+  runs: figures,
+};
 const out = resolve(values.out);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -50,7 +50,8 @@ describe('llama.cpp with the app\'s GGUF adapter completes like the app', () => 
     if (missing) throw new Error(missing);
     if (!existsSync(F32_BASE)) throw new Error(`${F32_BASE} is missing: /usr/bin/python3 -m models.base.f32_gguf`);
     ort.env.wasm.numThreads = 1;
-    host = new ModelHost({ fetchFn: fetchWithFiles });
+    // llama.cpp runs the float32 rewrite of the base, so the app's float graph is the one to compare with.
+    host = new ModelHost({ fetchFn: fetchWithFiles, floatOnWasm: true });
     completer = new Completer(host, new MemoryVectorCache());
     await completer.prepare(manifestLocation(BASE_MANIFEST));
     work = mkdtempSync(join(tmpdir(), 'llama-check-test-'));
