@@ -29,9 +29,8 @@ from torch import Tensor
 
 from models.data.bench import TaskRecord
 from models.hashing import sha256_of
-from models.lm.int8 import int8_arithmetic
-from models.lm.lora import lora_delta
-from models.lm.model import AdaptedLinear, CodeLM
+from models.lm.int8 import int8_arithmetic, products_replaced
+from models.lm.model import CodeLM
 from models.lm.runtime import setup_cpu
 from models.static.config import EvalConfig, StaticConfig
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
@@ -86,24 +85,16 @@ def quantize_rows(weight: Tensor) -> Tensor:
 def simulated_int8(lm: CodeLM, activations: str = "tensor") -> Iterator[None]:
     """The LM's weights and the inputs of its weight products as the 8-bit graph would see them, restored after."""
     saved = {name: p.detach().clone() for name, p in lm.named_parameters() if p.dim() == 2}
-    original_adapted, original_logits = AdaptedLinear.adapted, CodeLM.logits
-
-    def adapted(self: AdaptedLinear, x: Tensor, lora: Any) -> Tensor:
-        y = F.linear(quantize_activations(x, activations), self.weight)
-        delta = lora_delta(x, lora.get(self.target) if lora is not None else None)
-        return y if delta is None else y + delta
-
-    def logits(self: CodeLM, hidden: Tensor) -> Tensor:
-        return quantize_activations(hidden, activations) @ self.embed.weight.transpose(0, 1).to(hidden.dtype)
-
     with torch.no_grad():
         for p in saved:
             lm.get_parameter(p).copy_(quantize_rows(saved[p]))
-    AdaptedLinear.adapted, CodeLM.logits = adapted, logits  # type: ignore[method-assign]
     try:
-        yield
+        with products_replaced(
+                lambda m, x: F.linear(quantize_activations(x, activations), m.weight),
+                lambda model, hidden: quantize_activations(hidden, activations)
+                @ model.embed.weight.transpose(0, 1).to(hidden.dtype)):
+            yield
     finally:
-        AdaptedLinear.adapted, CodeLM.logits = original_adapted, original_logits  # type: ignore[method-assign]
         with torch.no_grad():
             for p, value in saved.items():
                 lm.get_parameter(p).copy_(value)

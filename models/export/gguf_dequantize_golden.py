@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
-from .gguf_initializers import BLOCK, Q4_1_BYTES, Q8_0_BYTES, ExternalTensor, dequantize_external
+from models.lm.config import LMConfig
+from models.lm.model import CodeLM
+
+from .gguf_initializers import BLOCK, Q4_1_BYTES, Q8_0_BYTES, ExternalTensor, QuantizedWeight, dequantize_external
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "gguf_dequantize.json"
 EXTREMES = np.array([65504.0, -65504.0, 6e-8, -6e-8, 6.1e-5, -0.0, 0.0, 1.0], dtype=np.float16)
@@ -33,6 +37,24 @@ def random_blocks(kind: str, rows: int, cols: int, rng: np.random.Generator,
     flat[: min(len(pinned), flat.size)] = pinned[: flat.size]
     raw[:, :, : 2 * halves] = flat.reshape(rows, nb, halves).view(np.uint8).reshape(rows, nb, 2 * halves)
     return raw.reshape(rows, nb * per)
+
+
+def quantized_model(config: LMConfig, seed: int) -> tuple[CodeLM, dict[str, QuantizedWeight]]:
+    """A random LM whose projections (Q4_1) and embedding (Q8_0) hold exactly dequantized random blocks."""
+    torch.manual_seed(0)
+    model = CodeLM(config).eval()
+    rng = np.random.default_rng(seed)
+    weights: dict[str, QuantizedWeight] = {}
+    state = model.state_dict()
+    for name, tensor in state.items():
+        if tensor.dim() != 2:
+            continue
+        kind = "Q8_0" if name == "embed.weight" else "Q4_1"
+        rows, cols = tensor.shape
+        weights[name] = QuantizedWeight(kind, rows, cols, random_blocks(kind, rows, cols, rng))
+        state[name] = torch.from_numpy(weights[name].dequantize())
+    model.load_state_dict(state)
+    return model, weights
 
 
 def golden() -> dict[str, Any]:

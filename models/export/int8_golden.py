@@ -28,7 +28,7 @@ from models.lm.int8 import int8_arithmetic, quantize_columns
 from models.lm.model import CodeLM
 
 from .export_lm import trace_lm
-from .gguf_dequantize_golden import EXTREMES, random_blocks
+from .gguf_dequantize_golden import EXTREMES, quantized_model, random_blocks
 from .gguf_initializers import ExternalTensor, QuantizedWeight, dequantize_external, store_as_external_blocks
 from .int8_graph import ALIGN, FORMAT, int8_graph
 from .lora_pattern import pattern_lora
@@ -74,21 +74,7 @@ def columns_case() -> dict[str, Any]:
 
 
 def tiny_quantized_model() -> tuple[CodeLM, dict[str, QuantizedWeight]]:
-    """A tiny LM whose projections and embedding hold exactly dequantized random blocks."""
-    torch.manual_seed(0)
-    model = CodeLM(TINY).eval()
-    rng = np.random.default_rng(3)
-    weights: dict[str, QuantizedWeight] = {}
-    state = model.state_dict()
-    for name, tensor in state.items():
-        if tensor.dim() != 2:
-            continue
-        kind = "Q8_0" if name == "embed.weight" else "Q4_1"
-        rows, cols = tensor.shape
-        weights[name] = QuantizedWeight(kind, rows, cols, random_blocks(kind, rows, cols, rng))
-        state[name] = torch.from_numpy(weights[name].dequantize())
-    model.load_state_dict(state)
-    return model, weights
+    return quantized_model(TINY, 3)
 
 
 def graph_case() -> dict[str, Any]:

@@ -11,13 +11,12 @@ from pathlib import Path
 import numpy as np
 import onnx
 import pytest
-import torch
 from onnx import TensorProto, numpy_helper
 
 from models.base.gguf_model import import_reader
 from models.base.paths import READER_DIR
 from models.export.export_lm import trace_lm
-from models.export.gguf_dequantize_golden import random_blocks
+from models.export.gguf_dequantize_golden import quantized_model, random_blocks
 from models.export.gguf_initializers import (BLOCK, EXTERNAL_LOCATION, QuantizedWeight, dequantize_external,
                                             store_as_external_blocks)
 from models.lm.config import LMConfig
@@ -40,20 +39,7 @@ def test_dequantize_matches_the_gguf_reader(kind: str) -> None:
 
 def quantized_tiny_model() -> tuple[CodeLM, dict[str, QuantizedWeight]]:
     """A tiny LM whose projections and embedding hold exactly dequantized random blocks."""
-    torch.manual_seed(0)
-    model = CodeLM(TINY).eval()
-    rng = np.random.default_rng(0)
-    weights: dict[str, QuantizedWeight] = {}
-    state = model.state_dict()
-    for name, tensor in state.items():
-        if tensor.dim() != 2:
-            continue
-        kind = "Q8_0" if name == "embed.weight" else "Q4_1"
-        rows, cols = tensor.shape
-        weights[name] = QuantizedWeight(kind, rows, cols, random_blocks(kind, rows, cols, rng))
-        state[name] = torch.from_numpy(weights[name].dequantize())
-    model.load_state_dict(state)
-    return model, weights
+    return quantized_model(TINY, 0)
 
 
 def test_every_quantized_weight_becomes_external_and_expands_to_its_values(tmp_path: Path) -> None:

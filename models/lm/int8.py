@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 import torch
@@ -79,27 +79,36 @@ def int8_product(x: Tensor, weight: Int8Weight) -> Tensor:
 
 
 @contextmanager
+def products_replaced(linear: Callable[[AdaptedLinear, Tensor], Tensor],
+                      head: Callable[[CodeLM, Tensor], Tensor]) -> Iterator[None]:
+    """Every AdaptedLinear's weight product and the LM's output head computed by `linear` and `head` inside the block
+    (the adapter's low-rank delta still added, in float); the methods are restored after."""
+    original_adapted, original_logits = AdaptedLinear.adapted, CodeLM.logits
+
+    def adapted(self: AdaptedLinear, x: Tensor, lora: Optional[PreparedLora]) -> Tensor:
+        y = linear(self, x)
+        delta = lora_delta(x, lora.get(self.target) if lora is not None else None)
+        return y if delta is None else y + delta
+
+    AdaptedLinear.adapted, CodeLM.logits = adapted, head  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        AdaptedLinear.adapted, CodeLM.logits = original_adapted, original_logits  # type: ignore[method-assign]
+
+
+@contextmanager
 def int8_arithmetic(lm: CodeLM) -> Iterator[None]:
     """The LM computes as the 8-bit graph does inside the block; its weights and methods are restored after."""
     linears = {m: Int8Weight.of(m.weight.transpose(0, 1)) for m in lm.modules() if isinstance(m, AdaptedLinear)}
     table = Int8Weight.of(lm.embed.weight.transpose(0, 1))
     saved_embedding = lm.embed.weight.detach().clone()
-    original_adapted, original_logits = AdaptedLinear.adapted, CodeLM.logits
-
-    def adapted(self: AdaptedLinear, x: Tensor, lora: Optional[PreparedLora]) -> Tensor:
-        y = int8_product(x, linears[self]).to(x.dtype)
-        delta = lora_delta(x, lora.get(self.target) if lora is not None else None)
-        return y if delta is None else y + delta
-
-    def logits(self: CodeLM, hidden: Tensor) -> Tensor:
-        return int8_product(hidden, table).to(hidden.dtype)
-
     with torch.no_grad():
         lm.embed.weight.copy_((table.codes.float() * table.scale).transpose(0, 1))
-    AdaptedLinear.adapted, CodeLM.logits = adapted, logits  # type: ignore[method-assign]
     try:
-        yield
+        with products_replaced(lambda m, x: int8_product(x, linears[m]).to(x.dtype),
+                               lambda _, hidden: int8_product(hidden, table).to(hidden.dtype)):
+            yield
     finally:
-        AdaptedLinear.adapted, CodeLM.logits = original_adapted, original_logits  # type: ignore[method-assign]
         with torch.no_grad():
             lm.embed.weight.copy_(saved_embedding)

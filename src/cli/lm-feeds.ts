@@ -37,6 +37,18 @@ export function zeroLora(shape: LmShape, rank: number): LoraArrays {
   return out;
 }
 
+/** The same deterministic adapter as models/export/lora_pattern.py. */
+export function patternLora(shape: LmShape, rank: number): LoraArrays {
+  const out = {} as LoraArrays;
+  LORA_TARGETS.forEach((m, t) => {
+    const dims = loraDims(shape, m, rank);
+    const a = Float32Array.from({ length: dims.a[0] * dims.a[1] }, (_, i) => 0.05 * Math.sin(0.37 * i + 1.3 * t));
+    const b = Float32Array.from({ length: dims.b[0] * dims.b[1] }, (_, i) => 0.05 * Math.cos(0.23 * i + 0.7 * t));
+    out[m] = { a, b };
+  });
+  return out;
+}
+
 export function loraFeeds(shape: LmShape, lora: LoraArrays, rank: number): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const m of LORA_TARGETS) {

@@ -13,8 +13,7 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { externalDataOf } from '../engine/external-data.ts';
 import { parseManifest } from '../engine/manifest.ts';
-import { emptyPast, loraDims, loraFeeds, lmShapeFromConfig, tokenFeeds, zeroLora, LORA_TARGETS, pastFromPresent } from './lm-feeds.ts';
-import type { LmShape, LoraArrays } from './lm-feeds.ts';
+import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
 interface StoredArray {
   dims: number[];
@@ -27,18 +26,6 @@ const read = (path: string): Buffer => readFileSync(new URL(path, root));
 function floats(stored: StoredArray): Float32Array {
   const bytes = Buffer.from(stored.base64, 'base64');
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-/** The same deterministic adapter as models/export/lora_pattern.py. */
-function patternLora(shape: LmShape, rank: number): LoraArrays {
-  const out = {} as LoraArrays;
-  LORA_TARGETS.forEach((m, t) => {
-    const dims = loraDims(shape, m, rank);
-    const a = Float32Array.from({ length: dims.a[0] * dims.a[1] }, (_, i) => 0.05 * Math.sin(0.37 * i + 1.3 * t));
-    const b = Float32Array.from({ length: dims.b[0] * dims.b[1] }, (_, i) => 0.05 * Math.cos(0.23 * i + 0.7 * t));
-    out[m] = { a, b };
-  });
-  return out;
 }
 
 /** Max |a - b| over the last `b.length` entries of `a` (a graph may return fewer rows than the reference). */

@@ -6,16 +6,14 @@ import { externalDataOf } from '../engine/external-data.ts';
 import { section } from '../engine/completer/config.ts';
 import { parseManifest } from '../engine/manifest.ts';
 import {
-  LORA_TARGETS,
   emptyPast,
-  loraDims,
   loraFeeds,
   lmShapeFromConfig,
   pastFromPresent,
+  patternLora,
   tokenFeeds,
   zeroLora,
   type LmShape,
-  type LoraArrays,
 } from './lm-feeds.ts';
 
 /** PyTorch reference outputs written by models/export/fixtures.py for the committed lm.onnx / encoder.onnx. */
@@ -63,18 +61,6 @@ const MODEL_SETS: ModelSet[] = [
 function floats(stored: StoredArray): Float32Array {
   const bytes = Buffer.from(stored.base64, 'base64');
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-/** The same deterministic adapter as models/export/lora_pattern.py. */
-function patternLora(shape: LmShape, rank: number): LoraArrays {
-  const out = {} as LoraArrays;
-  LORA_TARGETS.forEach((m, t) => {
-    const dims = loraDims(shape, m, rank);
-    const a = Float32Array.from({ length: dims.a[0] * dims.a[1] }, (_, i) => 0.05 * Math.sin(0.37 * i + 1.3 * t));
-    const b = Float32Array.from({ length: dims.b[0] * dims.b[1] }, (_, i) => 0.05 * Math.cos(0.23 * i + 0.7 * t));
-    out[m] = { a, b };
-  });
-  return out;
 }
 
 /**
