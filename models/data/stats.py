@@ -9,6 +9,7 @@ import statistics
 from pathlib import Path
 
 from .corpus import LEAKAGE_RULES
+from . import split_overlap
 from .paths import BENCH_DIR, CORPUS_DIR, DATA_DIR, SOURCES_CACHE
 from .tasks import KINDS
 
@@ -149,7 +150,8 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         lines.append("")
     text = "\n".join(lines)
     # The histories track writes its own section (models/data/histories/stats.py); a rebuild here keeps it.
-    kept = kept_section(path.read_text()) if path.exists() else ""
+    old = path.read_text() if path.exists() else ""
+    kept = kept_section(old) + split_overlap.kept_section(old)
     path.write_text(text + (("\n" + kept) if kept else ""))
     return text
 

@@ -17,3 +17,16 @@ def test_a_second_draw_keeps_the_first_and_adds_other_repositories() -> None:
     small = ir_test_draws(REPOS[:50], replace(EvalConfig(), ir_test_repos=40, ir_test_extra_repos=20, seed=3))
     assert [len(d) for d in small] == [40, 10]
     assert ir_test_draws([], EvalConfig()) == []
+
+
+def test_exposed_tasks_have_their_statement_in_a_pool_prompt_of_the_same_file() -> None:
+    from models.eval.ir_exposure import exposed
+
+    head = "def test_a():\n    x = make()\n"
+    ir = [{"id": "1", "repo": "r", "path": "t.py", "prefix": head + "    assert x == ", "target": "1"},
+          {"id": "2", "repo": "r", "path": "t.py", "prefix": head + "    assert x.y == ", "target": "2"},
+          {"id": "3", "repo": "r", "path": "u.py", "prefix": head + "    assert x == ", "target": "1"}]
+    pool = {"r": [{"id": "4", "repo": "r", "path": "t.py", "prefix": head + "    assert x == 1\n    assert z == ",
+                   "target": "3"}]}
+    assert [t["id"] for t in exposed(ir, pool)] == ["1"]  # type: ignore[arg-type]
+    assert exposed(ir, {}) == []  # type: ignore[arg-type]

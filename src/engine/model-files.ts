@@ -76,12 +76,14 @@ export class ModelFiles {
   }
 
   /**
-   * Makes every file of the manifest present in the store (the offline precache), in manifest order: a file not
-   * kept yet is fetched and verified; a kept one is left to be verified when it is read (bytes() does, and replaces
-   * a damaged copy), so a warm open reads and hashes each file once, not twice (the base's blocks are 96 MB).
+   * Makes the named files present in the store (every file of the manifest when none are named: the offline
+   * precache), in manifest order: a file not kept yet is fetched and verified; a kept one is left to be verified
+   * when it is read (bytes() does, and replaces a damaged copy), so a warm open reads and hashes each file once, not
+   * twice (the base's blocks are 96 MB).
    */
-  async ensureAll(onProgress: ProgressFn): Promise<void> {
+  async ensureAll(onProgress: ProgressFn, names?: ReadonlySet<string>): Promise<void> {
     for (const [name, file] of Object.entries(this.manifest.files)) {
+      if (names && !names.has(name)) continue;
       if (await this.store.hasBytes(file.sha256)) {
         onProgress({ name, loaded: file.bytes, total: file.bytes, source: 'cache' });
         continue;

@@ -95,10 +95,15 @@ export class ModelHost {
     this.listeners.add(listener);
   }
 
-  /** Fetches and validates the manifest, then downloads and verifies every file it lists (the offline precache). */
+  /**
+   * Fetches and validates the manifest, then downloads and verifies the files the current backend runs with (kept
+   * for offline use): every file but the graphs that another backend runs in their place. A later fall back from
+   * WebGPU to WASM fetches its graph when it is first loaded.
+   */
   async loadManifest(url: string, onProgress?: ProgressListener): Promise<Manifest> {
     const files = await ModelFiles.open(url, await this.store(), this.deps.fetchFn);
-    await files.ensureAll((progress) => this.progress(progress, onProgress));
+    const needed = this.filesFor(files.manifest, this.choice.backend);
+    await files.ensureAll((progress) => this.progress(progress, onProgress), needed);
     await this.releaseSessions(() => true);
     this.loaded.clear();
     this.files = files;
@@ -226,7 +231,21 @@ export class ModelHost {
   /** The manifest graph that runs for `name` on `backend`: on WASM, its 8-bit version where the manifest has one. */
   graphFor(name: string, backend: Backend): string {
     const onWasm = this.requireFiles().entry(name).onWasm;
-    return backend === 'wasm' && onWasm !== undefined && !this.deps.floatOnWasm ? onWasm : name;
+    return onWasm !== undefined && this.runsWasmTwins(backend) ? onWasm : name;
+  }
+
+  private runsWasmTwins(backend: Backend): boolean {
+    return backend === 'wasm' && !this.deps.floatOnWasm;
+  }
+
+  /** The manifest files a backend needs: of a graph with an 8-bit twin for WASM, only the one that runs. */
+  filesFor(manifest: Manifest, backend: Backend): Set<string> {
+    const names = new Set(Object.keys(manifest.files));
+    for (const [name, file] of Object.entries(manifest.files)) {
+      if (file.onWasm === undefined) continue;
+      names.delete(this.runsWasmTwins(backend) ? name : file.onWasm);
+    }
+    return names;
   }
 
   private async createSession(name: string, backend: Backend, onProgress?: ProgressListener): Promise<ModelSession> {

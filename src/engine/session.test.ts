@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
@@ -123,17 +124,33 @@ describe('ModelHost', () => {
     const manifest = JSON.parse(readFileSync(join(graphs.dir, 'manifest.json'), 'utf8')) as {
       files: Record<string, Record<string, unknown>>;
     };
-    manifest.files.tiny_int8 = { ...manifest.files.tiny };
+    // The twin is the same graph with an unknown protobuf field appended (ignored by the parser), so that its
+    // bytes, and the store's key, differ.
+    const twin = Buffer.concat([readFileSync(join(graphs.dir, 'tiny.onnx')), Buffer.from([0x98, 0x06, 0x01])]);
+    writeFileSync(join(graphs.dir, 'tiny_twin.onnx'), twin);
+    const sha256 = createHash('sha256').update(twin).digest('hex');
+    manifest.files.tiny_int8 = { ...manifest.files.tiny, path: 'tiny_twin.onnx', sha256, bytes: twin.byteLength };
     manifest.files.tiny = { ...manifest.files.tiny, on_wasm: 'tiny_int8' };
     writeFileSync(join(graphs.dir, 'manifest-on-wasm.json'), JSON.stringify(manifest));
-    for (const [floatOnWasm, graph] of [[false, 'tiny_int8'], [true, 'tiny']] as const) {
-      const host = new ModelHost({ store: new MemoryStore(), fetchFn: fetchWithFiles, floatOnWasm });
+    for (const [floatOnWasm, graph, skipped] of [[false, 'tiny_int8', 'tiny.onnx'], [true, 'tiny', 'tiny_twin.onnx']] as const) {
+      const fetched: string[] = [];
+      const recording: typeof fetchWithFiles = (url, init) => {
+        fetched.push(String(url));
+        return fetchWithFiles(url, init);
+      };
+      const host = new ModelHost({ store: new MemoryStore(), fetchFn: recording, floatOnWasm });
       await host.init('wasm');
-      await host.loadManifest(manifestLocation(join(graphs.dir, 'manifest-on-wasm.json')));
+      const loaded = await host.loadManifest(manifestLocation(join(graphs.dir, 'manifest-on-wasm.json')));
+      const files = (names: string[]): string[] => names.map((u) => u.slice(u.lastIndexOf('/') + 1));
+      expect(files(fetched)).toContain(graph === 'tiny' ? 'tiny.onnx' : 'tiny_twin.onnx');
       expect(host.graphFor('tiny', 'wasm')).toBe(graph);
       expect(host.graphFor('tiny', 'webgpu')).toBe('tiny');
       expect((await host.load('tiny')).name).toBe(graph);
       expectClose((await host.run('tiny', { x: input() })).y, reference.y);
+      // Opening and running download only the graph WASM runs: the other one is neither fetched nor kept.
+      expect(files(fetched)).not.toContain(skipped);
+      expect(host.filesFor(loaded, 'webgpu').has('tiny_int8')).toBe(false);
+      expect(host.filesFor(loaded, 'webgpu').has('tiny')).toBe(true);
       await host.dispose();
     }
   });
