@@ -58,8 +58,10 @@ test('the base set loads on the demo and offers its modes with the scores measur
   assert.ok(isolated, 'the page is cross-origin isolated (COOP and COEP from the server)');
   const threads = Math.max(1, Math.min(4, cores));
   assert.match(await page.locator('.engine-status').innerText(), new RegExp(`Backend: WASM, ${threads} threads? \\(`));
-  // Only the base set's files: the 5.3M LM, its encoder and hypernetworks are not fetched.
-  for (const file of ['lm.onnx', 'lm.blocks']) assert.ok(modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
+  // Only the base set's files for this backend: WASM's 8-bit graph and the blocks, not the float or 4-bit graphs of
+  // the other backends, nor the 5.3M LM, its encoder and hypernetworks.
+  for (const file of ['lm_int8.onnx', 'lm.blocks']) assert.ok(modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
+  for (const file of ['lm.onnx', 'lm_q4.onnx']) assert.ok(!modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
   assert.ok(!modelRequests.some((path) => /\/models\/(lm|encoder|hypernet_static|evo_\w+)\.onnx$/.test(path)), modelRequests.join('\n'));
 
   const radios = page.getByRole('radiogroup', { name: 'Completion mode' }).getByRole('radio');

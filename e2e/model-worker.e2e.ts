@@ -6,10 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as ort from 'onnxruntime-web';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { exportFixture, floats, type TinyGraphGolden } from '../src/cli/golden-arrays.ts';
+import { emptyPast, lmShapeFromConfig, loraFeeds, patternLora, tokenFeeds, zeroLora } from '../src/cli/lm-feeds.ts';
 import { launchBrowser } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 import { makeTinyGraphs, type TinyGraphs, type TinyReference } from './fixtures/tiny-graphs.ts';
@@ -114,6 +118,110 @@ test('in the worker, an output kept on the GPU feeds another graph, and runs of 
   assert.deepEqual(outcome.zDims, reference.z.dims);
   outcome.z.forEach((v, i) => assert.ok(Math.abs(v - reference.z.data[i]!) < 1e-4, `z[${i}] = ${v}, numpy ${reference.z.data[i]}`));
   await page.close();
+});
+
+interface LmOutcome {
+  backend: string;
+  backendAfter: string;
+  graph: string;
+  logits: number[];
+  dims: number[];
+}
+
+/** Runs a manifest's `lm` once on WebGPU in a second instance of the app's model worker (the driver's driveLm). */
+async function runLmInWorker(manifestUrl: string, tensors: Record<string, ort.Tensor>): Promise<LmOutcome> {
+  const feeds: Record<string, { type: string; data: number[]; dims: readonly number[] }> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    feeds[name] = { type: t.type, data: Array.from(t.data as ArrayLike<number | bigint>, Number), dims: t.dims };
+  }
+  const page = await browser.newPage();
+  try {
+    const workerUrl = page.waitForEvent('worker', { predicate: (w) => /model\.worker/.test(w.url()) }).then((w) => w.url());
+    await openBackendCheck(page, '');
+    await page.addScriptTag({ path: fileURLToPath(new URL('./fixtures/model-worker-driver.js', import.meta.url)) });
+    const args = { url: await workerUrl, manifestUrl, feeds };
+    return (await page.evaluate(`window.driveLm(${JSON.stringify(args)})`)) as LmOutcome;
+  } finally {
+    await page.close();
+  }
+}
+
+function argmaxOfRow(values: ArrayLike<number>, row: number, vocab: number): number {
+  let best = row * vocab;
+  for (let i = best; i < (row + 1) * vocab; i++) if (values[i]! > values[best]!) best = i;
+  return best - row * vocab;
+}
+
+test("on WebGPU the worker runs the 4-bit graph the manifest names for it, and it computes the float model", async () => {
+  // The tiny LM of models/export/golden/q4_graph.json: its graph, its GGUF blocks (repacked by the worker), and the
+  // float model's logits from PyTorch. `lm` is the name the app loads; `on_webgpu` sends WebGPU to `lm_q4`.
+  const golden = JSON.parse(readFileSync(new URL('../models/export/golden/q4_graph.json', import.meta.url), 'utf8')).graph as TinyGraphGolden;
+  const graph = Buffer.from(golden.onnx_base64, 'base64');
+  const blocks = Buffer.from(golden.blocks_base64, 'base64');
+  writeFileSync(join(graphs.dir, 'lm_q4.onnx'), graph);
+  writeFileSync(join(graphs.dir, 'lm.blocks'), blocks);
+  const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+  const entry = { path: 'lm_q4.onnx', sha256: sha(graph), bytes: graph.byteLength };
+  writeFileSync(
+    join(graphs.dir, 'manifest-q4.json'),
+    JSON.stringify({
+      version: 1,
+      files: {
+        lm: { ...entry, on_webgpu: 'lm_q4' },
+        lm_q4: { ...entry, external: golden.external },
+        lm_blocks: { path: 'lm.blocks', sha256: sha(blocks), bytes: blocks.byteLength },
+      },
+      config: golden.config,
+    }),
+  );
+  const shape = lmShapeFromConfig(golden.config);
+  const lora = loraFeeds(shape, patternLora(shape, golden.lora_rank), golden.lora_rank);
+  const started = Date.now();
+  const outcome = await runLmInWorker(`${fixtures.url}manifest-q4.json`, { ...tokenFeeds(golden.tokens, 0), ...emptyPast(shape), ...lora });
+  console.log(`# tiny 4-bit LM on WebGPU (SwiftShader) in ${Date.now() - started} ms`);
+  assert.equal(outcome.backend, 'webgpu');
+  assert.equal(outcome.backendAfter, 'webgpu', 'no fall back to WASM');
+  assert.equal(outcome.graph, 'lm_q4');
+  assert.deepEqual(outcome.dims, golden.logits.dims);
+  const expected = floats(golden.logits);
+  const worst = Math.max(...outcome.logits.map((v, i) => Math.abs(v - expected[i]!)));
+  const scale = Math.max(...Array.from(expected, Math.abs));
+  // The GPU sums in another order: float32 noise relative to the logits' scale (measured 3.5e-3 of 83), and every
+  // position's next token the same.
+  assert.ok(worst < 1e-4 * scale, `largest logit difference to the float model ${worst}, logits up to ${scale}`);
+  const vocab = golden.logits.dims.at(-1)!;
+  for (let row = 0; row < golden.tokens.length; row++) {
+    assert.equal(argmaxOfRow(outcome.logits, row, vocab), argmaxOfRow(expected, row, vocab));
+  }
+});
+
+test("the base's 4-bit graph runs on WebGPU and gives the float model's next token", async () => {
+  const dir = fileURLToPath(new URL('../public/models/base', import.meta.url));
+  assert.ok(existsSync(join(dir, 'manifest.json')), 'public/models/base is missing: make it with /usr/bin/python3 -m models.export.export_base');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { config: Record<string, unknown> };
+  const shape = lmShapeFromConfig(manifest.config);
+  const fixture = exportFixture('base_parity.json.gz');
+  const zero = loraFeeds(shape, zeroLora(shape, fixture.lora_rank), fixture.lora_rank);
+  const served = await serveDirectory(dir);
+  try {
+    const started = Date.now();
+    const outcome = await runLmInWorker(`${served.url}manifest.json`, { ...tokenFeeds(fixture.tokens.slice(0, 5), 0), ...emptyPast(shape), ...zero });
+    // Fetching 96 MB of blocks, repacking them, making the session and one 5-token prefill in SwiftShader.
+    console.log(`# the base's 4-bit graph on WebGPU (SwiftShader): ${Date.now() - started} ms to its first logits`);
+    assert.equal(outcome.backend, 'webgpu');
+    assert.equal(outcome.backendAfter, 'webgpu', 'no fall back to WASM');
+    assert.equal(outcome.graph, 'lm_q4');
+    const vocab = fixture.prefill_vocab;
+    const reference = floats(fixture.prefill_base.logits);
+    const row = reference.subarray(reference.length - vocab);
+    let mean = 0;
+    for (let i = 0; i < vocab; i++) mean += Math.abs(outcome.logits[i]! - row[i]!) / vocab;
+    console.log(`# mean |logit difference| to the float model: ${mean.toExponential(2)}`);
+    assert.equal(argmaxOfRow(outcome.logits.slice(0, vocab), 0, vocab), argmaxOfRow(row, 0, vocab));
+    assert.ok(mean < 0.05, `mean logit difference ${mean}`); // measured here: 6.2e-3
+  } finally {
+    await served.close();
+  }
 });
 
 test('a file whose sha256 does not match the manifest is refused with a clear error', async () => {

@@ -37,6 +37,7 @@ from models.lm.int8 import int8_arithmetic
 
 from .gguf_initializers import ExternalBlocks, dequantize_external, quantized_weights, store_as_external_blocks
 from .int8_graph import Int8Graph, int8_graph
+from .q4_graph import Q4Graph, q4_graph
 from .manifest import read_manifest, register_file, set_section, write_manifest
 from .onnx_shapes import io_shapes
 from .single_lora import single_lora_graph
@@ -44,11 +45,12 @@ from .single_lora import single_lora_graph
 # Bump when the exported graph changes for the same GGUF (a folder made by another version is remade).
 # 3: logits of the last position only, the mask and the adapter's transposes made once (models/lm/model.py); the
 # scorer's memory and RAG settings in the manifest. 4: the 8-bit WASM graph lm_int8.onnx beside the float one.
-EXPORTER_VERSION = 4
+EXPORTER_VERSION = 5
 BASE_OUT = PUBLIC_MODELS / "base"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base_parity.json.gz"
 INT8_FIXTURES = FIXTURES.with_name("base_int8_parity.json.gz")
 INT8_LOCATION = "lm_int8.weights"  # the 8-bit graph's external data, made by the app from lm.blocks
+Q4_LOCATION = "lm_q4.weights"  # the 4-bit graph's external data, repacked by the app from lm.blocks
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 # Shared LoRAs exported where their published weights exist: manifest file name -> weights file. memory_lora is the
 # LoRA trained on the tests-in-the-prompt format; the app's memory mode uses it with that prompt.
@@ -88,6 +90,15 @@ def export_int8_graph(float_graph: onnx.ModelProto, external: ExternalBlocks, pa
     return made
 
 
+def export_q4_graph(float_graph: onnx.ModelProto, external: ExternalBlocks, path: Path) -> Q4Graph:
+    """The 4-bit WebGPU graph of the float one (models/export/q4_graph.py), its weights external data the app
+    repacks from the same blocks; checked by onnx with the weights inside before they go out."""
+    onnx.checker.check_model(q4_graph(float_graph, external.blocks, external.tensors).model)
+    made = q4_graph(float_graph, external.blocks, external.tensors, location=Q4_LOCATION)
+    onnx.save(made.model, str(path))
+    return made
+
+
 def export_graph(model: CodeLM, folder: Path, path: Path, blocks_path: Path) -> tuple[ExternalBlocks, dict[str, int]]:
     """Traces the LM step to `path`, its quantized weights as GGUF blocks in `blocks_path`; returns how to expand
     them and how many weights of each kind there are."""
@@ -115,6 +126,8 @@ def manifest_config(pin: BasePin, base: dict[str, Any], kinds: dict[str, int]) -
                    + ") in lm.blocks, dequantized by the app into the graph's external float32 data; float32 compute",
         "wasm": "lm_int8.onnx: the same weights requantized by the app to int8 per output column, activations uint8 "
                 "per token (models/base/INT8.md)",
+        "webgpu": "lm_q4.onnx: the Q4_1 weights as their own 4-bit codes (MatMulNBits, repacked by the app), the Q8_0 "
+                  "embedding expanded to float32; the float model's arithmetic in another order of sums",
         "special_tokens": {"endoftext": base["special_ids"]["eot"]},
         "logits": "last position only",
         # The id the Python scorer keys its results by (models.static.frozen_lm: the checkpoint's sha256, cut).
@@ -173,12 +186,16 @@ def export_base(pin: BasePin, out: Path = BASE_OUT, fixtures: Path = FIXTURES,
         raise ValueError(f"stored {kinds} quantized weights but the file has {_kinds(base)}")
     quantized = export_int8_graph(onnx.load(str(staging / "lm.onnx"), load_external_data=False), external,
                                   staging / "lm_int8.onnx")
+    four_bit = export_q4_graph(onnx.load(str(staging / "lm.onnx"), load_external_data=False), external,
+                               staging / "lm_q4.onnx")
     inputs, outputs = io_shapes(staging / "lm.onnx")
     register_file(manifest, "lm_blocks", staging / "lm.blocks")
     register_file(manifest, "lm_int8", staging / "lm_int8.onnx", inputs, outputs,
                   quantized.manifest_entry("lm_blocks", INT8_LOCATION))
+    register_file(manifest, "lm_q4", staging / "lm_q4.onnx", inputs, outputs,
+                  four_bit.manifest_entry("lm_blocks", Q4_LOCATION))
     register_file(manifest, "lm", staging / "lm.onnx", inputs, outputs, external.manifest_entry("lm_blocks"),
-                  on_wasm="lm_int8")
+                  on_wasm="lm_int8", on_webgpu="lm_q4")
     shutil.copyfile(folder / "tokenizer.json", staging / "tokenizer.json")
     register_file(manifest, "tokenizer", staging / "tokenizer.json")
     set_section(manifest, "config", "lm", manifest_config(pin, base, kinds))

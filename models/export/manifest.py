@@ -34,11 +34,11 @@ def write_manifest(manifest_path: Path, manifest: dict[str, Any]) -> None:
 def register_file(
     manifest_path: Path, name: str, file_path: Path,
     inputs: Optional[dict[str, list[int | str]]] = None, outputs: Optional[dict[str, list[int | str]]] = None,
-    external: Optional[dict[str, Any]] = None, on_wasm: Optional[str] = None,
+    external: Optional[dict[str, Any]] = None, on_wasm: Optional[str] = None, on_webgpu: Optional[str] = None,
 ) -> dict[str, Any]:
     """Records `file_path` (which must sit in or under the manifest's folder) under `name`: sha256, bytes, shapes,
     for a graph with external weights how the app builds them (gguf_initializers.ExternalBlocks), and the graph the
-    app runs in its place on WASM (`on_wasm`)."""
+    app runs in its place on WASM (`on_wasm`) and on WebGPU (`on_webgpu`)."""
     relative = file_path.resolve().relative_to(manifest_path.parent.resolve()).as_posix()
     entry: dict[str, Any] = {"path": relative, "sha256": sha256_of(file_path), "bytes": file_path.stat().st_size}
     if inputs is not None:
@@ -49,6 +49,8 @@ def register_file(
         entry["external"] = external
     if on_wasm is not None:
         entry["on_wasm"] = on_wasm
+    if on_webgpu is not None:
+        entry["on_webgpu"] = on_webgpu
     manifest = read_manifest(manifest_path)
     manifest["files"][name] = entry
     write_manifest(manifest_path, manifest)

@@ -8,6 +8,7 @@
  */
 import { ModelError } from './errors.ts';
 import { quantizeColumns } from './int8-columns.ts';
+import { packNbits } from './q4-nbits.ts';
 import type { ExternalTensor, ExternalWeights } from './types.ts';
 
 const BLOCK = 32;
@@ -71,8 +72,9 @@ function expandFloat32(blocks: Uint8Array, t: ExternalTensor, out: Float32Array,
 }
 
 /**
- * The external data file's bytes, as onnxruntime reads them: little-endian float32 weights, or, for the 8-bit
- * graph, int8 codes with their column scales and sums (int8-columns.ts).
+ * The external data file's bytes, as onnxruntime reads them: little-endian float32 weights; for the 8-bit graph,
+ * int8 codes with their column scales and sums (int8-columns.ts); for the 4-bit graph, repacked 4-bit codes with
+ * their block scales and offsets (q4-nbits.ts).
  */
 export function dequantizeExternal(blocks: Uint8Array, weights: ExternalWeights): Uint8Array {
   for (const t of weights.tensors) {
@@ -87,6 +89,16 @@ export function dequantizeExternal(blocks: Uint8Array, weights: ExternalWeights)
   if (weights.format === 'int8-columns') {
     const out = new Uint8Array(weights.bytes);
     for (const t of weights.tensors) quantizeColumns(blocks, t, out, half, expandRow);
+    return out;
+  }
+  if (weights.format === 'q4-nbits') {
+    // 4-bit codes, their block scales and offsets for Q4_1 weights; any other weight expanded to float32.
+    const out = new Uint8Array(weights.bytes);
+    const floats = new Float32Array(out.buffer, 0, Math.floor(weights.bytes / 4));
+    for (const t of weights.tensors) {
+      if (t.kind === 'Q4_1') packNbits(blocks, t, out, half);
+      else expandFloat32(blocks, t, floats, half);
+    }
     return out;
   }
   const out = new Float32Array(weights.bytes / 4);

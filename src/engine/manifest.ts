@@ -48,6 +48,7 @@ function parseExternalTensor(value: unknown, where: string, format: ExternalForm
   if (typeof transpose !== 'boolean') throw bad(`${where}.transpose must be true or false`);
   if (!isCount(blocksOffset) || !isCount(dataOffset)) throw bad(`${where}: offsets must be non-negative integers`);
   if (format === 'float32') return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset };
+  if (format === 'q4-nbits') return parseQ4Tensor(value, where, { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset });
   const { scale_offset: scaleOffset, colsum_offset: colsumOffset } = value;
   if (!isCount(scaleOffset) || !isCount(colsumOffset) || scaleOffset % 4 !== 0 || colsumOffset % 4 !== 0) {
     throw bad(`${where}: scale_offset and colsum_offset must be non-negative multiples of 4`);
@@ -57,9 +58,29 @@ function parseExternalTensor(value: unknown, where: string, format: ExternalForm
   return { tensor, kind, rows, cols, transpose, blocksOffset, dataOffset, scaleOffset, colsumOffset };
 }
 
+/** A 'q4-nbits' tensor: a Q4_1 weight as 4-bit codes with its block scales and offsets, any other as float32. */
+function parseQ4Tensor(value: Record<string, unknown>, where: string, t: ExternalTensor): ExternalTensor {
+  if (t.kind !== 'Q4_1') return t;
+  const { scale_offset: scaleOffset, min_offset: minOffset } = value;
+  if (!isCount(scaleOffset) || !isCount(minOffset) || scaleOffset % 4 !== 0 || minOffset % 4 !== 0) {
+    throw bad(`${where}: scale_offset and min_offset must be non-negative multiples of 4`);
+  }
+  // MatMulNBits reads a weight as [outputs, blocks]: each blocks row is one output, so the graph's B is transposed.
+  if (!t.transpose) throw bad(`${where}: a q4-nbits tensor must be stored transposed`);
+  return { ...t, scaleOffset, minOffset };
+}
+
 /** The bytes a tensor's parts take in the external data, [start, end) each. */
 function externalSpans(t: ExternalTensor, format: ExternalFormat): [number, number][] {
-  if (format === 'float32') return [[t.dataOffset, t.dataOffset + 4 * t.rows * t.cols]];
+  if (format === 'q4-nbits' && t.kind === 'Q4_1') {
+    const blocks = (t.rows * t.cols) / 32;
+    return [
+      [t.dataOffset, t.dataOffset + t.rows * t.cols / 2],
+      [t.scaleOffset ?? 0, (t.scaleOffset ?? 0) + 4 * blocks],
+      [t.minOffset ?? 0, (t.minOffset ?? 0) + 4 * blocks],
+    ];
+  }
+  if (format === 'float32' || format === 'q4-nbits') return [[t.dataOffset, t.dataOffset + 4 * t.rows * t.cols]];
   return [
     [t.dataOffset, t.dataOffset + t.rows * t.cols],
     [t.scaleOffset ?? 0, (t.scaleOffset ?? 0) + 4 * t.rows],
@@ -71,7 +92,9 @@ function parseExternal(value: unknown, where: string): ExternalWeights | undefin
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw bad(`${where} must be an object`);
   const { location, blocks_file: blocksFile, bytes, tensors, format = 'float32' } = value;
-  if (format !== 'float32' && format !== 'int8-columns') throw bad(`${where}.format must be float32 or int8-columns`);
+  if (format !== 'float32' && format !== 'int8-columns' && format !== 'q4-nbits') {
+    throw bad(`${where}.format must be float32, int8-columns or q4-nbits`);
+  }
   if (typeof location !== 'string' || !isContainedRelativePath(location)) throw bad(`${where}.location must be a file name`);
   if (typeof blocksFile !== 'string') throw bad(`${where}.blocks_file must name a manifest file`);
   if (!isCount(bytes)) throw bad(`${where}.bytes must be a non-negative integer`);
@@ -108,6 +131,10 @@ function parseFile(name: string, value: unknown): ManifestFile {
     if (typeof value.on_wasm !== 'string') throw bad(`files.${name}.on_wasm must name a manifest file`);
     file.onWasm = value.on_wasm;
   }
+  if (value.on_webgpu !== undefined) {
+    if (typeof value.on_webgpu !== 'string') throw bad(`files.${name}.on_webgpu must name a manifest file`);
+    file.onWebgpu = value.on_webgpu;
+  }
   return file;
 }
 
@@ -134,8 +161,10 @@ export function parseManifest(text: string): Manifest {
   const manifest: Manifest = { version, files: {} };
   for (const [name, file] of Object.entries(files)) manifest.files[name] = parseFile(name, file);
   for (const [name, file] of Object.entries(manifest.files)) {
-    if (file.onWasm !== undefined && !(file.onWasm in manifest.files)) {
-      throw bad(`files.${name}.on_wasm names ${JSON.stringify(file.onWasm)}, which the manifest does not list`);
+    for (const [key, twin] of [['on_wasm', file.onWasm], ['on_webgpu', file.onWebgpu]] as const) {
+      if (twin !== undefined && !(twin in manifest.files)) {
+        throw bad(`files.${name}.${key} names ${JSON.stringify(twin)}, which the manifest does not list`);
+      }
     }
     const source = file.external?.blocksFile;
     if (source !== undefined && !(source in manifest.files)) {

@@ -23,6 +23,7 @@ import type {
   LoadOptions,
   LoadProgress,
   Manifest,
+  ManifestFile,
   ModelInfo,
   PlainTensor,
   RunOptions,
@@ -43,6 +44,11 @@ export interface ModelHostDeps {
 }
 
 type Listener = (event: EngineEvent) => void;
+
+function twinFor(name: string, file: ManifestFile, backend: Backend, floatOnWasm: boolean): string {
+  if (backend === 'wasm') return floatOnWasm ? name : (file.onWasm ?? name);
+  return file.onWebgpu ?? name;
+}
 type ProgressListener = (progress: LoadProgress) => void;
 
 const INITIAL_CHOICE: BackendChoice = {
@@ -228,22 +234,22 @@ export class ModelHost {
     return pending;
   }
 
-  /** The manifest graph that runs for `name` on `backend`: on WASM, its 8-bit version where the manifest has one. */
+  /**
+   * The manifest graph that runs for `name` on `backend`: its 8-bit version on WASM and its 4-bit version on WebGPU
+   * where the manifest has them.
+   */
   graphFor(name: string, backend: Backend): string {
-    const onWasm = this.requireFiles().entry(name).onWasm;
-    return onWasm !== undefined && this.runsWasmTwins(backend) ? onWasm : name;
+    return twinFor(name, this.requireFiles().entry(name), backend, this.deps.floatOnWasm === true);
   }
 
-  private runsWasmTwins(backend: Backend): boolean {
-    return backend === 'wasm' && !this.deps.floatOnWasm;
-  }
-
-  /** The manifest files a backend needs: of a graph with an 8-bit twin for WASM, only the one that runs. */
+  /** The manifest files a backend needs: of a graph and its twins for each backend, only the one that runs. */
   filesFor(manifest: Manifest, backend: Backend): Set<string> {
     const names = new Set(Object.keys(manifest.files));
     for (const [name, file] of Object.entries(manifest.files)) {
-      if (file.onWasm === undefined) continue;
-      names.delete(this.runsWasmTwins(backend) ? name : file.onWasm);
+      const runs = twinFor(name, file, backend, this.deps.floatOnWasm === true);
+      for (const graph of [name, file.onWasm, file.onWebgpu]) {
+        if (graph !== undefined && graph !== runs) names.delete(graph);
+      }
     }
     return names;
   }

@@ -48,9 +48,13 @@ export interface ExternalTensor {
   blocksOffset: number;
   /** Where the tensor starts in the external data (its int8 codes, in the 'int8-columns' format). */
   dataOffset: number;
-  /** 'int8-columns' only: where the float32 scale of each graph column and the int32 sum of its codes start. */
+  /**
+   * 'int8-columns': where the float32 scale of each graph column and the int32 sum of its codes start.
+   * 'q4-nbits' (Q4_1 weights): where the float32 d of each block and the [blocks, rows] table of m + 8 d start.
+   */
   scaleOffset?: number;
   colsumOffset?: number;
+  minOffset?: number;
 }
 
 /**
@@ -58,7 +62,7 @@ export interface ExternalTensor {
  * each weight dequantized, then quantized to int8 with one symmetric scale per graph column (the 8-bit WASM graph,
  * models/export/int8_graph.py).
  */
-export type ExternalFormat = 'float32' | 'int8-columns';
+export type ExternalFormat = 'float32' | 'int8-columns' | 'q4-nbits';
 
 /** A graph's external float32 data, built from another manifest file of GGUF blocks before the session is made. */
 export interface ExternalWeights {
@@ -82,6 +86,8 @@ export interface ManifestFile {
   external?: ExternalWeights;
   /** The manifest name of the graph that runs in this one's place on WASM (the base's 8-bit graph). */
   onWasm?: string;
+  /** The manifest name of the graph that runs in this one's place on WebGPU (the base's 4-bit graph). */
+  onWebgpu?: string;
 }
 
 export interface Manifest {

@@ -1,0 +1,53 @@
+/**
+ * The 4-bit WebGPU graph (models/export/q4_graph.py) under onnxruntime-web's WASM kernels, which run MatMulNBits
+ * too (slowly; the graph is made for WebGPU, where e2e/model-worker.e2e.ts runs a product of it). It computes the
+ * float model, only in another order of float32 sums: on a tiny LM to float noise, from the blocks the app repacks
+ * itself; on the 30-layer base within a small fraction of the logits' spread, with the same next tokens.
+ */
+import { describe, expect, it } from 'vitest';
+import { baseSession, exportFixture, floats, maxDiff, meanDiff, read, runTinyGolden, tensor, type TinyGraphGolden } from './golden-arrays.ts';
+import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
+
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+describe('the 4-bit graph of a tiny LM (models/export/golden/q4_graph.json)', () => {
+  it('computes the float model from the 4-bit codes the app repacks', async () => {
+    const golden = JSON.parse(read('models/export/golden/q4_graph.json').toString('utf8')).graph as TinyGraphGolden;
+    const { prefill, step } = await runTinyGolden(golden);
+    expect(prefill.logits!.dims).toEqual(golden.logits.dims);
+    expect(maxDiff(tensor(prefill, 'logits'), floats(golden.logits))).toBeLessThan(1e-4);
+    expect(maxDiff(tensor(prefill, 'present_key_0'), floats(golden.present_key_last))).toBeLessThan(1e-4);
+    expect(maxDiff(tensor(step, 'logits'), floats(golden.step_logits))).toBeLessThan(1e-4);
+  }, 60_000);
+});
+
+describe("the base's 4-bit graph (public/models/base/lm_q4.onnx)", () => {
+  it('computes the float model: the same next tokens, logits within float error of it', async () => {
+    const { manifest, session } = await baseSession('lm_q4');
+    expect(manifest.files.lm?.onWebgpu).toBe('lm_q4');
+    const shape = lmShapeFromConfig(manifest.config);
+    const float = exportFixture('base_parity.json.gz');
+    const tokens = float.tokens.slice(0, 5);
+    const vocab = float.prefill_vocab;
+    const zero = loraFeeds(shape, zeroLora(shape, float.lora_rank), float.lora_rank);
+    const prefill = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...zero });
+    const lastRow = tensor(prefill, 'logits').subarray(0, vocab);
+    const expectedRow = floats(float.prefill_base.logits);
+    const reference = expectedRow.subarray(expectedRow.length - vocab);
+    const pattern = loraFeeds(shape, patternLora(shape, float.lora_rank), float.lora_rank);
+    const first = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...pattern });
+    const step = await session.run({ ...tokenFeeds([float.tokens[5]!], 5), ...pastFromPresent(shape, first), ...pattern });
+    const stepReference = floats(float.step_lora.logits);
+    const prefillDiff = meanDiff(lastRow, reference, vocab);
+    const stepDiff = meanDiff(tensor(step, 'logits'), stepReference);
+    console.log(`# 4-bit graph against the float model: mean |logit difference| ${prefillDiff.toExponential(2)} (prefill), ${stepDiff.toExponential(2)} (step)`);
+    expect(argmax(lastRow)).toBe(argmax(reference));
+    expect(argmax(tensor(step, 'logits'))).toBe(argmax(stepReference));
+    expect(prefillDiff).toBeLessThan(1e-3); // measured here: 4e-5 to 5e-5
+    expect(stepDiff).toBeLessThan(1e-3); // measured here: 1e-5 to 2e-5
+  }, 180_000);
+});
