@@ -47,6 +47,11 @@ from .report import write_report
 from .scoring import summarize_split
 
 
+# Shared LoRAs scored on the track: the single LoRA, and Evo's control (models.evo.train --control: the single LoRA
+# trained on for Evo's steps and data) where its weights are published.
+SHARED_SYSTEMS = ("single", "evo_control")
+
+
 @dataclass(frozen=True)
 class EvoEvalConfig:
     cr_test_tasks_per_sequence: int = 6
@@ -100,15 +105,16 @@ def group(s: Sample, step: int) -> str:
 class Adapters:
     """Every system's adapter at every task-bearing step of the sampled sequences."""
 
-    def __init__(self, session: Session, single: torch.nn.Module, static: torch.nn.Module, evo: torch.nn.Module,
-                 vectors: Path) -> None:
-        self.session, self.single, self.static, self.evo, self.vectors = session, single, static, evo, vectors
-        self.by_system: dict[str, dict[str, LoraWeights]] = {"single": {}, "static": {}, "evo": {}}
+    def __init__(self, session: Session, shared: dict[str, torch.nn.Module], static: torch.nn.Module,
+                 evo: torch.nn.Module, vectors: Path) -> None:
+        """`shared`: the single shared LoRAs by system name (the single LoRA, and Evo's control where there is one)."""
+        self.session, self.shared, self.static, self.evo, self.vectors = session, shared, static, evo, vectors
+        self.by_system: dict[str, dict[str, LoraWeights]] = {name: {} for name in (*shared, "static", "evo")}
         self.seconds: dict[str, list[float]] = {"static": [], "evo": [], "encode": []}
 
     @torch.no_grad()
     def add(self, s: Sample) -> None:
-        shared = self.single(torch.zeros(1))
+        shared = {name: adapter(torch.zeros(1)) for name, adapter in self.shared.items()}
         emb = load_step_embeddings(self.vectors, self.session.lm_id, s.seq)
         last = max(s.tasks)
         t0 = time.perf_counter()
@@ -119,7 +125,8 @@ class Adapters:
             if i not in s.tasks:
                 continue
             key = group(s, i)
-            self.by_system["single"][key] = shared
+            for name, lora in shared.items():
+                self.by_system[name][key] = lora
             self.by_system["evo"][key] = self.evo.adapter(states[i])
             t0 = time.perf_counter()
             vector, _ = hypernet_input(self.session.encoder, sorted(files.items()), histogram)
@@ -131,9 +138,10 @@ class Adapters:
 
 def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[str, Path], vectors: Path,
              predictions_dir: Path) -> dict[str, Any]:
-    single, static = load_adapter(runs["single"], session), load_adapter(runs["static"], session)
+    shared = {name: load_adapter(runs[name], session) for name in SHARED_SYSTEMS if name in runs}
+    static = load_adapter(runs["static"], session)
     evo, _ = load_evo(runs["evo"], session)
-    adapters = Adapters(session, single, static, evo, vectors)
+    adapters = Adapters(session, shared, static, evo, vectors)
     stops = stop_token_ids(session.tokens)
     prompt_cfg = session.config.prompt
 
@@ -152,11 +160,10 @@ def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[s
         start = time.time()
         texts["pretrained"] = predict("pretrained", session, grouped, None, prompt_for, cfg.max_new_tokens,
                                       stops).texts
-        for system in ("single", "static", "evo"):
-            table = adapters.by_system[system]
+        for system, table in adapters.by_system.items():
             texts[system] = predict(system, session, grouped, lambda k, t=table: t[k], prompt_for,
                                     cfg.max_new_tokens, stops).texts
-        print(f"  decoded 4 systems in {time.time() - start:.0f}s", flush=True)
+        print(f"  decoded {len(texts)} systems in {time.time() - start:.0f}s", flush=True)
         texts["memory"] = {}
         for s in chosen:
             seen: list[TaskRecord] = []
@@ -201,6 +208,8 @@ def main() -> None:
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
     runs = {m: args.weights / f"{m}.pt" for m in ("single", "static", "evo")}
+    if (args.weights / "evo_control.pt").exists():
+        runs["evo_control"] = args.weights / "evo_control.pt"
     start = time.time()
     evolution = evaluate(session, args.bench, EvoEvalConfig.load(args.eval_config), runs, args.vectors,
                          PREDICTIONS_DIR)

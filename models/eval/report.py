@@ -13,6 +13,7 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "memory_earlier_only": "Repository memory, earlier assertions only", "pretrained": "Pretrained (no adapter)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
           "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**",
+          "evo_control": "Evo's control: the single LoRA trained on for Evo's steps and data",
           "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
           "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)",
           "single_memory": "LoRA trained on the tests-in-the-prompt format (leave-one-out)",
@@ -180,7 +181,7 @@ def run_rows(results: dict[str, Any]) -> list[str]:
 # Code2LoRA paper, evolution track (Table 3), exact match % (CR, IR).
 PAPER_EVOLUTION = {"pretrained": (31.5, 29.3), "single": (55.1, 61.3), "per_repo": (None, 64.2),
                    "static": (55.7, 60.6), "evo": (60.3, 64.5)}
-EVOLUTION_ORDER = ("memory", "memory_earlier_only", "pretrained", "single", "static", "evo")
+EVOLUTION_ORDER = ("memory", "memory_earlier_only", "pretrained", "single", "evo_control", "static", "evo")
 EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all"), ("ir_test_replay", "IR test, replay"),
                     ("ir_test_release", "IR test, release chains"))
 
@@ -196,12 +197,14 @@ def evolution_lines(evolution: dict[str, Any]) -> list[str]:
              "tasks of training repositories, replayed and real Debian release chains. Seeded per-sequence caps "
              "(models/configs/evo_eval.json).", "",
              head + " | paper CR | paper IR |", "|---|" + "---|" * (len(present) + 2)]
-    for name in EVOLUTION_ORDER:
+    # Systems scored on none of the splits (a control not trained yet) get no row.
+    scored = [n for n in EVOLUTION_ORDER if any(n in splits[k]["systems"] for k, _ in present)]
+    for name in scored:
         cells = [cell(splits[k]["systems"].get(name)) for k, _ in present]
         cr, ir = PAPER_EVOLUTION.get(name, (None, None))
         lines.append(f"| {LABELS[name]} | " + " | ".join(cells) + f" | {paper(cr)} | {paper(ir)} |")
     lines += ["", "EditSim (%):", "", head + " |", "|---|" + "---|" * len(present)]
-    for name in EVOLUTION_ORDER:
+    for name in scored:
         lines.append(f"| {LABELS[name]} | " + " | ".join(cell(splits[k]["systems"].get(name), "edit_sim")
                                                         for k, _ in present) + " |")
     for k, label in present:

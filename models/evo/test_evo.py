@@ -21,7 +21,7 @@ from .data import EvoSequence
 from .diff_text import change_text, deleted_file_text, new_side_text, step_text
 from .export_onnx import GRAPHS, export_evo, parity_reference
 from .model import EvoHypernet, GruCell
-from .session import zero_heads
+from .session import make_control, zero_heads
 from .step_embeddings import SequenceEmbeddings
 from .trainer import states_along, validation_loss, window_loss
 
@@ -104,6 +104,32 @@ def test_bptt_window_reaches_the_initialiser_only_when_short() -> None:
     window_loss(m, lm, short, cfg, np.random.default_rng(0), 0, 4).backward()
     assert float(m.init[0].weight.grad.abs().sum()) > 0
     assert np.isfinite(validation_loss(m, lm, [long_seq, short], 0, 4))
+
+
+def test_the_control_trains_only_the_shared_base_and_ignores_the_state() -> None:
+    torch.manual_seed(0)
+    lm = CodeLM(LM)
+    for p in lm.parameters():
+        p.requires_grad_(False)
+    m = model()
+    with torch.no_grad():  # a trained single LoRA as the base (an all-zero LoRA has no gradient)
+        for p in m.heads.base.parameters():
+            p.normal_(std=0.1)
+    make_control(m)
+    assert {n for n, p in m.named_parameters() if p.requires_grad} == {
+        f"heads.base.{ab}.{t}" for ab in ("a", "b") for t in LORA_TARGETS}
+    before = {n: p.detach().clone() for n, p in m.named_parameters()}
+    seq = sequence(8, [7], {0, 1, 2, 3, 4, 5, 6})
+    optimizer = torch.optim.SGD([p for p in m.parameters() if p.requires_grad], lr=0.1)
+    window_loss(m, lm, seq, EvoTrainConfig(bptt=2, tasks_per_step=2, adapters_per_step=2),
+                np.random.default_rng(0), 0, 4).backward()
+    optimizer.step()
+    changed = {n for n, p in m.named_parameters() if not torch.equal(p, before[n])}
+    assert changed and all(n.startswith("heads.base.") for n in changed)
+    # Whatever the state, the adapter is the (trained) shared base: a single shared LoRA.
+    a, b = m.adapter(torch.randn(EVO.state)), m.adapter(torch.randn(EVO.state))
+    for t in LORA_TARGETS:
+        assert torch.equal(a[t][0], b[t][0]) and torch.equal(a[t][0], m.heads.base.a[t])
 
 
 def test_diff_text_from_the_stored_diff_equals_the_text_from_two_versions() -> None:

@@ -1,9 +1,11 @@
 """Train Code2LoRA-Evo on the evolution track's training sequences (best checkpoint by CR val loss).
 
     /usr/bin/python3 -m models.evo.train --lm models/.cache/lm/runs/base/final.pt \
-        --init-base models/weights/single.pt [--minutes 25]
+        --init-base models/weights/single.pt [--minutes 25] [--control]
 
 Needs the step embeddings (models.evo.step_embeddings). Writes models/.cache/evo/runs/evo/best.pt and log.jsonl.
+--control trains Evo's control instead (models/evo/session.make_control: the shared base alone on Evo's data and
+selection) and writes it as a single-shared-LoRA run, to runs/evo_control unless --out says otherwise.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from models.static.trainer import jsonl_logger
 from .config import EvoConfig, EvoTrainConfig
 from .data import fit_standardisers, load_sequences
 from .paths import CONFIGS_DIR, RUNS_DIR, STEP_EMBEDDINGS_DIR
-from .session import build_evo, save_evo, zero_heads
+from .session import build_evo, control_checkpoint, make_control, save_evo, zero_heads
 from .trainer import train_evo
 
 
@@ -39,10 +41,15 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--init-base", type=Path, default=None,
                         help="a single-shared-LoRA run whose (A, B) the heads' shared base starts from")
-    parser.add_argument("--out", type=Path, default=RUNS_DIR / "evo")
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default runs/evo or runs/evo_control)")
+    parser.add_argument("--control", action="store_true",
+                        help="train the control: heads frozen at zero, only the shared base learns")
     parser.add_argument("--minutes", type=float, default=None)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
+    if args.control and not args.init_base:
+        parser.error("--control starts from a single LoRA: give --init-base")
+    args.out = args.out or RUNS_DIR / ("evo_control" if args.control else "evo")
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
     config, tcfg = EvoConfig.load(args.evo_config), EvoTrainConfig.load(args.train_config)
@@ -57,6 +64,8 @@ def main() -> None:
     if args.init_base:
         model.heads.load_base(load_shared_lora(args.init_base, session))
         zero_heads(model)
+    if args.control:
+        make_control(model)
     args.out.mkdir(parents=True, exist_ok=True)
     log_path = args.out / "log.jsonl"
     log_path.unlink(missing_ok=True)
@@ -65,13 +74,16 @@ def main() -> None:
           f"{sum(len(ts) for s in val for ts in s.tasks.values())} tasks", flush=True)
     result = train_evo(model, session.lm, train, val, tcfg, session.tokens.pad, prompt.max_target_tokens,
                        args.minutes, jsonl_logger(log_path))
-    save_evo(args.out / "best.pt", result.best_state, session, config, {
-        "best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
-        "seconds": result.seconds, "history": result.history, "train_config": tcfg.__dict__,
-        "init_base": str(args.init_base.name) if args.init_base else None,
-        "train_sequences": len(train), "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-    summary = {"method": "evo", "best_step": result.best_step, "best_val_loss": result.best_val_loss,
-               "steps": result.steps, "seconds": round(result.seconds, 1)}
+    extra = {"best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
+             "seconds": result.seconds, "history": result.history, "train_config": tcfg.__dict__,
+             "init_base": str(args.init_base.name) if args.init_base else None,
+             "train_sequences": len(train), "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if args.control:
+        torch.save(control_checkpoint(result.best_state, session, extra), args.out / "best.pt")
+    else:
+        save_evo(args.out / "best.pt", result.best_state, session, config, extra)
+    summary = {"method": "evo_control" if args.control else "evo", "best_step": result.best_step,
+               "best_val_loss": result.best_val_loss, "steps": result.steps, "seconds": round(result.seconds, 1)}
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary), flush=True)
 

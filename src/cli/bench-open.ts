@@ -5,7 +5,9 @@
  * "Ready after" breakdown (loading models, reading files, encoding, adapters) and the time of the first completion
  * of the test file's first assertion, in the set's default mode.
  *
- *   npx vite build && npm run bench:open -- [--set base] [--warm 2] [--out benchmarks/open-demo.json]
+ *   npx vite build && npm run bench:open -- [--set base] [--warm 2] [--reopen reload|new-tab] [--out benchmarks/open-demo.json]
+ *
+ * --reopen: a warm run reloads the page (default), or closes it and opens the app in a new tab of the same profile.
  *
  * Prints a benchmark, not a test: the numbers depend on the machine and on what else it is running.
  */
@@ -20,6 +22,7 @@ const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'base' },
     warm: { type: 'string', default: '2' },
+    reopen: { type: 'string', default: 'reload' },
     out: { type: 'string', default: 'benchmarks/open-demo.json' },
   },
 });
@@ -36,6 +39,7 @@ interface OpenFigures {
 }
 
 const TIMEOUT = 600_000;
+if (values.reopen !== 'reload' && values.reopen !== 'new-tab') throw new Error(`--reopen must be reload or new-tab, not ${values.reopen}`);
 
 async function waitReady(page: Page): Promise<string> {
   const ready = page.getByRole('status', { name: 'Adapter' });
@@ -77,16 +81,22 @@ let isolated = false;
 let cores = 0;
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
+  let page = await context.newPage();
+  page.on('console', (m) => { if (m.text().includes('TIMING')) console.error(m.text()); });
   await page.goto(`${app.url}/#settings`);
   await page.getByLabel('Models').selectOption(values.set);
   await page.goto(app.url);
   await page.locator('.app[data-ready="true"]').waitFor();
   // Cross-origin isolation decides whether the WASM kernels get threads (src/engine/ort-browser-env.ts).
   [isolated, cores] = await page.evaluate(() => [self.crossOriginIsolated, navigator.hardwareConcurrency] as const);
-  const demo = page.getByRole('button', { name: /Open demo: unitkit/ });
-  figures.push(await measure(page, 'cold', () => demo.click(), 'open-demo-click'));
+  const demoOf = (p: Page) => p.getByRole('button', { name: /Open demo: unitkit/ });
+  figures.push(await measure(page, 'cold', () => demoOf(page).click(), 'open-demo-click'));
   for (let i = 1; i <= Number(values.warm); i++) {
+    if (values.reopen === 'new-tab') {
+      await page.close();
+      page = await context.newPage();
+    }
+    const demo = demoOf(page);
     // The app reopens the repository it had open; where it shows the start page instead, open the demo again.
     figures.push(
       await measure(
@@ -121,6 +131,7 @@ const report = {
   cross_origin_isolated: isolated,
   cores,
   wasm_graph: wasmGraph,
+  reopen: values.reopen,
   runs: figures,
 };
 const out = resolve(values.out);

@@ -1,0 +1,28 @@
+"""The evolution section of RESULTS.md: a row per system scored, Evo's control among them once it is scored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.eval.report import LABELS, evolution_lines
+
+
+def interval(mean: float) -> dict[str, float]:
+    return {"mean": mean, "low": mean - 0.05, "high": mean + 0.05}
+
+
+def split(systems: dict[str, float]) -> dict[str, Any]:
+    return {"tasks": 10, "systems": {n: {"exact_match": interval(v), "edit_sim": interval(v)} for n, v in systems.items()},
+            "paired_vs_evo": {n: {"exact_match": {"difference": 0.3 - v, "low": -0.1, "high": 0.2, "p_value": 0.25}}
+                              for n, v in systems.items() if n != "evo"}}
+
+
+def test_the_control_gets_rows_once_scored_and_none_before() -> None:
+    without = "\n".join(evolution_lines({"splits": {"cr_test": split({"single": 0.1, "evo": 0.3})}}))
+    assert LABELS["evo_control"] not in without
+    text = "\n".join(evolution_lines({"splits": {"cr_test": split({"single": 0.1, "evo_control": 0.2, "evo": 0.3})}}))
+    rows = [line for line in text.splitlines() if line.startswith(f"| {LABELS['evo_control']} |")]
+    # Exact match, EditSim, and Evo minus the control in the paired table.
+    assert len(rows) == 3
+    assert rows[0].startswith(f"| {LABELS['evo_control']} | 20.0 [15.0, 25.0] |")
+    assert rows[2] == f"| {LABELS['evo_control']} | 10.0 [-10.0, 20.0] | 0.2500 |"
