@@ -5,7 +5,7 @@
  * = weight bytes / bandwidth, with the bandwidth of a large typed-array copy on this machine (bytes read + written
  * over the time).
  *
- *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR] [--graph lm|lm_int8]
+ *   npm run bench:lm -- [--prefill 256] [--decode 32] [--threads 1] [--repeats 3] [--models DIR] [--graph lm|lm_int8|lm_q4]
  *                       [--optimization disabled|basic|extended|all] [--execution parallel|sequential]
  *
  * --graph defaults to the graph the app runs on WASM (the manifest's `on_wasm` for lm, else lm).
@@ -109,12 +109,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const prefill = median(prefillMs);
 const decode = median(decodeMsPerToken);
 
-// The 8-bit graph reads a byte per weight and 8 bytes per column (scale, sum); the float graph 4 bytes per weight.
-const int8Bytes =
-  lmFile.external?.format === 'int8-columns'
-    ? lmFile.external.tensors.reduce((sum, t) => sum + t.rows * t.cols + 8 * t.rows, 0)
-    : undefined;
-const weightBytes = int8Bytes ?? lmWeightBytes(manifest.config) ?? NaN;
+// A decode step reads every weight once: for the base's graphs, their external data as the app makes it (float32;
+// the 8-bit graph's codes, column scales and sums; the 4-bit graph's codes, block scales and offsets beside its
+// float32 embedding), with a few bytes of alignment; for a graph with its weights inside, 4 bytes per parameter.
+const weightBytes = lmFile.external?.bytes ?? lmWeightBytes(manifest.config) ?? NaN;
 const bandwidth = copyBandwidthGBs(256);
 const boundMs = (weightBytes / (bandwidth * 1e9)) * 1000;
 console.log(
