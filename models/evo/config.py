@@ -15,6 +15,9 @@ class EvoConfig:
     state: int = 64               # GRU state z (the heads read LayerNorm(z), so this is also the heads' input width)
     init_hidden: int = 512        # initialiser: Linear(E, init_hidden) -> GELU -> Linear(init_hidden, state) -> LN
     step_input: int = 128         # GRU input: LayerNorm(Linear(E, step_input))
+    # Added at initialisation to the GRU's update-gate bias: u = sigmoid(...) near 1 keeps the state, so a positive
+    # value makes the state accumulate history rather than follow the latest diff (models/evo/movement/MOVEMENT.md).
+    update_gate_bias: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,6 +41,9 @@ class EvoTrainConfig:
     val_tasks_per_sequence: int = 8
     lr: float = 5e-4
     seed: int = 0
+    # The heads' own parameters (not the shared base) learn at this multiple of lr: their output starts at zero
+    # beside a trained shared base, and at one lr it stays about 1% of it (models/evo/movement/MOVEMENT.md).
+    heads_lr_scale: float = 1.0
 
     @classmethod
     def load(cls, path: Path = CONFIGS_DIR / "evo_train.json") -> "EvoTrainConfig":

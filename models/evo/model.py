@@ -63,6 +63,9 @@ class EvoHypernet(nn.Module):
                                   nn.Linear(config.init_hidden, config.state), nn.LayerNorm(config.state))
         self.project = nn.Sequential(nn.Linear(embed_dim, config.step_input), nn.LayerNorm(config.step_input))
         self.cell = GruCell(config.step_input, config.state)
+        if config.update_gate_bias:
+            with torch.no_grad():
+                self.cell.x.bias[config.state:2 * config.state] += config.update_gate_bias
         self.read = nn.LayerNorm(config.state)
         self.heads = LoraHeads(lm_config, heads)
 

@@ -23,7 +23,7 @@ from .export_onnx import GRAPHS, export_evo, parity_reference
 from .model import EvoHypernet, GruCell
 from .session import make_control, zero_heads
 from .step_embeddings import SequenceEmbeddings
-from .trainer import states_along, validation_loss, window_loss
+from .trainer import evo_optimizer, states_along, validation_loss, window_loss
 
 LM = LMConfig(vocab_size=64, d_model=16, n_layers=1, n_heads=2, d_ff=32, max_seq_len=64)
 HEADS = HypernetConfig(trunk_hidden=16, hidden=8, rank=2, shared_base=True)
@@ -130,6 +130,22 @@ def test_the_control_trains_only_the_shared_base_and_ignores_the_state() -> None
     a, b = m.adapter(torch.randn(EVO.state)), m.adapter(torch.randn(EVO.state))
     for t in LORA_TARGETS:
         assert torch.equal(a[t][0], b[t][0]) and torch.equal(a[t][0], m.heads.base.a[t])
+
+
+def test_the_update_gate_bias_and_the_heads_learning_rate_are_set_as_configured() -> None:
+    torch.manual_seed(0)
+    plain = EvoHypernet(E, LM, HEADS, EVO)
+    torch.manual_seed(0)
+    keeping = EvoHypernet(E, LM, HEADS, EvoConfig(state=8, init_hidden=16, step_input=12, update_gate_bias=2.0))
+    u = slice(EVO.state, 2 * EVO.state)
+    assert torch.allclose(keeping.cell.x.bias[u], plain.cell.x.bias[u] + 2.0)
+    assert torch.equal(keeping.cell.x.bias[:EVO.state], plain.cell.x.bias[:EVO.state])
+    groups = evo_optimizer(plain, EvoTrainConfig(heads_lr_scale=10.0)).param_groups
+    head_ids = {id(p) for n, p in plain.named_parameters() if n.startswith("heads.") and not n.startswith("heads.base.")}
+    scaled = [g for g in groups if g.get("lr_scale") == 10.0]
+    assert {id(p) for g in scaled for p in g["params"]} == head_ids
+    assert all("lr_scale" not in g for g in groups if g not in scaled)
+    assert len(evo_optimizer(plain, EvoTrainConfig()).param_groups) == 2
 
 
 def test_diff_text_from_the_stored_diff_equals_the_text_from_two_versions() -> None:

@@ -110,11 +110,25 @@ def window_loss(model: EvoHypernet, lm: CodeLM, seq: EvoSequence, cfg: EvoTrainC
     return torch.stack(losses).mean()
 
 
+def evo_optimizer(model: EvoHypernet, cfg: EvoTrainConfig) -> torch.optim.AdamW:
+    """AdamW over the trainable parameters; with cfg.heads_lr_scale, the heads' own parameters (not the shared
+    base) in groups of their own whose `lr_scale` the schedule multiplies."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if cfg.heads_lr_scale == 1.0:
+        return adamw(params, cfg.lr, cfg.weight_decay)
+    heads = {id(p) for n, p in model.named_parameters() if n.startswith("heads.") and not n.startswith("heads.base.")}
+    optimizer = adamw([p for p in params if id(p) not in heads], cfg.lr, cfg.weight_decay)
+    for group in adamw([p for p in params if id(p) in heads], cfg.lr, cfg.weight_decay).param_groups:
+        if group["params"]:
+            optimizer.add_param_group({**group, "lr_scale": cfg.heads_lr_scale})
+    return optimizer
+
+
 def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: list[EvoSequence],
               cfg: EvoTrainConfig, pad: int, max_target: int, minutes: Optional[float] = None,
               log: Optional[Callable[[dict[str, float]], None]] = None) -> EvoTrainResult:
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = adamw(params, cfg.lr, cfg.weight_decay)
+    optimizer = evo_optimizer(model, cfg)
     rng = np.random.default_rng(cfg.seed)
     start = time.time()
     deadline = start + minutes * 60 if minutes else math.inf
@@ -145,7 +159,7 @@ def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: lis
             order = rng.permutation(len(train)).tolist()
         seq = train[order.pop()]
         for group in optimizer.param_groups:
-            group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup_steps, horizon, cfg.min_lr_ratio)
+            group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup_steps, horizon, cfg.min_lr_ratio) * group.get("lr_scale", 1.0)
         loss = window_loss(model, lm, seq, cfg, rng, pad, max_target)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
