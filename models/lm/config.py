@@ -52,7 +52,13 @@ class LMConfig:
         return {m: ((r, d_in), (d_out, r)) for m, (d_in, d_out) in dims.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        values = asdict(self)
+        # Without grouped-query attention the config is written as it was before the field existed: an LM's id is
+        # its checkpoint file's sha256, so an extra key gives the same weights another id, and the adapters and
+        # caches made for them no longer load (the 5.3M LM rebuilt from lm.onnx did exactly that).
+        if values["n_kv_heads"] == 0:
+            del values["n_kv_heads"]
+        return values
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "LMConfig":

@@ -48,3 +48,22 @@ def test_a_graph_without_the_lm_weights_is_refused() -> None:
     del graph.graph.initializer[:]
     with pytest.raises(ValueError):
         state_dict_from_onnx(graph, lm_config_from_manifest())
+
+
+def test_the_rebuilt_lm_keeps_the_id_its_adapters_were_trained_on(tmp_path: Path) -> None:
+    """The id is the checkpoint file's sha256: the rebuild must write the same bytes as when the published adapters
+    were trained (models/weights/*.pt name that id), or none of them loads."""
+    import json
+
+    from models.static.frozen_lm import load_frozen_lm
+    from models.static.paths import WEIGHTS_DIR
+
+    out = tmp_path / "from_onnx.pt"  # the file's stem is part of the archive, so of the id
+    main(["--out", str(out)])
+    trained_on = {torch.load(p, map_location="cpu")["lm_id"] for p in sorted(WEIGHTS_DIR.glob("*.pt"))}
+    assert trained_on == {load_frozen_lm(out)[1]}
+    assert json.loads((WEIGHTS_DIR.parent / "results.json").read_text())["lm_id"] in trained_on
+    # A config with grouped-query attention keeps the field; one without writes no such key.
+    config = lm_config_from_manifest()
+    assert "n_kv_heads" not in config.to_dict()
+    assert config.from_dict({**config.to_dict(), "n_kv_heads": 2}).to_dict()["n_kv_heads"] == 2
