@@ -132,6 +132,8 @@ def main() -> None:
     parser.add_argument("--max-steps", type=int, default=200)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument("--provenances", default="commits,release,replay",
+                        help="which sequences: real commits (needs --clones), Debian release chains, replayed growth")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
@@ -139,7 +141,10 @@ def main() -> None:
     # other bytes for the same weights: the ids are recorded, not required to match.
     model, evo_state = load_evo(args.evo, None)
     results = []
+    wanted = set(args.provenances.split(","))
     for prov, folder in (("commits", HISTORIES_DIR), ("release", BENCH_DIR), ("replay", BENCH_DIR)):
+        if prov not in wanted:
+            continue
         for seq in sample(folder, prov, args.repos):
             results.append(sequence_movement(session, model, seq, folder, args.clones, args.max_steps))
             print(f"{prov} {seq.repo}: {len(results[-1]['steps'])} steps", flush=True)
