@@ -23,7 +23,7 @@ from .export_onnx import GRAPHS, export_evo, parity_reference
 from .model import EvoHypernet, GruCell
 from .session import make_control, zero_heads
 from .step_embeddings import SequenceEmbeddings
-from .trainer import evo_optimizer, states_along, validation_loss, window_loss
+from .trainer import evo_optimizer, states_along, train_evo, validation_loss, window_loss
 
 LM = LMConfig(vocab_size=64, d_model=16, n_layers=1, n_heads=2, d_ff=32, max_seq_len=64)
 HEADS = HypernetConfig(trunk_hidden=16, hidden=8, rank=2, shared_base=True)
@@ -146,6 +146,33 @@ def test_the_update_gate_bias_and_the_heads_learning_rate_are_set_as_configured(
     assert {id(p) for g in scaled for p in g["params"]} == head_ids
     assert all("lr_scale" not in g for g in groups if g not in scaled)
     assert len(evo_optimizer(plain, EvoTrainConfig()).param_groups) == 2
+
+
+def test_a_run_stopped_and_resumed_ends_where_an_unbroken_run_ends(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    lm = CodeLM(LM)
+    for p in lm.parameters():
+        p.requires_grad_(False)
+    train = [sequence(8, [3, 7], {0, 1, 2, 5}), sequence(6, [2, 5], {0, 1, 3})]
+    cfg = EvoTrainConfig(steps=12, bptt=2, tasks_per_step=2, adapters_per_step=2, warmup_steps=2, eval_every=4)
+
+    def run(checkpoint: Path | None, stop_at: int | None = None) -> object:
+        torch.manual_seed(3)
+        m = model()
+        if checkpoint is not None and checkpoint.exists():
+            torch.manual_seed(99)  # a resumed run takes nothing from its own start
+            m = model()
+        return train_evo(m, lm, train, train[:1], cfg, 0, 4, checkpoint=checkpoint, save_every=2, stop_at=stop_at), m
+
+    (whole, whole_model) = run(None)
+    (first, _) = run(tmp_path / "last.pt", stop_at=5)
+    assert not first.finished and first.steps == 5 and (tmp_path / "last.pt").exists()
+    (second, resumed_model) = run(tmp_path / "last.pt")
+    assert second.finished and second.steps == whole.steps == 12
+    assert second.best_step == whole.best_step and abs(second.best_val_loss - whole.best_val_loss) < 1e-6
+    for name, value in whole_model.state_dict().items():
+        assert torch.allclose(resumed_model.state_dict()[name], value, atol=1e-6), name
+    assert [h["step"] for h in second.history] == [h["step"] for h in whole.history]
 
 
 def test_diff_text_from_the_stored_diff_equals_the_text_from_two_versions() -> None:

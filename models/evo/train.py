@@ -1,7 +1,7 @@
 """Train Code2LoRA-Evo on the evolution track's training sequences (best checkpoint by CR val loss).
 
     /usr/bin/python3 -m models.evo.train --lm models/.cache/lm/runs/base/final.pt \
-        --init-base models/weights/single.pt [--minutes 25] [--control]
+        --init-base models/weights/single.pt [--minutes 25] [--control] [--device cuda] [--resume] [--stop-at N]
 
 Needs the step embeddings (models.evo.step_embeddings). Writes models/.cache/evo/runs/evo/best.pt and log.jsonl.
 --control trains Evo's control instead (models/evo/session.make_control: the shared base alone on Evo's data and
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from models.data.paths import BENCH_DIR
-from models.lm.runtime import setup_cpu
+from models.lm.runtime import resolve_device, setup_cpu
 from models.static.config import StaticConfig
 from models.static.session import load_shared_lora, open_session
 from models.static.trainer import jsonl_logger
@@ -46,6 +46,10 @@ def main() -> None:
                         help="train the control: heads frozen at zero, only the shared base learns")
     parser.add_argument("--minutes", type=float, default=None)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt when it exists")
+    parser.add_argument("--stop-at", type=int, default=None,
+                        help="end this process at this step (last.pt kept; --resume continues the same schedule)")
     args = parser.parse_args()
     if args.control and not args.init_base:
         parser.error("--control starts from a single LoRA: give --init-base")
@@ -66,14 +70,24 @@ def main() -> None:
         zero_heads(model)
     if args.control:
         make_control(model)
+    device = resolve_device(args.device)
+    session.lm.to(device)
+    model.to(device)
     args.out.mkdir(parents=True, exist_ok=True)
     log_path = args.out / "log.jsonl"
-    log_path.unlink(missing_ok=True)
+    last = args.out / "last.pt"
+    if not args.resume:
+        log_path.unlink(missing_ok=True)
+        last.unlink(missing_ok=True)
     print(f"evo: {sum(p.numel() for p in model.parameters()):,} parameters; {len(train)} train sequences with "
           f"{sum(len(ts) for s in train for ts in s.tasks.values())} tasks; {len(val)} CR val sequences with "
           f"{sum(len(ts) for s in val for ts in s.tasks.values())} tasks", flush=True)
     result = train_evo(model, session.lm, train, val, tcfg, session.tokens.pad, prompt.max_target_tokens,
-                       args.minutes, jsonl_logger(log_path))
+                       args.minutes, jsonl_logger(log_path), checkpoint=last, stop_at=args.stop_at)
+    if not result.finished:
+        print(f"stopped at step {result.steps}; continue with --resume", flush=True)
+        return
+    result.best_state = {k: v.cpu() for k, v in result.best_state.items()}
     extra = {"best_step": result.best_step, "best_val_loss": result.best_val_loss, "steps": result.steps,
              "seconds": result.seconds, "history": result.history, "train_config": tcfg.__dict__,
              "init_base": str(args.init_base.name) if args.init_base else None,

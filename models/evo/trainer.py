@@ -13,6 +13,7 @@ import copy
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
@@ -41,12 +42,15 @@ class EvoTrainResult:
     steps: int
     seconds: float
     history: list[dict[str, float]] = field(default_factory=list)
+    finished: bool = True  # False when the run stopped at `stop_at`, to be resumed
 
 
 def task_loss(lora: LoraWeightsT, lm: CodeLM, batch: list[Example], pad: int, max_target: int,
               reduction: str = "mean") -> tuple[Tensor, int]:
     ids, labels = training_batch([(e.prompt, e.target) for e in batch], pad, max_target)
-    with autocast():
+    device = lm.embed.weight.device
+    ids, labels = ids.to(device), labels.to(device)
+    with autocast(device):
         hidden, _ = lm.hidden_states(ids, lora=lora)
         loss = target_loss(lm.logits, hidden, labels, reduction)
     tokens = int((labels[:, 1:] != IGNORE).sum())
@@ -56,7 +60,8 @@ def task_loss(lora: LoraWeightsT, lm: CodeLM, batch: list[Example], pad: int, ma
 def states_along(model: EvoHypernet, seq: EvoSequence, upto: int, start_state: Optional[Tensor] = None,
                  start_step: int = 0) -> dict[int, Tensor]:
     """z after each step in [start_step, upto] (inclusive), from z at start_step - 1 (or z_0)."""
-    init, diffs = state_inputs(seq)
+    device = next(model.parameters()).device
+    init, diffs = (t.to(device) for t in state_inputs(seq))
     z = model.start(init) if start_state is None else start_state
     out: dict[int, Tensor] = {}
     for i in range(start_step, upto + 1):
@@ -126,7 +131,11 @@ def evo_optimizer(model: EvoHypernet, cfg: EvoTrainConfig) -> torch.optim.AdamW:
 
 def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: list[EvoSequence],
               cfg: EvoTrainConfig, pad: int, max_target: int, minutes: Optional[float] = None,
-              log: Optional[Callable[[dict[str, float]], None]] = None) -> EvoTrainResult:
+              log: Optional[Callable[[dict[str, float]], None]] = None, checkpoint: Optional[Path] = None,
+              save_every: int = 50, stop_at: Optional[int] = None) -> EvoTrainResult:
+    """With `checkpoint`, the run resumes from that file when it exists (model, optimiser, the data stream's
+    position, the schedule, the best state so far) and keeps it up to date every `save_every` steps; `stop_at` ends
+    this process at that step, the schedule still running to its horizon, to be resumed later."""
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = evo_optimizer(model, cfg)
     rng = np.random.default_rng(cfg.seed)
@@ -136,6 +145,28 @@ def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: lis
     history: list[dict[str, float]] = []
     best_state = copy.deepcopy(model.state_dict())
     best_val, best_step = math.inf, 0
+    order: list[int] = []
+    step = 0
+    if checkpoint is not None and checkpoint.exists():
+        saved = torch.load(checkpoint, map_location=next(model.parameters()).device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        rng.bit_generator.state = saved["rng"]
+        order, step, horizon = list(saved["order"]), int(saved["step"]), int(saved["horizon"])
+        best_state, best_val, best_step = saved["best_state"], float(saved["best_val"]), int(saved["best_step"])
+        history = list(saved["history"])
+        start -= float(saved["seconds"])
+        print(f"resumed at step {step} of {horizon} ({saved['seconds']:.0f}s spent) from {checkpoint}", flush=True)
+
+    def save() -> None:
+        if checkpoint is None:
+            return
+        state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": rng.bit_generator.state,
+                 "order": order, "step": step, "horizon": horizon, "best_state": best_state, "best_val": best_val,
+                 "best_step": best_step, "history": history, "seconds": time.time() - start}
+        partial = checkpoint.with_name(checkpoint.name + ".partial")
+        torch.save(state, partial)
+        partial.replace(checkpoint)
 
     def evaluate(step: int) -> None:
         nonlocal best_state, best_val, best_step
@@ -150,11 +181,13 @@ def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: lis
             best_val, best_step = loss, step
             best_state = copy.deepcopy(model.state_dict())
 
-    evaluate(0)
+    if step == 0:
+        evaluate(0)
     model.train()
-    order: list[int] = []
-    step = 0
     while step < horizon:
+        if stop_at is not None and step >= stop_at:
+            save()
+            return EvoTrainResult(best_state, best_val, best_step, step, time.time() - start, history, finished=False)
         if not order:
             order = rng.permutation(len(train)).tolist()
         seq = train[order.pop()]
@@ -174,5 +207,8 @@ def train_evo(model: EvoHypernet, lm: CodeLM, train: list[EvoSequence], val: lis
                  "seconds": time.time() - start})
         if cfg.eval_every and step % cfg.eval_every == 0 and step < horizon:
             evaluate(step)
+        if step % save_every == 0:
+            save()
     evaluate(step)
+    save()
     return EvoTrainResult(best_state, best_val, best_step, step, time.time() - start, history)
