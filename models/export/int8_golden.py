@@ -17,7 +17,7 @@ import base64
 import json
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, ContextManager
 
 import numpy as np
 import onnx
@@ -29,7 +29,8 @@ from models.lm.model import CodeLM
 
 from .export_lm import trace_lm
 from .gguf_dequantize_golden import EXTREMES, quantized_model, random_blocks
-from .gguf_initializers import ExternalTensor, QuantizedWeight, dequantize_external, store_as_external_blocks
+from .gguf_initializers import (ExternalBlocks, ExternalTensor, QuantizedWeight, dequantize_external,
+                                store_as_external_blocks)
 from .int8_graph import ALIGN, FORMAT, int8_graph
 from .lora_pattern import pattern_lora
 
@@ -77,36 +78,50 @@ def tiny_quantized_model() -> tuple[CodeLM, dict[str, QuantizedWeight]]:
     return quantized_model(TINY, 3)
 
 
-def graph_case() -> dict[str, Any]:
+def tiny_graph_case(rewrite: Callable[[onnx.ModelProto, ExternalBlocks], Any],
+                    arithmetic: Callable[[CodeLM], ContextManager[object]], location: str) -> dict[str, Any]:
+    """The tiny LM traced, its graph rewritten by `rewrite` (weights external at `location`), and the logits and last
+    present key the PyTorch LM computes under `arithmetic` for the prompt as a prefill, and for its last token as a
+    KV-cache step on top of the others (one row, quantized on its own where the arithmetic quantizes)."""
     model, weights = tiny_quantized_model()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lm.onnx"
         trace_lm(model, path)
         float_graph = onnx.load(str(path))
     external = store_as_external_blocks(float_graph, weights)
-    floats = dequantize_external(external.blocks, external.tensors)
-    made = int8_graph(float_graph, floats, external.tensors, location=LOCATION)
+    made = rewrite(float_graph, external)
     lora = pattern_lora(TINY)
     tokens = torch.tensor([TOKENS])
-    with torch.no_grad(), int8_arithmetic(model):
+    with torch.no_grad(), arithmetic(model):
         logits, presents = model(tokens, torch.arange(len(TOKENS)).unsqueeze(0), None, lora)
-        # The last token again, as a KV-cache step on top of the others: one row, quantized on its own.
         _, past = model(tokens[:, :-1], torch.arange(len(TOKENS) - 1).unsqueeze(0), None, lora)
         step, _ = model(tokens[:, -1:], torch.tensor([[len(TOKENS) - 1]]), past, lora)
     return {"config": {"lm": {**TINY.to_dict(), "head_dim": TINY.head_dim}}, "lora_rank": TINY.lora_rank,
             "onnx_base64": _b64(made.model.SerializeToString()), "blocks_base64": _b64(external.blocks),
-            "external": made.manifest_entry("lm_blocks", LOCATION), "tokens": TOKENS,
+            "external": made.manifest_entry("lm_blocks", location), "tokens": TOKENS,
             "logits": _floats(logits), "present_key_last": _floats(presents[-1][0]), "step_logits": _floats(step)}
+
+
+def graph_case() -> dict[str, Any]:
+    def rewrite(graph: onnx.ModelProto, external: ExternalBlocks) -> Any:
+        floats = dequantize_external(external.blocks, external.tensors)
+        return int8_graph(graph, floats, external.tensors, location=LOCATION)
+
+    return tiny_graph_case(rewrite, int8_arithmetic, LOCATION)
 
 
 def golden() -> dict[str, Any]:
     return {"columns": columns_case(), "graph": graph_case()}
 
 
+def write_golden(path: Path, cases: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cases, indent=1) + "\n")
+    print(f"wrote {path} ({path.stat().st_size} bytes)")
+
+
 def main() -> None:
-    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    GOLDEN.write_text(json.dumps(golden(), indent=1) + "\n")
-    print(f"wrote {GOLDEN} ({GOLDEN.stat().st_size} bytes)")
+    write_golden(GOLDEN, golden())
 
 
 if __name__ == "__main__":

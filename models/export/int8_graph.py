@@ -19,14 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
 
 from models.lm.int8 import quantize_columns
 
 from .gguf_initializers import ExternalTensor
-
-
-ALIGN = 64  # every external tensor starts on a 64-byte boundary of the weights file
+from .graph_builder import ALIGN, GraphBuilder, copy_without_initializers
 
 
 @dataclass(frozen=True)
@@ -66,46 +64,6 @@ class Int8Graph:
 FORMAT = "int8-columns"
 
 
-class _Builder:
-    """Fresh node and initializer names inside one graph; weights inside it or as external data of `location`."""
-
-    def __init__(self, graph: onnx.GraphProto, location: str | None) -> None:
-        self.graph = graph
-        self.location = location
-        self.count = 0
-        self.offset = 0
-        self.nodes: list[onnx.NodeProto] = []
-
-    def name(self, hint: str) -> str:
-        self.count += 1
-        return f"int8/{hint}_{self.count}"
-
-    def node(self, op: str, inputs: list[str], hint: str, **attributes: object) -> str:
-        out = self.name(hint)
-        self.nodes.append(helper.make_node(op, inputs, [out], name=out + "/node", **attributes))
-        return out
-
-    def const(self, value: np.ndarray, hint: str) -> str:
-        name = self.name(hint)
-        self.graph.initializer.append(numpy_helper.from_array(value, name))
-        return name
-
-    def weight(self, value: np.ndarray, hint: str) -> tuple[str, int]:
-        """An initializer for a quantized weight's part, and its offset in the external data (-1 inside)."""
-        name = self.const(value, hint)
-        if self.location is None:
-            return name, -1
-        init = self.graph.initializer[-1]
-        offset = self.offset
-        init.ClearField("raw_data")
-        init.data_location = TensorProto.EXTERNAL
-        for key, entry in (("location", self.location), ("offset", str(offset)), ("length", str(value.nbytes))):
-            item = init.external_data.add()
-            item.key, item.value = key, entry
-        self.offset += -(-value.nbytes // ALIGN) * ALIGN
-        return name, offset
-
-
 @dataclass(frozen=True)
 class _QuantizedInput:
     codes: str  # uint8, shape of the activation
@@ -120,7 +78,7 @@ class _QuantizedWeight:
     colsum: str
 
 
-def _quantize_tokens(b: _Builder, x: str, consts: dict[str, str]) -> _QuantizedInput:
+def _quantize_tokens(b: GraphBuilder, x: str, consts: dict[str, str]) -> _QuantizedInput:
     """uint8 per row of the last axis, as DynamicQuantizeLinear does per tensor: the range stretched to hold 0,
     scale = range / 255 (1 where the range is 0), zero point round(-low / scale) saturated, codes
     round(x / scale) + zero saturated; every rounding half to even."""
@@ -136,7 +94,7 @@ def _quantize_tokens(b: _Builder, x: str, consts: dict[str, str]) -> _QuantizedI
                            b.node("Cast", [zero], "zint", to=TensorProto.INT32), safe)
 
 
-def _product(b: _Builder, q: _QuantizedInput, w: _QuantizedWeight, out: str) -> None:
+def _product(b: GraphBuilder, q: _QuantizedInput, w: _QuantizedWeight, out: str) -> None:
     """`out` = the float product of the quantized activation and weight: (acc - z * colsum) * x_scale * w_scale."""
     acc = b.node("MatMulInteger", [q.codes, w.codes], "acc")
     exact = b.node("Sub", [acc, b.node("Mul", [q.zero, w.colsum], "zsum")], "exact")
@@ -149,14 +107,10 @@ def int8_graph(model: onnx.ModelProto, floats: dict[str, np.ndarray], tensors: l
     """A copy of `model` whose weight products (MatMul with an external weight as B) and embedding lookup (Gather of
     the tied table) run in 8 bits; `floats` holds each external initializer's float32 values. With `location`, the
     quantized weights are external data of that name (made by the app from the blocks), else inside the graph."""
-    out = onnx.ModelProto()
-    out.CopyFrom(model)
-    graph = out.graph
     by_name = {t.tensor: t for t in tensors}
-    kept = [i for i in graph.initializer if i.name not in by_name]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
-    b = _Builder(graph, location)
+    out = copy_without_initializers(model, set(by_name))
+    graph = out.graph
+    b = GraphBuilder(graph, location, "int8")
     consts = {"zero": b.const(np.array(0.0, np.float32), "zero"), "one": b.const(np.array(1.0, np.float32), "one"),
               "levels": b.const(np.array(255.0, np.float32), "levels")}
     layout: list[Int8Tensor] = []
@@ -168,9 +122,9 @@ def int8_graph(model: onnx.ModelProto, floats: dict[str, np.ndarray], tensors: l
             if not t.transpose:
                 raise ValueError(f"{name}: an 8-bit weight must be stored transposed (one blocks row per column)")
             q = quantize_columns(floats[name])
-            codes, codes_at = b.weight(q.codes, "codes")
-            scale, scale_at = b.weight(q.scale, "scale")
-            colsum, colsum_at = b.weight(q.colsum, "colsum")
+            codes, scale, colsum = b.name("codes"), b.name("scale"), b.name("colsum")
+            codes_at, scale_at, colsum_at = (b.weight(v, n) for v, n in ((q.codes, codes), (q.scale, scale),
+                                                                       (q.colsum, colsum)))
             weights[name] = _QuantizedWeight(codes, scale, colsum)
             layout.append(Int8Tensor(codes, scale, colsum, t.kind, t.rows, t.cols, t.blocks_offset,
                                      codes_at, scale_at, colsum_at))
@@ -196,7 +150,7 @@ def int8_graph(model: onnx.ModelProto, floats: dict[str, np.ndarray], tensors: l
     return Int8Graph(out, layout, b.offset if location is not None else 0)
 
 
-def _lookup(b: _Builder, node: onnx.NodeProto, table: _QuantizedWeight) -> None:
+def _lookup(b: GraphBuilder, node: onnx.NodeProto, table: _QuantizedWeight) -> None:
     """Gather of columns of the [d_model, vocab] table: int8 columns times their own scales."""
     axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
     if axis != 1:

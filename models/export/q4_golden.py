@@ -12,20 +12,16 @@
 
 from __future__ import annotations
 
-import json
-import tempfile
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import onnx
-import torch
 
-from .export_lm import trace_lm
 from .gguf_dequantize_golden import EXTREMES, random_blocks
-from .gguf_initializers import ExternalTensor, store_as_external_blocks
-from .int8_golden import TINY, TOKENS, _b64, _floats, tiny_quantized_model
-from .lora_pattern import pattern_lora
+from .gguf_initializers import ExternalBlocks, ExternalTensor
+from .int8_golden import _b64, tiny_graph_case, write_golden
 from .q4_graph import q4_graph
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "q4_graph.json"
@@ -62,23 +58,11 @@ def parts_case() -> dict[str, Any]:
 
 
 def graph_case() -> dict[str, Any]:
-    model, weights = tiny_quantized_model()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "lm.onnx"
-        trace_lm(model, path)
-        float_graph = onnx.load(str(path))
-    external = store_as_external_blocks(float_graph, weights)
-    made = q4_graph(float_graph, external.blocks, external.tensors, location=LOCATION)
-    lora = pattern_lora(TINY)
-    tokens = torch.tensor([TOKENS])
-    with torch.no_grad():
-        logits, presents = model(tokens, torch.arange(len(TOKENS)).unsqueeze(0), None, lora)
-        _, past = model(tokens[:, :-1], torch.arange(len(TOKENS) - 1).unsqueeze(0), None, lora)
-        step, _ = model(tokens[:, -1:], torch.tensor([[len(TOKENS) - 1]]), past, lora)
-    return {"config": {"lm": {**TINY.to_dict(), "head_dim": TINY.head_dim}}, "lora_rank": TINY.lora_rank,
-            "onnx_base64": _b64(made.model.SerializeToString()), "blocks_base64": _b64(external.blocks),
-            "external": made.manifest_entry("lm_blocks", LOCATION), "tokens": TOKENS,
-            "logits": _floats(logits), "present_key_last": _floats(presents[-1][0]), "step_logits": _floats(step)}
+    """The float model's numbers: the 4-bit graph is that model, in another order of sums."""
+    def rewrite(graph: onnx.ModelProto, external: ExternalBlocks) -> Any:
+        return q4_graph(graph, external.blocks, external.tensors, location=LOCATION)
+
+    return tiny_graph_case(rewrite, lambda _: contextlib.nullcontext(), LOCATION)
 
 
 def golden() -> dict[str, Any]:
@@ -86,9 +70,7 @@ def golden() -> dict[str, Any]:
 
 
 def main() -> None:
-    GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    GOLDEN.write_text(json.dumps(golden(), indent=1) + "\n")
-    print(f"wrote {GOLDEN} ({GOLDEN.stat().st_size} bytes)")
+    write_golden(GOLDEN, golden())
 
 
 if __name__ == "__main__":

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
 
 from .gguf_initializers import ExternalTensor, QuantizedWeight, dequantize_external
+from .graph_builder import ALIGN, GraphBuilder, copy_without_initializers
 
-ALIGN = 64
 BLOCK = 32
 FORMAT = "q4-nbits"
 DOMAIN = "com.microsoft"
@@ -71,41 +71,6 @@ class Q4Graph:
                 "tensors": [t.to_dict() for t in self.tensors]}
 
 
-class _Builder:
-    def __init__(self, graph: onnx.GraphProto, location: str | None) -> None:
-        self.graph, self.location = graph, location
-        self.count, self.offset = 0, 0
-        self.nodes: list[onnx.NodeProto] = []
-
-    def name(self, hint: str) -> str:
-        self.count += 1
-        return f"q4/{hint}_{self.count}"
-
-    def node(self, op: str, inputs: list[str], hint: str, domain: str = "", **attributes: object) -> str:
-        out = self.name(hint)
-        self.nodes.append(helper.make_node(op, inputs, [out], name=out + "/node", domain=domain, **attributes))
-        return out
-
-    def const(self, value: np.ndarray, hint: str) -> str:
-        name = self.name(hint)
-        self.graph.initializer.append(numpy_helper.from_array(value, name))
-        return name
-
-    def weight(self, value: np.ndarray, name: str) -> int:
-        """An initializer named `name`, inside the graph or external at the returned offset (-1 inside)."""
-        self.graph.initializer.append(numpy_helper.from_array(value, name))
-        if self.location is None:
-            return -1
-        init, offset = self.graph.initializer[-1], self.offset
-        init.ClearField("raw_data")
-        init.data_location = TensorProto.EXTERNAL
-        for key, entry in (("location", self.location), ("offset", str(offset)), ("length", str(value.nbytes))):
-            item = init.external_data.add()
-            item.key, item.value = key, entry
-        self.offset += -(-value.nbytes // ALIGN) * ALIGN
-        return offset
-
-
 def _weights(blocks: bytes, t: ExternalTensor) -> QuantizedWeight:
     raw = np.frombuffer(blocks, dtype=np.uint8)[t.blocks_offset:t.blocks_offset + t.blocks_bytes]
     return QuantizedWeight(t.kind, t.rows, t.cols, raw.reshape(t.rows, -1))
@@ -115,16 +80,12 @@ def q4_graph(model: onnx.ModelProto, blocks: bytes, tensors: list[ExternalTensor
              location: str | None = None) -> Q4Graph:
     """A copy of `model` (the float graph, weights external from `blocks`) whose Q4_1 weight products run as 4-bit
     MatMulNBits; with `location`, every weight is external data of that name, else inside the graph."""
-    out = onnx.ModelProto()
-    out.CopyFrom(model)
-    graph = out.graph
     by_name = {t.tensor: t for t in tensors}
-    kept = [i for i in graph.initializer if i.name not in by_name]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
+    out = copy_without_initializers(model, set(by_name))
+    graph = out.graph
     if not any(o.domain == DOMAIN for o in out.opset_import):
         out.opset_import.append(helper.make_opsetid(DOMAIN, 1))
-    b = _Builder(graph, location)
+    b = GraphBuilder(graph, location, "q4")
     layout: list[Q4Tensor] = []
     products: dict[str, tuple[str, str, str]] = {}  # weight -> (codes, scale, offset table)
     block_sums: dict[tuple[str, int], str] = {}

@@ -8,17 +8,13 @@
  * it was made from (`npm run cr-parity` measures what that leaves of identical completions).
  */
 import { describe, expect, it } from 'vitest';
-import { baseSession, exportFixture, floats, maxDiff, meanDiff, read, runTinyGolden, tensor, type TinyGraphGolden } from './golden-arrays.ts';
+import { baseSession, exportFixture, floats, meanDiff, tensor } from './golden-arrays.ts';
+import { expectTinyGolden } from './tiny-golden-check.ts';
 import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
 describe('the 8-bit graph of a tiny LM (models/export/golden/int8_graph.json)', () => {
   it('computes what models/lm/int8.py computes, from weights the app quantizes itself', async () => {
-    const golden = JSON.parse(read('models/export/golden/int8_graph.json').toString('utf8')).graph as TinyGraphGolden;
-    const { prefill, step } = await runTinyGolden(golden);
-    expect(prefill.logits!.dims).toEqual(golden.logits.dims);
-    expect(maxDiff(tensor(prefill, 'logits'), floats(golden.logits))).toBeLessThan(1e-4);
-    expect(maxDiff(tensor(prefill, 'present_key_0'), floats(golden.present_key_last))).toBeLessThan(1e-4);
-    expect(maxDiff(tensor(step, 'logits'), floats(golden.step_logits))).toBeLessThan(1e-4);
+    await expectTinyGolden('models/export/golden/int8_graph.json');
   }, 60_000);
 });
 

@@ -5,7 +5,8 @@
  * itself; on the 30-layer base within a small fraction of the logits' spread, with the same next tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSession, exportFixture, floats, maxDiff, meanDiff, read, runTinyGolden, tensor, type TinyGraphGolden } from './golden-arrays.ts';
+import { baseSession, exportFixture, floats, meanDiff, tensor } from './golden-arrays.ts';
+import { expectTinyGolden } from './tiny-golden-check.ts';
 import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
 function argmax(values: Float32Array): number {
@@ -16,12 +17,7 @@ function argmax(values: Float32Array): number {
 
 describe('the 4-bit graph of a tiny LM (models/export/golden/q4_graph.json)', () => {
   it('computes the float model from the 4-bit codes the app repacks', async () => {
-    const golden = JSON.parse(read('models/export/golden/q4_graph.json').toString('utf8')).graph as TinyGraphGolden;
-    const { prefill, step } = await runTinyGolden(golden);
-    expect(prefill.logits!.dims).toEqual(golden.logits.dims);
-    expect(maxDiff(tensor(prefill, 'logits'), floats(golden.logits))).toBeLessThan(1e-4);
-    expect(maxDiff(tensor(prefill, 'present_key_0'), floats(golden.present_key_last))).toBeLessThan(1e-4);
-    expect(maxDiff(tensor(step, 'logits'), floats(golden.step_logits))).toBeLessThan(1e-4);
+    await expectTinyGolden('models/export/golden/q4_graph.json');
   }, 60_000);
 });
 

@@ -1,32 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { manifestWithExternal, readExternalGolden } from './external-golden.ts';
 import { dequantizeExternal } from './gguf-dequantize.ts';
 import { roundHalfEven } from './int8-columns.ts';
 import { parseManifest } from './manifest.ts';
 
-interface ColumnsGolden {
-  blocks_base64: string;
-  bytes: number;
-  format: string;
-  tensors: Record<string, unknown>[];
-  data_base64: string;
-}
-
-const golden = (
-  JSON.parse(readFileSync(new URL('../../models/export/golden/int8_graph.json', import.meta.url), 'utf8')) as {
-    columns: ColumnsGolden;
-  }
-).columns;
-
-function manifestText(external: Record<string, unknown>): string {
-  return JSON.stringify({
-    version: 1,
-    files: {
-      lm_int8: { path: 'lm_int8.onnx', sha256: '0'.repeat(64), bytes: 1, external },
-      lm_blocks: { path: 'lm.blocks', sha256: '1'.repeat(64), bytes: 1 },
-    },
-  });
-}
+const golden = readExternalGolden('int8_graph.json', 'columns');
+const manifestText = (external: Record<string, unknown>): string => manifestWithExternal('lm_int8', external);
 
 const section = (tensors = golden.tensors, format: unknown = golden.format) => ({
   location: 'lm_int8.weights',

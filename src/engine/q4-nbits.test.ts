@@ -1,31 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { manifestWithExternal, readExternalGolden } from './external-golden.ts';
 import { dequantizeExternal } from './gguf-dequantize.ts';
 import { parseManifest } from './manifest.ts';
 
-interface PartsGolden {
-  blocks_base64: string;
-  bytes: number;
-  format: string;
-  tensors: Record<string, unknown>[];
-  data_base64: string;
-}
-
-const golden = (
-  JSON.parse(readFileSync(new URL('../../models/export/golden/q4_graph.json', import.meta.url), 'utf8')) as {
-    parts: PartsGolden;
-  }
-).parts;
+const golden = readExternalGolden('q4_graph.json', 'parts');
 
 function manifestText(tensors: Record<string, unknown>[] = golden.tensors): string {
   const external = { location: 'lm_q4.weights', blocks_file: 'lm_blocks', bytes: golden.bytes, format: golden.format, tensors };
-  return JSON.stringify({
-    version: 1,
-    files: {
-      lm_q4: { path: 'lm_q4.onnx', sha256: '0'.repeat(64), bytes: 1, external },
-      lm_blocks: { path: 'lm.blocks', sha256: '1'.repeat(64), bytes: 1 },
-    },
-  });
+  return manifestWithExternal('lm_q4', external);
 }
 
 describe('q4-nbits repacking', () => {
