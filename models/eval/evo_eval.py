@@ -115,7 +115,7 @@ class Adapters:
     @torch.no_grad()
     def add(self, s: Sample) -> None:
         shared = {name: adapter(torch.zeros(1)) for name, adapter in self.shared.items()}
-        emb = load_step_embeddings(self.vectors, self.session.lm_id, s.seq)
+        emb = load_step_embeddings(self.vectors, self.session.encoder.encoder_id, s.seq)
         last = max(s.tasks)
         t0 = time.perf_counter()
         states = states_along(self.evo, EvoSequence(s.seq, emb, {}, {}), last)  # type: ignore[arg-type]
@@ -150,7 +150,7 @@ def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[s
         return prefix_prompt(prefix, prompt_cfg.prompt_budget, session.tokens.eot, prompt_cfg.length_quantum)
 
     out: dict[str, Any] = {"splits": {}, "config": cfg.__dict__}
-    for split, chosen in samples(bench_dir, cfg, vectors, session.lm_id).items():
+    for split, chosen in samples(bench_dir, cfg, vectors, session.encoder.encoder_id).items():
         for s in chosen:
             adapters.add(s)
         grouped = {group(s, i): ts for s in chosen for i, ts in s.tasks.items()}

@@ -80,7 +80,7 @@ def main() -> None:
                   key=lambda s: (SPLIT_ORDER.get(s.split, 9), s.steps, s.repo))
     start = time.time()
     for i, seq in enumerate(seqs):
-        path = cache_path(args.out, session.lm_id, seq)
+        path = cache_path(args.out, session.encoder.encoder_id, seq)
         if path.exists():
             continue
         if seq.steps > args.max_steps:

@@ -58,8 +58,10 @@ def main() -> None:
     session = open_session(args.lm, StaticConfig.load(args.config))
     config, tcfg = EvoConfig.load(args.evo_config), EvoTrainConfig.load(args.train_config)
     prompt = session.config.prompt
-    train = load_sequences(args.bench, args.vectors, session.lm_id, "train", {"train"}, session.tokens, prompt)
-    val = load_sequences(args.bench, args.vectors, session.lm_id, "cr_val", {"cr_val"}, session.tokens, prompt,
+    # Step embeddings are the encoder's (the Static session's own LM, or the LM its config names), keyed by its id.
+    encoder_id = session.encoder.encoder_id
+    train = load_sequences(args.bench, args.vectors, encoder_id, "train", {"train"}, session.tokens, prompt)
+    val = load_sequences(args.bench, args.vectors, encoder_id, "cr_val", {"cr_val"}, session.tokens, prompt,
                          cap_per_sequence=tcfg.val_tasks_per_sequence, seed=tcfg.seed)
     session.tokens.flush()
     torch.manual_seed(tcfg.seed)
