@@ -126,20 +126,41 @@ interface LmOutcome {
   graph: string;
   logits: number[];
   dims: number[];
+  /** The logits of the KV-cache step, when one was asked for. */
+  step: { logits: number[]; dims: number[] } | null;
+  locations: Record<string, string>;
 }
 
-/** Runs a manifest's `lm` once on WebGPU in a second instance of the app's model worker (the driver's driveLm). */
-async function runLmInWorker(manifestUrl: string, tensors: Record<string, ort.Tensor>): Promise<LmOutcome> {
-  const feeds: Record<string, { type: string; data: number[]; dims: readonly number[] }> = {};
+type PlainFeeds = Record<string, { type: string; data: number[]; dims: readonly number[] }>;
+
+function plainFeeds(tensors: Record<string, ort.Tensor>): PlainFeeds {
+  const feeds: PlainFeeds = {};
   for (const [name, t] of Object.entries(tensors)) {
     feeds[name] = { type: t.type, data: Array.from(t.data as ArrayLike<number | bigint>, Number), dims: t.dims };
   }
+  return feeds;
+}
+
+/**
+ * Runs a manifest's `lm` on WebGPU in a second instance of the app's model worker (the driver's driveLm); with
+ * `step`, also a prefill whose KV cache stays on the GPU and one step on it.
+ */
+async function runLmInWorker(
+  manifestUrl: string,
+  tensors: Record<string, ort.Tensor>,
+  step?: { prefill: Record<string, ort.Tensor>; feeds: Record<string, ort.Tensor> },
+): Promise<LmOutcome> {
   const page = await browser.newPage();
   try {
     const workerUrl = page.waitForEvent('worker', { predicate: (w) => /model\.worker/.test(w.url()) }).then((w) => w.url());
     await openBackendCheck(page, '');
     await page.addScriptTag({ path: fileURLToPath(new URL('./fixtures/model-worker-driver.js', import.meta.url)) });
-    const args = { url: await workerUrl, manifestUrl, feeds };
+    const args = {
+      url: await workerUrl,
+      manifestUrl,
+      feeds: plainFeeds(tensors),
+      step: step ? { prefill: plainFeeds(step.prefill), feeds: plainFeeds(step.feeds) } : undefined,
+    };
     return (await page.evaluate(`window.driveLm(${JSON.stringify(args)})`)) as LmOutcome;
   } finally {
     await page.close();
@@ -152,7 +173,7 @@ function argmaxOfRow(values: ArrayLike<number>, row: number, vocab: number): num
   return best - row * vocab;
 }
 
-test("on WebGPU the worker runs the 4-bit graph the manifest names for it, and it computes the float model", async () => {
+test("on WebGPU the worker runs the 4-bit graph the manifest names for it: the float model, for a prefill and for a step on a KV cache kept on the GPU", async () => {
   // The tiny LM of models/export/golden/q4_graph.json: its graph, its GGUF blocks (repacked by the worker), and the
   // float model's logits from PyTorch. `lm` is the name the app loads; `on_webgpu` sends WebGPU to `lm_q4`.
   const golden = JSON.parse(readFileSync(new URL('../models/export/golden/q4_graph.json', import.meta.url), 'utf8')).graph as TinyGraphGolden;
@@ -177,7 +198,13 @@ test("on WebGPU the worker runs the 4-bit graph the manifest names for it, and i
   const shape = lmShapeFromConfig(golden.config);
   const lora = loraFeeds(shape, patternLora(shape, golden.lora_rank), golden.lora_rank);
   const started = Date.now();
-  const outcome = await runLmInWorker(`${fixtures.url}manifest-q4.json`, { ...tokenFeeds(golden.tokens, 0), ...emptyPast(shape), ...lora });
+  const last = golden.tokens.length - 1;
+  const outcome = await runLmInWorker(
+    `${fixtures.url}manifest-q4.json`,
+    { ...tokenFeeds(golden.tokens, 0), ...emptyPast(shape), ...lora },
+    // The last token again as a step on the others' KV cache, which stays on the GPU between the runs.
+    { prefill: { ...tokenFeeds(golden.tokens.slice(0, last), 0), ...emptyPast(shape), ...lora }, feeds: { ...tokenFeeds(golden.tokens.slice(last), last), ...lora } },
+  );
   console.log(`# tiny 4-bit LM on WebGPU (SwiftShader) in ${Date.now() - started} ms`);
   assert.equal(outcome.backend, 'webgpu');
   assert.equal(outcome.backendAfter, 'webgpu', 'no fall back to WASM');
@@ -193,6 +220,11 @@ test("on WebGPU the worker runs the 4-bit graph the manifest names for it, and i
   for (let row = 0; row < golden.tokens.length; row++) {
     assert.equal(argmaxOfRow(outcome.logits, row, vocab), argmaxOfRow(expected, row, vocab));
   }
+  assert.deepEqual(new Set(Object.values(outcome.locations)), new Set(['gpu-buffer']), 'the KV cache stays on the GPU');
+  const expectedStep = floats(golden.step_logits);
+  const stepWorst = Math.max(...outcome.step!.logits.map((v, i) => Math.abs(v - expectedStep[i]!)));
+  assert.ok(stepWorst < 1e-4 * scale, `largest step logit difference ${stepWorst}`);
+  assert.equal(argmaxOfRow(outcome.step!.logits, 0, vocab), argmaxOfRow(expectedStep, 0, vocab));
 });
 
 test("the base's 4-bit graph runs on WebGPU and gives the float model's next token", async () => {
