@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-web';
 import { externalDataOf } from '../engine/external-data.ts';
 import { parseManifest } from '../engine/manifest.ts';
 import type { Manifest } from '../engine/types.ts';
-import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds } from './lm-feeds.ts';
+import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
 export interface StoredArray {
   dims: number[];
@@ -128,4 +128,27 @@ export interface ExportFixture {
 
 export function exportFixture(name: string): ExportFixture {
   return JSON.parse(gunzipSync(read(`models/export/fixtures/${name}`)).toString('utf8')) as ExportFixture;
+}
+
+/**
+ * One graph of the base's set run on the export fixture's prompt, as the fixtures were made: its first 5 tokens as a
+ * prefill with no adapter (the last row's first `prefill_vocab` logits, what the fixtures keep), and its 6th token as
+ * a step on the KV cache of a prefill with the pattern adapter.
+ */
+export async function runBaseOnFixturePrompt(graph: string): Promise<{
+  manifest: Manifest;
+  fixture: ExportFixture;
+  lastRow: Float32Array;
+  step: Float32Array;
+}> {
+  const { manifest, session } = await baseSession(graph);
+  const shape = lmShapeFromConfig(manifest.config);
+  const fixture = exportFixture('base_parity.json.gz');
+  const tokens = fixture.tokens.slice(0, 5);
+  const zero = loraFeeds(shape, zeroLora(shape, fixture.lora_rank), fixture.lora_rank);
+  const prefill = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...zero });
+  const pattern = loraFeeds(shape, patternLora(shape, fixture.lora_rank), fixture.lora_rank);
+  const first = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...pattern });
+  const step = await session.run({ ...tokenFeeds([fixture.tokens[5]!], 5), ...pastFromPresent(shape, first), ...pattern });
+  return { manifest, fixture, lastRow: tensor(prefill, 'logits').subarray(0, fixture.prefill_vocab), step: tensor(step, 'logits') };
 }

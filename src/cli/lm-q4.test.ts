@@ -5,9 +5,8 @@
  * itself; on the 30-layer base within a small fraction of the logits' spread, with the same next tokens.
  */
 import { describe, expect, it } from 'vitest';
-import { baseSession, exportFixture, floats, meanDiff, tensor } from './golden-arrays.ts';
+import { floats, meanDiff, runBaseOnFixturePrompt } from './golden-arrays.ts';
 import { expectTinyGolden } from './tiny-golden-check.ts';
-import { emptyPast, loraFeeds, lmShapeFromConfig, pastFromPresent, patternLora, tokenFeeds, zeroLora } from './lm-feeds.ts';
 
 function argmax(values: Float32Array): number {
   let best = 0;
@@ -23,26 +22,17 @@ describe('the 4-bit graph of a tiny LM (models/export/golden/q4_graph.json)', ()
 
 describe("the base's 4-bit graph (public/models/base/lm_q4.onnx)", () => {
   it('computes the float model: the same next tokens, logits within float error of it', async () => {
-    const { manifest, session } = await baseSession('lm_q4');
+    const { manifest, fixture, lastRow, step } = await runBaseOnFixturePrompt('lm_q4');
     expect(manifest.files.lm?.onWebgpu).toBe('lm_q4');
-    const shape = lmShapeFromConfig(manifest.config);
-    const float = exportFixture('base_parity.json.gz');
-    const tokens = float.tokens.slice(0, 5);
-    const vocab = float.prefill_vocab;
-    const zero = loraFeeds(shape, zeroLora(shape, float.lora_rank), float.lora_rank);
-    const prefill = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...zero });
-    const lastRow = tensor(prefill, 'logits').subarray(0, vocab);
-    const expectedRow = floats(float.prefill_base.logits);
+    const vocab = fixture.prefill_vocab;
+    const expectedRow = floats(fixture.prefill_base.logits);
     const reference = expectedRow.subarray(expectedRow.length - vocab);
-    const pattern = loraFeeds(shape, patternLora(shape, float.lora_rank), float.lora_rank);
-    const first = await session.run({ ...tokenFeeds(tokens, 0), ...emptyPast(shape), ...pattern });
-    const step = await session.run({ ...tokenFeeds([float.tokens[5]!], 5), ...pastFromPresent(shape, first), ...pattern });
-    const stepReference = floats(float.step_lora.logits);
+    const stepReference = floats(fixture.step_lora.logits);
     const prefillDiff = meanDiff(lastRow, reference, vocab);
-    const stepDiff = meanDiff(tensor(step, 'logits'), stepReference);
+    const stepDiff = meanDiff(step, stepReference);
     console.log(`# 4-bit graph against the float model: mean |logit difference| ${prefillDiff.toExponential(2)} (prefill), ${stepDiff.toExponential(2)} (step)`);
     expect(argmax(lastRow)).toBe(argmax(reference));
-    expect(argmax(tensor(step, 'logits'))).toBe(argmax(stepReference));
+    expect(argmax(step)).toBe(argmax(stepReference));
     expect(prefillDiff).toBeLessThan(1e-3); // measured here: 4e-5 to 5e-5
     expect(stepDiff).toBeLessThan(1e-3); // measured here: 1e-5 to 2e-5
   }, 180_000);
