@@ -8,6 +8,11 @@ after that step), and the repository-memory floor (pool: the sequence's assertio
 CR test: held-out repositories (replay sequences only: no release chain is held out). IR test: the chronologically
 later tasks of training repositories, replay and release chains reported apart and together. Sequences whose step
 embeddings are not cached (models.evo.step_embeddings did not reach them) are left out of the draw.
+
+On the pretrained base (models/base/score_evo.sh): `--systems` names what is scored (a system whose weights are
+not published is left out), `--splits` which splits, `--cache` keeps each system's completions by what determines
+them (models/eval/prediction_cache.py), so the base and the single LoRA can be decoded while Evo trains
+(`--decode-only`), and the report run reuses them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from models.evo.session import load_evo
 from models.evo.snapshots import snapshots
 from models.evo.step_embeddings import cache_path, load as load_step_embeddings
 from models.evo.trainer import states_along
+from models.hashing import sha256_of
 from models.evo.data import EvoSequence
 from models.lm.lora import LoraWeights
 from models.lm.runtime import setup_cpu
@@ -43,7 +49,8 @@ from models.static.session import Session, load_adapter, open_session
 
 from .memory_floor import memory_predictions
 from .predict import predict
-from .report import write_report
+from .prediction_cache import cache_key, cached
+from .report import NOTES, write_report
 from .scoring import summarize_split
 
 
@@ -103,67 +110,92 @@ def group(s: Sample, step: int) -> str:
 
 
 class Adapters:
-    """Every system's adapter at every task-bearing step of the sampled sequences."""
+    """Every scored system's adapter at every task-bearing step of the sampled sequences."""
 
-    def __init__(self, session: Session, shared: dict[str, torch.nn.Module], static: torch.nn.Module,
-                 evo: torch.nn.Module, vectors: Path) -> None:
-        """`shared`: the single shared LoRAs by system name (the single LoRA, and Evo's control where there is one)."""
+    def __init__(self, session: Session, shared: dict[str, torch.nn.Module], static: Optional[torch.nn.Module],
+                 evo: Optional[torch.nn.Module], vectors: Path) -> None:
+        """`shared`: the single shared LoRAs by system name (the single LoRA, and Evo's control where there is one);
+        `static` and `evo` are None where they are not scored."""
         self.session, self.shared, self.static, self.evo, self.vectors = session, shared, static, evo, vectors
-        self.by_system: dict[str, dict[str, LoraWeights]] = {name: {} for name in (*shared, "static", "evo")}
+        names = (*shared, *(["static"] if static is not None else []), *(["evo"] if evo is not None else []))
+        self.by_system: dict[str, dict[str, LoraWeights]] = {name: {} for name in names}
         self.seconds: dict[str, list[float]] = {"static": [], "evo": [], "encode": []}
 
     @torch.no_grad()
     def add(self, s: Sample) -> None:
         shared = {name: adapter(torch.zeros(1)) for name, adapter in self.shared.items()}
-        emb = load_step_embeddings(self.vectors, self.session.encoder.encoder_id, s.seq)
         last = max(s.tasks)
-        t0 = time.perf_counter()
-        states = states_along(self.evo, EvoSequence(s.seq, emb, {}, {}), last)  # type: ignore[arg-type]
-        self.seconds["evo"].append((time.perf_counter() - t0) / max(1, int(emb.has_diff[:last + 1].sum())))
+        for i in s.tasks:
+            for name, lora in shared.items():
+                self.by_system[name][group(s, i)] = lora
+        if self.evo is not None:
+            emb = load_step_embeddings(self.vectors, self.session.encoder.encoder_id, s.seq)
+            t0 = time.perf_counter()
+            states = states_along(self.evo, EvoSequence(s.seq, emb, {}, {}), last)  # type: ignore[arg-type]
+            self.seconds["evo"].append((time.perf_counter() - t0) / max(1, int(emb.has_diff[:last + 1].sum())))
+            for i in s.tasks:
+                self.by_system["evo"][group(s, i)] = self.evo.adapter(states[i])
+        if self.static is None:
+            return
         histogram = histogram_tokens(self.static)
         for i, files in snapshots(bench.start_files(s.seq), s.steps[:last + 1]):
             if i not in s.tasks:
                 continue
-            key = group(s, i)
-            for name, lora in shared.items():
-                self.by_system[name][key] = lora
-            self.by_system["evo"][key] = self.evo.adapter(states[i])
             t0 = time.perf_counter()
             vector, _ = hypernet_input(self.session.encoder, sorted(files.items()), histogram)
             t1 = time.perf_counter()
-            self.by_system["static"][key] = self.static(torch.from_numpy(vector))
+            self.by_system["static"][group(s, i)] = self.static(torch.from_numpy(vector))
             self.seconds["encode"].append(t1 - t0)
             self.seconds["static"].append(time.perf_counter() - t1)
 
 
 def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[str, Path], vectors: Path,
-             predictions_dir: Path) -> dict[str, Any]:
-    shared = {name: load_adapter(runs[name], session) for name in SHARED_SYSTEMS if name in runs}
-    static = load_adapter(runs["static"], session)
-    evo, _ = load_evo(runs["evo"], session)
+             predictions_dir: Path, systems: tuple[str, ...] = ("pretrained", *SHARED_SYSTEMS, "static", "evo"),
+             splits: tuple[str, ...] = ("cr_test", "ir_test"), cache_dir: Optional[Path] = None,
+             decode_only: bool = False) -> dict[str, Any]:
+    """`runs`: the weights of each trained system to score. With `cache_dir`, each system's completions of a split
+    are kept under a key of what determines them; `decode_only` stops after decoding (nothing summarised)."""
+    shared = {name: load_adapter(runs[name], session) for name in SHARED_SYSTEMS if name in systems}
+    static = load_adapter(runs["static"], session) if "static" in systems else None
+    evo = load_evo(runs["evo"], session)[0] if "evo" in systems else None
     adapters = Adapters(session, shared, static, evo, vectors)
     stops = stop_token_ids(session.tokens)
     prompt_cfg = session.config.prompt
+    adapter_sha256 = {name: sha256_of(path) for name, path in runs.items()}
+    settings = {"track": "evolution", "prompt": prompt_cfg.__dict__, "max_new_tokens": cfg.max_new_tokens}
 
     def prompt_for(task: TaskRecord) -> list[int]:
         prefix, _ = session.tokens.task(task)
         return prefix_prompt(prefix, prompt_cfg.prompt_budget, session.tokens.eot, prompt_cfg.length_quantum)
 
+    def decode(system: str, grouped: dict[str, list[TaskRecord]]) -> dict[str, str]:
+        table = adapters.by_system.get(system)
+        make = lambda: predict(system, session, grouped, None if table is None else (lambda k: table[k]),  # noqa: E731
+                               prompt_for, cfg.max_new_tokens, stops)
+        if cache_dir is None:
+            return make().texts
+        key = cache_key(system, session.lm_id, adapter_sha256.get(system), settings,
+                        [str(t["id"]) for ts in grouped.values() for t in ts])
+        t0 = time.time()
+        out, reused = cached(cache_dir, key, make)
+        print(f"  {system}: {len(out.texts)} tasks " + ("reused" if reused else f"in {time.time() - t0:.0f}s"),
+              flush=True)
+        return out.texts
+
     out: dict[str, Any] = {"splits": {}, "config": cfg.__dict__}
     for split, chosen in samples(bench_dir, cfg, vectors, session.encoder.encoder_id).items():
+        if split not in splits:
+            continue
         for s in chosen:
             adapters.add(s)
         grouped = {group(s, i): ts for s in chosen for i, ts in s.tasks.items()}
         tasks = [t for k in sorted(grouped) for t in grouped[k]]
         print(f"{split}: {len(tasks)} tasks in {len(chosen)} sequences", flush=True)
-        texts: dict[str, dict[str, str]] = {}
         start = time.time()
-        texts["pretrained"] = predict("pretrained", session, grouped, None, prompt_for, cfg.max_new_tokens,
-                                      stops).texts
-        for system, table in adapters.by_system.items():
-            texts[system] = predict(system, session, grouped, lambda k, t=table: t[k], prompt_for,
-                                    cfg.max_new_tokens, stops).texts
+        texts = {system: decode(system, grouped) for system in systems}
         print(f"  decoded {len(texts)} systems in {time.time() - start:.0f}s", flush=True)
+        if decode_only:
+            continue
         texts["memory"] = {}
         for s in chosen:
             seen: list[TaskRecord] = []
@@ -192,6 +224,14 @@ def save_predictions(folder: Path, split: str, texts: dict[str, dict[str, str]],
             f.write(json.dumps(row) + "\n")
 
 
+def published_systems(requested: list[str], weights: Path) -> tuple[tuple[str, ...], dict[str, Path]]:
+    """The requested systems that can be scored (the base alone always; a trained one where <weights>/<name>.pt
+    exists), in the order asked, and the weights each reads."""
+    runs = {m: weights / f"{m}.pt" for m in (*SHARED_SYSTEMS, "static", "evo")}
+    runs = {m: path for m, path in runs.items() if path.exists() and m in requested}
+    return tuple(s for s in requested if s == "pretrained" or s in runs), runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lm", type=Path, required=True)
@@ -199,20 +239,34 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
     parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "evo_eval.json")
     parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR,
-                        help="folder with the published single.pt, static.pt and evo.pt")
+                        help="folder with the published single.pt, static.pt, evo.pt (and evo_control.pt)")
     parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
     parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
+    parser.add_argument("--notes", type=Path, default=NOTES, help="the hand-written account appended to the report")
+    parser.add_argument("--systems", default="pretrained,single,evo_control,static,evo",
+                        help="systems to score; a trained one whose weights are not published is left out")
+    parser.add_argument("--splits", default="cr_test,ir_test")
+    parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR,
+                        help="where each split's completions are written beside the task (one jsonl per split)")
+    parser.add_argument("--cache", type=Path, default=None, help="keep and reuse completions here")
+    parser.add_argument("--decode-only", action="store_true", help="decode into --cache and stop")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    if args.decode_only and args.cache is None:
+        parser.error("--decode-only needs --cache")
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    runs = {m: args.weights / f"{m}.pt" for m in ("single", "static", "evo")}
-    if (args.weights / "evo_control.pt").exists():
-        runs["evo_control"] = args.weights / "evo_control.pt"
+    systems, runs = published_systems(args.systems.split(","), args.weights)
+    for left in sorted(set(args.systems.split(",")) - set(systems)):
+        print(f"{left}: no published weights in {args.weights}, left out", flush=True)
+    if not args.decode_only and "evo" not in systems:
+        raise SystemExit(f"no {args.weights / 'evo.pt'}: train Evo (models.evo.train) and publish it first")
     start = time.time()
     evolution = evaluate(session, args.bench, EvoEvalConfig.load(args.eval_config), runs, args.vectors,
-                         PREDICTIONS_DIR)
+                         args.predictions, systems, tuple(args.splits.split(",")), args.cache, args.decode_only)
+    if args.decode_only:
+        return
     evo_state = torch.load(runs["evo"], map_location="cpu")
     evolution["run"] = {k: evo_state.get(k) for k in ("best_step", "best_val_loss", "steps", "seconds",
                                                       "train_sequences", "finished", "train_config", "evo_config")}
@@ -221,7 +275,7 @@ def main() -> None:
     if results.get("lm_id") != session.lm_id:
         raise SystemExit(f"{args.results_json} was made with LM {results.get('lm_id')}: run models.eval.static_eval first")
     results["evolution"] = evolution
-    write_report(results, args.results_md, args.results_json)
+    write_report(results, args.results_md, args.results_json, args.notes)
 
 
 if __name__ == "__main__":
