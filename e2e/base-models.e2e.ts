@@ -145,6 +145,31 @@ test('offline, a reload opens the demo with the base set from the copy kept in t
   }
 });
 
+test('with float32 weights on WASM chosen in Settings, the float graph is fetched in place of the 8-bit one, and completes', async () => {
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  const modelRequests: string[] = [];
+  other.on('request', (r) => {
+    if (r.url().includes('/models/base/')) modelRequests.push(new URL(r.url()).pathname);
+  });
+  await other.goto(`${app.url}/#settings`);
+  await other.getByLabel('Weights on WASM').selectOption('float32');
+  await chooseBaseAndOpenDemo(other);
+  const ready = other.getByRole('status', { name: 'Adapter' });
+  const failure = other.locator('.engine-status [role="alert"]');
+  await ready.or(failure).first().waitFor({ timeout: 600_000 });
+  assert.equal(await failure.count(), 0, `the engine failed: ${await failure.allInnerTexts()}`);
+  for (const file of ['lm.onnx', 'lm.blocks']) assert.ok(modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
+  for (const file of ['lm_int8.onnx', 'lm_q4.onnx']) assert.ok(!modelRequests.some((path) => path.endsWith(`/models/base/${file}`)), modelRequests.join('\n'));
+  await other.getByRole('radio', { name: METHOD_LABEL.base }).check();
+  await other.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'test_units.py' }).click();
+  await other.getByRole('list', { name: 'Assertions' }).getByRole('button').first().click();
+  const row = other.getByRole('table', { name: 'Completions by method' }).locator('tr[data-method="base"]');
+  await row.and(other.locator('[data-status="done"], [data-status="failed"]')).waitFor({ timeout: 600_000 });
+  assert.equal(await row.getAttribute('data-status'), 'done', `the base row: ${await row.innerText()}`);
+  await context.close();
+});
+
 test('a build without the base set says which command makes it', async () => {
   const context = await browser.newContext();
   const other = await context.newPage();

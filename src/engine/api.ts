@@ -2,6 +2,7 @@ import type {
   Backend,
   BackendChoice,
   BackendPreference,
+  EngineInitOptions,
   EngineEvent,
   FeedValue,
   LoadOptions,
@@ -21,7 +22,7 @@ import type { CompleterApi } from './completer/api.ts';
  */
 export interface ModelWorkerApi {
   /** Picks WebGPU when an adapter is granted, else WASM, and says why. Call once, before loading models. */
-  init(preference: BackendPreference): Promise<BackendChoice>;
+  init(preference: BackendPreference, options?: EngineInitOptions): Promise<BackendChoice>;
   /** The current choice (it changes if WebGPU fails later: session creation refused, device lost). */
   backend(): Promise<BackendChoice>;
   /** Backend changes and download progress, for as long as the worker lives. */

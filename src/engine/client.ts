@@ -6,6 +6,7 @@ import type {
   Backend,
   BackendChoice,
   BackendPreference,
+  EngineInitOptions,
   EngineEvent,
   FeedValue,
   LoadOptions,
@@ -32,8 +33,8 @@ export class ModelClient {
     this.remote = wrap<ModelWorkerFullApi>(this.worker);
   }
 
-  init(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
-    return this.remote.init(preference);
+  init(preference: BackendPreference = 'auto', options: EngineInitOptions = {}): Promise<BackendChoice> {
+    return this.remote.init(preference, options);
   }
 
   backend(): Promise<BackendChoice> {

@@ -18,6 +18,7 @@ import type {
   Backend,
   BackendChoice,
   BackendPreference,
+  EngineInitOptions,
   EngineEvent,
   FeedValue,
   LoadOptions,
@@ -77,11 +78,18 @@ export class ModelHost {
   /** onnxruntime-web cannot make a second device, so after a loss WebGPU stays off for this worker's life. */
   private deviceLost = false;
   private disposed = false;
+  private floatOnWasm: boolean;
 
-  constructor(private readonly deps: ModelHostDeps = {}) {}
+  constructor(private readonly deps: ModelHostDeps = {}) {
+    this.floatOnWasm = deps.floatOnWasm === true;
+  }
 
-  /** Chooses the backend (see chooseBackend) and hands the granted adapter to onnxruntime-web. */
-  async init(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+  /**
+   * Chooses the backend (see chooseBackend) and hands the granted adapter to onnxruntime-web; `options.floatOnWasm`,
+   * where given, says which graphs WASM runs from the next manifest loaded on.
+   */
+  async init(preference: BackendPreference = 'auto', options: EngineInitOptions = {}): Promise<BackendChoice> {
+    if (options.floatOnWasm !== undefined) this.floatOnWasm = options.floatOnWasm;
     const decision = await chooseBackend(preference, this.deps.gpu ?? platformGpu());
     if (decision.adapter && !this.webgpuHandedAdapter) {
       // onnxruntime-web builds its device (with the adapter's full limits) from this adapter on the first
@@ -239,14 +247,14 @@ export class ModelHost {
    * where the manifest has them.
    */
   graphFor(name: string, backend: Backend): string {
-    return twinFor(name, this.requireFiles().entry(name), backend, this.deps.floatOnWasm === true);
+    return twinFor(name, this.requireFiles().entry(name), backend, this.floatOnWasm);
   }
 
   /** The manifest files a backend needs: of a graph and its twins for each backend, only the one that runs. */
   filesFor(manifest: Manifest, backend: Backend): Set<string> {
     const names = new Set(Object.keys(manifest.files));
     for (const [name, file] of Object.entries(manifest.files)) {
-      const runs = twinFor(name, file, backend, this.deps.floatOnWasm === true);
+      const runs = twinFor(name, file, backend, this.floatOnWasm);
       for (const graph of [name, file.onWasm, file.onWebgpu]) {
         if (graph !== undefined && graph !== runs) names.delete(graph);
       }

@@ -120,7 +120,7 @@ describe('ModelHost', () => {
     await host.dispose();
   });
 
-  it("runs the graph a manifest names for WASM in a graph's place, unless asked for the float graphs", async () => {
+  it("runs the graph a manifest names for WASM in a graph's place, unless asked for the float graphs (made so, or at init)", async () => {
     const manifest = JSON.parse(readFileSync(join(graphs.dir, 'manifest.json'), 'utf8')) as {
       files: Record<string, Record<string, unknown>>;
     };
@@ -132,14 +132,21 @@ describe('ModelHost', () => {
     manifest.files.tiny_int8 = { ...manifest.files.tiny, path: 'tiny_twin.onnx', sha256, bytes: twin.byteLength };
     manifest.files.tiny = { ...manifest.files.tiny, on_wasm: 'tiny_int8' };
     writeFileSync(join(graphs.dir, 'manifest-on-wasm.json'), JSON.stringify(manifest));
-    for (const [floatOnWasm, graph, skipped] of [[false, 'tiny_int8', 'tiny.onnx'], [true, 'tiny', 'tiny_twin.onnx']] as const) {
+    // [the host made with floatOnWasm, init's option (the app's "Weights on WASM" setting), the graph WASM runs]
+    const cases = [
+      [false, undefined, 'tiny_int8', 'tiny.onnx'],
+      [true, undefined, 'tiny', 'tiny_twin.onnx'],
+      [false, true, 'tiny', 'tiny_twin.onnx'],
+      [true, false, 'tiny_int8', 'tiny.onnx'],
+    ] as const;
+    for (const [floatOnWasm, atInit, graph, skipped] of cases) {
       const fetched: string[] = [];
       const recording: typeof fetchWithFiles = (url, init) => {
         fetched.push(String(url));
         return fetchWithFiles(url, init);
       };
       const host = new ModelHost({ store: new MemoryStore(), fetchFn: recording, floatOnWasm });
-      await host.init('wasm');
+      await host.init('wasm', atInit === undefined ? {} : { floatOnWasm: atInit });
       const loaded = await host.loadManifest(manifestLocation(join(graphs.dir, 'manifest-on-wasm.json')));
       const files = (names: string[]): string[] => names.map((u) => u.slice(u.lastIndexOf('/') + 1));
       expect(files(fetched)).toContain(graph === 'tiny' ? 'tiny.onnx' : 'tiny_twin.onnx');

@@ -3,6 +3,15 @@
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | Backend;
 
+/** How the engine starts, beside the backend preference. */
+export interface EngineInitOptions {
+  /**
+   * Run the float graphs on WASM, not the 8-bit ones a manifest names for it (`on_wasm`): the completions the Python
+   * scorer measured, for about twice the memory. Unset: as the host was made (8-bit by default).
+   */
+  floatOnWasm?: boolean;
+}
+
 /** Why the engine runs on the backend it does; the UI shows `reason`, code reads `reasonCode`. */
 export type BackendReasonCode =
   | 'adapter-granted'

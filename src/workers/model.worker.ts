@@ -21,7 +21,7 @@ const host = new ModelHost();
 const completer = new Completer(host, new IdbVectorCache());
 
 const api: ModelWorkerFullApi = {
-  init: (preference) => host.init(preference),
+  init: (preference, options) => host.init(preference, options),
   backend: async () => host.backend(),
   subscribe: async (listener) => host.subscribe(listener),
   loadManifest: (url, onProgress) => host.loadManifest(url, onProgress),

@@ -1,4 +1,4 @@
-import type { BackendChoice, BackendPreference, LoadProgress } from '../../engine/types.ts';
+import type { BackendChoice, BackendPreference, EngineInitOptions, LoadProgress } from '../../engine/types.ts';
 import type {
   AdapterSummary,
   CompletionRequest,
@@ -10,9 +10,10 @@ import type {
 import { CompleterClient } from '../../engine/completer/client.ts';
 import type { AdapterFiles } from '../../core/adapters/index.ts';
 
-/** The UI's view of the app's model worker: started on first use, restarted when the backend preference changes. */
+/** The UI's view of the app's model worker: started on first use, restarted when the backend preference or the
+ * engine options change. */
 export interface CompleterService {
-  start(preference: BackendPreference): Promise<BackendChoice>;
+  start(preference: BackendPreference, options?: EngineInitOptions): Promise<BackendChoice>;
   /** Loads a model set's manifest (a path under the app's base URL) and its graphs. */
   prepare(manifestPath: string, onProgress: (p: LoadProgress) => void): Promise<void>;
   encodeFiles(files: SourceFile[], onProgress: (p: EncodeProgress) => void): Promise<{ tokens: number; cachedFiles: number }>;
@@ -31,7 +32,8 @@ export interface CompleterService {
 }
 
 let client: CompleterClient | null = null;
-let clientPreference: BackendPreference | null = null;
+/** The preference and options the running worker was started with. */
+let clientStart: string | null = null;
 let loading: { reject: (error: Error) => void } | null = null;
 
 function getClient(): CompleterClient {
@@ -40,16 +42,17 @@ function getClient(): CompleterClient {
 }
 
 const service: CompleterService = {
-  async start(preference) {
-    if (client && clientPreference !== preference) {
+  async start(preference, options = {}) {
+    const wanted = JSON.stringify({ preference, floatOnWasm: options.floatOnWasm === true });
+    if (client && clientStart !== wanted) {
       void client.dispose();
       client = null;
     }
     if (!client) {
       client = new CompleterClient();
-      clientPreference = preference;
+      clientStart = wanted;
     }
-    return client.init(preference);
+    return client.init(preference, options);
   },
   prepare(manifestPath, onProgress) {
     const url = new URL(`${import.meta.env.BASE_URL}${manifestPath}`, location.href).href;

@@ -3,13 +3,16 @@ import type { AdapterSummary, SourceFile } from '../../engine/completer/api.ts';
 import type { RepoRecord } from '../../git/types.ts';
 
 /** A model worker with a Static hypernetwork and, unless `noEvo`, the Evo graphs. */
-const engine = vi.hoisted(() => ({ noEvo: false, evoStarts: 0 }));
+const engine = vi.hoisted(() => ({ noEvo: false, evoStarts: 0, starts: [] as unknown[][] }));
 
 const summary = (id: string): AdapterSummary => ({ id, norms: {}, cosineToPrevious: null, ms: 1 });
 
 vi.mock('../services/completer.ts', () => ({
   completerService: () => ({
-    start: async () => ({ backend: 'wasm', reason: 'test' }),
+    start: async (...args: unknown[]) => {
+      engine.starts.push(args);
+      return { backend: 'wasm', reason: 'test' };
+    },
     prepare: async () => undefined,
     encodeFiles: async () => ({ tokens: 1, cachedFiles: 0 }),
     adapterFromFiles: async () => summary('static-1'),
@@ -38,6 +41,7 @@ const repo = (source: RepoRecord['source']): RepoRecord => ({ id: source, url: '
 beforeEach(() => {
   engine.noEvo = false;
   engine.evoStarts = 0;
+  engine.starts = [];
   useAppStore.getState().resetEngineForRepo();
   useAppStore.getState().resetTimeline();
 });
@@ -70,5 +74,28 @@ describe('preparing a repository', () => {
     expect(engine.evoStarts).toBe(0);
     expect(useAppStore.getState().adapterFor('evo')).toBeNull();
     expect(useAppStore.getState().adapterFor('static')).toBe('static-1');
+  });
+});
+
+describe('the weights WASM runs', () => {
+  it('starts the model worker with the float graphs only when Settings asks for them', async () => {
+    useAppStore.setState({ modelsReady: false });
+    for (const wasmWeights of ['int8', 'float32'] as const) {
+      useAppStore.getState().updateSettings({ wasmWeights });
+      useAppStore.setState({ activeRepo: repo('demo') });
+      await useAppStore.getState().adaptActiveRepo();
+      // Opening again with the same settings keeps the worker and its models.
+      await useAppStore.getState().adaptActiveRepo();
+    }
+    expect(engine.starts).toEqual([['auto', { floatOnWasm: false }], ['auto', { floatOnWasm: true }]]);
+  });
+
+  it('falls back to 8-bit when the kept setting is one this build does not know', async () => {
+    // Node has no localStorage: the one value an older or newer app left behind.
+    const kept = JSON.stringify({ wasmWeights: 'fp8', cloneDepth: 7 });
+    vi.stubGlobal('localStorage', { getItem: (key: string) => (key === 'code2lora.settings' ? kept : null) });
+    const { loadSettings } = await import('./settingsSlice.ts');
+    expect(loadSettings()).toMatchObject({ wasmWeights: 'int8', cloneDepth: 7 });
+    vi.unstubAllGlobals();
   });
 });

@@ -110,7 +110,7 @@ export const createEngineSlice: StateCreator<AppState, [], [], EngineSlice> = (s
       const modelSet = MODEL_SETS[get().settings.modelSet];
       if (!get().modelsReady || get().preparedSet !== modelSet.id) {
         set({ phase: 'models', engineError: null, modelsReady: false, preparedSet: null });
-        const backend = await engine.start(get().settings.backend);
+        const backend = await engine.start(get().settings.backend, { floatOnWasm: get().settings.wasmWeights === 'float32' });
         set({ backend });
         await prepareSet(modelSet.id, (modelProgress) => set({ modelProgress }));
         set({ modelsReady: true, preparedSet: modelSet.id, modelProgress: null });

@@ -10,11 +10,19 @@ export interface Settings {
   /** Commits fetched by a clone; Evo deepens on demand. */
   cloneDepth: number;
   backend: BackendPreference;
+  /** The graphs WASM runs where a set offers both: 8-bit (less memory) or float32 (the completions measured). */
+  wasmWeights: WasmWeights;
   /** Which models complete (src/ui/modelSets.ts). */
   modelSet: ModelSetId;
   /** Size limits of what the browser encodes. */
   maxPythonFiles: number;
   maxPythonBytes: number;
+}
+
+export type WasmWeights = 'int8' | 'float32';
+
+function isWasmWeights(value: unknown): value is WasmWeights {
+  return value === 'int8' || value === 'float32';
 }
 
 export interface SettingsSlice {
@@ -29,6 +37,7 @@ function defaultSettings(): Settings {
     corsProxy: `${globalThis.location?.origin ?? ''}/cors`,
     cloneDepth: 50,
     backend: 'auto',
+    wasmWeights: 'int8',
     modelSet: 'code2lora',
     maxPythonFiles: DEFAULT_LIMITS.maxPythonFiles,
     maxPythonBytes: DEFAULT_LIMITS.maxPythonBytes,
@@ -43,8 +52,12 @@ export function loadSettings(): Settings {
     if (!raw) return defaults;
     const parsed = JSON.parse(raw) as Partial<Settings>;
     const merged = { ...defaults, ...parsed };
-    // A set this build does not know (an older or newer app wrote it) falls back to the default.
-    return isModelSetId(merged.modelSet) ? merged : { ...merged, modelSet: defaults.modelSet };
+    // A value this build does not know (an older or newer app wrote it) falls back to the default.
+    return {
+      ...merged,
+      modelSet: isModelSetId(merged.modelSet) ? merged.modelSet : defaults.modelSet,
+      wasmWeights: isWasmWeights(merged.wasmWeights) ? merged.wasmWeights : defaults.wasmWeights,
+    };
   } catch {
     return defaults;
   }
@@ -53,8 +66,11 @@ export function loadSettings(): Settings {
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set, get) => ({
   settings: loadSettings(),
   updateSettings(patch) {
-    const settings = { ...get().settings, ...patch };
+    const before = get().settings;
+    const settings = { ...before, ...patch };
     globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(settings));
-    set({ settings });
+    // The worker starts with the backend and the weights: the next repository opened starts it again with these.
+    const restart = settings.backend !== before.backend || settings.wasmWeights !== before.wasmWeights;
+    set(restart ? { settings, modelsReady: false, preparedSet: null } : { settings });
   },
 });
