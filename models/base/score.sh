@@ -9,15 +9,9 @@
 # models/base/RESULTS.md and models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
 #   SPLITS=cr_test BASELINES=pretrained,tests_memory bash models/base/score.sh   (a part of the table)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-export PYTHONPATH=.
-export LD_PRELOAD=libjemalloc.so.2
-PY=/usr/bin/python3
-BASE=smollm2-135m-instruct-q4_1
+source "$(dirname "$0")/env.sh"
 SPLITS="${SPLITS:-cr_test,ir_test}"
 BASELINES="${BASELINES:-pretrained,tests_memory,tests_memory_earlier_only,rag}"
-$PY -m models.base.setup
 if [ ! -s models/.cache/bench/static.jsonl ]; then
   $PY -m models.data.acquire --from-lock
   $PY -c "from models.data import bench_build; bench_build.build(jobs=2)"

@@ -6,15 +6,9 @@
 # the prediction cache, so `DECODE_ONLY=1 SYSTEMS=pretrained,single` can run while Evo trains; the last run writes
 # the evolution section of models/base/RESULTS.md and models/base/results.json.
 #   bash models/base/score_evo.sh
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-export PYTHONPATH=.
-export LD_PRELOAD=libjemalloc.so.2
-PY=/usr/bin/python3
-BASE=smollm2-135m-instruct-q4_1
+source "$(dirname "$0")/env.sh"
 SYSTEMS="${SYSTEMS:-pretrained,single,evo_control,static,evo}"
 THREADS="${THREADS:-1}"
-$PY -m models.base.setup
 [ -s models/.cache/lm/from_onnx.pt ] || $PY -m models.lm.from_onnx   # the encoder named in static_smollm2.json
 # Step embeddings are the encoder's: the 5.3M LM's serve the base (cached per sequence; a no-op once made).
 $PY -m models.evo.step_embeddings --lm models/.cache/lm/from_onnx.pt --threads "$THREADS" | tail -1

@@ -186,6 +186,15 @@ EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all")
                     ("ir_test_release", "IR test, release chains"))
 
 
+def caps(config: dict[str, Any]) -> str:
+    """The evolution scorer's sample, from the config it ran with."""
+    if "cr_test_tasks_per_sequence" not in config:
+        return "models/configs/evo_eval.json"
+    return (f"at most {config['cr_test_tasks_per_sequence']} CR test tasks a sequence; IR test "
+            f"{config['ir_test_tasks_per_sequence']} a sequence of {config['ir_test_replay_sequences']} replayed "
+            "sequences and every release chain")
+
+
 def evolution_lines(evolution: dict[str, Any]) -> list[str]:
     splits = evolution["splits"]
     present = [(k, label) for k, label in EVOLUTION_SPLITS if k in splits]
@@ -195,7 +204,7 @@ def evolution_lines(evolution: dict[str, Any]) -> list[str]:
              "consumed its step's diff; Static reads the snapshot of the production files at that step. Sequences: "
              "CR test = held-out repositories replayed as growth (no release chain is held out); IR test = the later "
              "tasks of training repositories, replayed and real Debian release chains. Seeded per-sequence caps "
-             "(models/configs/evo_eval.json).", "",
+             f"({caps(evolution.get('config', {}))}).", "",
              head + " | paper CR | paper IR |", "|---|" + "---|" * (len(present) + 2)]
     # Systems scored on none of the splits (a control not trained yet) get no row.
     scored = [n for n in EVOLUTION_ORDER if any(n in splits[k]["systems"] for k, _ in present)]
