@@ -231,8 +231,9 @@ def evolution_lines(evolution: dict[str, Any]) -> list[str]:
         lines += ["", f"Evo run: {run.get('steps')} steps in {float(run.get('seconds') or 0) / 60:.1f} minutes on "
                   f"{run.get('train_sequences')} training sequences; best CR val loss {float(run.get('best_val_loss') or 0):.4f} "
                   f"at step {run.get('best_step')}. One Evo state update: {1000 * costs.get('evo', 0.0):.2f} ms (median, "
-                  f"PyTorch CPU); Static at a step: {1000 * costs.get('encode', 0.0):.0f} ms encoding (cached file "
-                  f"vectors count) + {1000 * costs.get('static', 0.0):.1f} ms hypernetwork."]
+                  "PyTorch CPU)" + (f"; Static at a step: {1000 * costs.get('encode', 0.0):.0f} ms encoding (cached file "
+                                    f"vectors count) + {1000 * costs.get('static', 0.0):.1f} ms hypernetwork."
+                                    if "static" in scored else ".")]
     return lines + [""]
 
 
