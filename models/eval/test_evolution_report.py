@@ -26,3 +26,15 @@ def test_the_control_gets_rows_once_scored_and_none_before() -> None:
     assert len(rows) == 3
     assert rows[0].startswith(f"| {LABELS['evo_control']} | 20.0 [15.0, 25.0] |")
     assert rows[2] == f"| {LABELS['evo_control']} | 10.0 [-10.0, 20.0] | 0.2500 |"
+
+
+def test_the_sample_named_is_the_one_scored_and_static_costs_only_where_static_is_scored() -> None:
+    config = {"cr_test_tasks_per_sequence": 18, "ir_test_tasks_per_sequence": 5, "ir_test_replay_sequences": 30}
+    evolution = {"splits": {"cr_test": split({"single": 0.1, "evo": 0.3})}, "config": config,
+                 "run": {"steps": 160, "seconds": 1878, "best_step": 160, "best_val_loss": 1.23},
+                 "costs": {"evo": 0.0001, "encode": 0.0, "static": 0.0}}
+    text = "\n".join(evolution_lines(evolution))
+    assert "at most 18 CR test tasks a sequence" in text
+    assert "Static at a step" not in text
+    evolution["splits"] = {"cr_test": split({"single": 0.1, "static": 0.2, "evo": 0.3})}
+    assert "Static at a step" in "\n".join(evolution_lines(evolution))
