@@ -35,8 +35,8 @@ from models.evo.session import load_evo
 from models.evo.snapshots import snapshots
 from models.evo.step_embeddings import cache_path, load as load_step_embeddings
 from models.evo.trainer import states_along
-from models.hashing import sha256_of
 from models.evo.data import EvoSequence
+from models.hashing import sha256_of
 from models.lm.lora import LoraWeights
 from models.lm.runtime import setup_cpu
 from models.static.config import StaticConfig
@@ -161,7 +161,8 @@ def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[s
     adapters = Adapters(session, shared, static, evo, vectors)
     stops = stop_token_ids(session.tokens)
     prompt_cfg = session.config.prompt
-    adapter_sha256 = {name: sha256_of(path) for name, path in runs.items()}
+    # Only a cached run keys completions by the adapter files' bytes.
+    adapter_sha256 = {name: sha256_of(path) for name, path in runs.items()} if cache_dir is not None else {}
     settings = {"track": "evolution", "prompt": prompt_cfg.__dict__, "max_new_tokens": cfg.max_new_tokens}
 
     def prompt_for(task: TaskRecord) -> list[int]:

@@ -4,6 +4,7 @@ import type { BackendPreference } from '../../engine/types.ts';
 import { bytesToMiB, mibToBytes } from './mebibytes.ts';
 import { backendLabel } from './backendLabel.ts';
 import { MODEL_SETS, MODEL_SET_IDS, isModelSetId } from '../modelSets.ts';
+import { isWasmWeights } from '../store/settingsSlice.ts';
 
 /** Models, backend, proxy, clone depth and size limits; kept in localStorage. */
 export function SettingsPanel(): ReactElement {
@@ -36,7 +37,7 @@ export function SettingsPanel(): ReactElement {
       <label>
         Weights on WASM
         <select aria-label="Weights on WASM" value={settings.wasmWeights}
-          onChange={(e) => update({ wasmWeights: e.target.value === 'float32' ? 'float32' : 'int8' })}>
+          onChange={(e) => isWasmWeights(e.target.value) && update({ wasmWeights: e.target.value })}>
           <option value="int8">8-bit (about half the memory, sooner to the first completion)</option>
           <option value="float32">Float32 (the completions measured in results.json)</option>
         </select>

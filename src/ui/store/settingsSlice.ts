@@ -21,7 +21,7 @@ export interface Settings {
 
 export type WasmWeights = 'int8' | 'float32';
 
-function isWasmWeights(value: unknown): value is WasmWeights {
+export function isWasmWeights(value: unknown): value is WasmWeights {
   return value === 'int8' || value === 'float32';
 }
 
