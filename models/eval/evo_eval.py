@@ -13,6 +13,10 @@ On the pretrained base (models/base/score_evo.sh): `--systems` names what is sco
 not published is left out), `--splits` which splits, `--cache` keeps each system's completions by what determines
 them (models/eval/prediction_cache.py), so the base and the single LoRA can be decoded while Evo trains
 (`--decode-only`), and the report run reuses them.
+
+On real commit histories (`--track histories --bench models/.cache/histories --clones DIR`,
+models/base/score_evo_histories.sh): the same scoring on the histories' CR test, Static reading each history's first
+commit from its clone; the report stands alone (models/base/histories/EVO.md and evo.json).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import torch
 
 from models.data import bench
 from models.data.bench import SequenceInfo, Step, TaskRecord
+from models.data.histories.starts import start_files
 from models.data.paths import BENCH_DIR
 from models.evo.paths import PREDICTIONS_DIR, STEP_EMBEDDINGS_DIR
 from models.evo.session import load_evo
@@ -47,6 +52,7 @@ from models.static.prompts import prefix_prompt
 from models.static.hypernet import histogram_tokens
 from models.static.session import Session, load_adapter, open_session
 
+from . import evo_histories_report
 from .memory_floor import memory_predictions
 from .predict import predict
 from .prediction_cache import cache_key, cached
@@ -113,10 +119,12 @@ class Adapters:
     """Every scored system's adapter at every task-bearing step of the sampled sequences."""
 
     def __init__(self, session: Session, shared: dict[str, torch.nn.Module], static: Optional[torch.nn.Module],
-                 evo: Optional[torch.nn.Module], vectors: Path) -> None:
+                 evo: Optional[torch.nn.Module], vectors: Path, clones: Optional[Path] = None) -> None:
         """`shared`: the single shared LoRAs by system name (the single LoRA, and Evo's control where there is one);
-        `static` and `evo` are None where they are not scored."""
+        `static` and `evo` are None where they are not scored; `clones`: where a real history's first commit is
+        read for Static's snapshots (models.data.histories)."""
         self.session, self.shared, self.static, self.evo, self.vectors = session, shared, static, evo, vectors
+        self.clones = clones
         names = (*shared, *(["static"] if static is not None else []), *(["evo"] if evo is not None else []))
         self.by_system: dict[str, dict[str, LoraWeights]] = {name: {} for name in names}
         self.seconds: dict[str, list[float]] = {"static": [], "evo": [], "encode": []}
@@ -138,7 +146,7 @@ class Adapters:
         if self.static is None:
             return
         histogram = histogram_tokens(self.static)
-        for i, files in snapshots(bench.start_files(s.seq), s.steps[:last + 1]):
+        for i, files in snapshots(start_files(s.seq, self.clones), s.steps[:last + 1]):
             if i not in s.tasks:
                 continue
             t0 = time.perf_counter()
@@ -152,13 +160,13 @@ class Adapters:
 def evaluate(session: Session, bench_dir: Path, cfg: EvoEvalConfig, runs: dict[str, Path], vectors: Path,
              predictions_dir: Path, systems: tuple[str, ...] = ("pretrained", *SHARED_SYSTEMS, "static", "evo"),
              splits: tuple[str, ...] = ("cr_test", "ir_test"), cache_dir: Optional[Path] = None,
-             decode_only: bool = False) -> dict[str, Any]:
+             decode_only: bool = False, clones: Optional[Path] = None) -> dict[str, Any]:
     """`runs`: the weights of each trained system to score. With `cache_dir`, each system's completions of a split
     are kept under a key of what determines them; `decode_only` stops after decoding (nothing summarised)."""
     shared = {name: load_adapter(runs[name], session) for name in SHARED_SYSTEMS if name in systems}
     static = load_adapter(runs["static"], session) if "static" in systems else None
     evo = load_evo(runs["evo"], session)[0] if "evo" in systems else None
-    adapters = Adapters(session, shared, static, evo, vectors)
+    adapters = Adapters(session, shared, static, evo, vectors, clones)
     stops = stop_token_ids(session.tokens)
     prompt_cfg = session.config.prompt
     # Only a cached run keys completions by the adapter files' bytes.
@@ -253,6 +261,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="keep and reuse completions here")
     parser.add_argument("--decode-only", action="store_true", help="decode into --cache and stop")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--clones", type=Path, default=None,
+                        help="the histories' clones, where Static reads a real history's first commit")
+    parser.add_argument("--track", choices=("benchmark", "histories"), default="benchmark",
+                        help="histories: --bench is models/.cache/histories, and the report stands alone "
+                             "(--results-md/--results-json, e.g. models/base/histories/EVO.md and evo.json)")
     args = parser.parse_args()
     if args.decode_only and args.cache is None:
         parser.error("--decode-only needs --cache")
@@ -265,13 +278,18 @@ def main() -> None:
         raise SystemExit(f"no {args.weights / 'evo.pt'}: train Evo (models.evo.train) and publish it first")
     start = time.time()
     evolution = evaluate(session, args.bench, EvoEvalConfig.load(args.eval_config), runs, args.vectors,
-                         args.predictions, systems, tuple(args.splits.split(",")), args.cache, args.decode_only)
+                         args.predictions, systems, tuple(args.splits.split(",")), args.cache, args.decode_only,
+                         args.clones)
     if args.decode_only:
         return
     evo_state = torch.load(runs["evo"], map_location="cpu")
     evolution["run"] = {k: evo_state.get(k) for k in ("best_step", "best_val_loss", "steps", "seconds",
                                                       "train_sequences", "finished", "train_config", "evo_config")}
     evolution["seconds"] = round(time.time() - start, 1)
+    if args.track == "histories":
+        evo_histories_report.write(evolution, args.results_md, args.results_json)
+        print(args.results_md.read_text())
+        return
     results = json.loads(args.results_json.read_text())
     if results.get("lm_id") != session.lm_id:
         raise SystemExit(f"{args.results_json} was made with LM {results.get('lm_id')}: run models.eval.static_eval first")

@@ -10,8 +10,8 @@ memory prompt (`tests_memory`) recalls its k assertions from the same earlier ta
 the static scorer's (models.eval.static_eval), cached per system, so systems can decode in separate processes and a
 last run with every system reads them back. Writes models/base/histories/results.json and RESULTS.md.
 Code2LoRA-Static (`--systems ...,static --clones DIR`) reads the repository as it was at the history's first
-commit (its production files, from the clone), so it sees nothing a later commit brought. Evo is not scored on
-this track: no Evo is trained on this base.
+commit (its production files, from the clone), so it sees nothing a later commit brought. Evo is scored on this
+track by models.eval.evo_eval --track histories (models/base/histories/EVO.md).
 """
 
 from __future__ import annotations
@@ -135,7 +135,8 @@ def report(results: dict[str, Any]) -> str:
                       f"{100 * m['difference']:+.1f} [{100 * m['low']:.1f}, {100 * m['high']:.1f}], p {m['p_value']:.4f}"]
     if "static" not in s["systems"]:
         lines += ["", "Code2LoRA-Static has no row: it is scored with `--systems ...,static --clones DIR`."]
-    lines += ["", "Evo has no row: it is not trained on this base (issue 13)."]
+    lines += ["", "Evo, its control and Static at each commit are scored on this track by `models.eval.evo_eval --track "
+              "histories` (models/base/histories/EVO.md), on their own seeded sample of its CR test."]
     return "\n".join(lines) + "\n"
 
 

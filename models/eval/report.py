@@ -186,25 +186,33 @@ EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all")
                     ("ir_test_release", "IR test, release chains"))
 
 
-def caps(config: dict[str, Any]) -> str:
-    """The evolution scorer's sample, from the config it ran with."""
+def caps(config: dict[str, Any], with_ir: bool = True) -> str:
+    """The evolution scorer's sample, from the config it ran with (IR test's part where IR test was scored)."""
     if "cr_test_tasks_per_sequence" not in config:
         return "models/configs/evo_eval.json"
-    return (f"at most {config['cr_test_tasks_per_sequence']} CR test tasks a sequence; IR test "
-            f"{config['ir_test_tasks_per_sequence']} a sequence of {config['ir_test_replay_sequences']} replayed "
-            "sequences and every release chain")
+    cr = f"at most {config['cr_test_tasks_per_sequence']} CR test tasks a sequence"
+    if not with_ir:
+        return cr
+    return (f"{cr}; IR test {config['ir_test_tasks_per_sequence']} a sequence of {config['ir_test_replay_sequences']} "
+            "replayed sequences and every release chain")
 
 
-def evolution_lines(evolution: dict[str, Any]) -> list[str]:
+BENCH_EVOLUTION_INTRO = (
+    "Written by `/usr/bin/python3 -m models.eval.evo_eval`. Each task is scored with the adapter that has consumed "
+    "its step's diff; Static reads the snapshot of the production files at that step. Sequences: CR test = held-out "
+    "repositories replayed as growth (no release chain is held out); IR test = the later tasks of training "
+    "repositories, replayed and real Debian release chains.")
+
+
+def evolution_lines(evolution: dict[str, Any], intro: str = BENCH_EVOLUTION_INTRO,
+                    split_labels: tuple[tuple[str, str], ...] = EVOLUTION_SPLITS) -> list[str]:
+    """The evolution section; `intro` and `split_labels` say which sequences it was scored on."""
     splits = evolution["splits"]
-    present = [(k, label) for k, label in EVOLUTION_SPLITS if k in splits]
+    present = [(k, label) for k, label in split_labels if k in splits]
+    sample = caps(evolution.get("config", {}), any(k.startswith("ir_test") for k in splits))
     head = "| System | " + " | ".join(f"{label} ({splits[k]['tasks']} tasks)" for k, label in present)
     lines = ["## Evolution track, exact match (%)", "",
-             "Written by `/usr/bin/python3 -m models.eval.evo_eval`. Each task is scored with the adapter that has "
-             "consumed its step's diff; Static reads the snapshot of the production files at that step. Sequences: "
-             "CR test = held-out repositories replayed as growth (no release chain is held out); IR test = the later "
-             "tasks of training repositories, replayed and real Debian release chains. Seeded per-sequence caps "
-             f"({caps(evolution.get('config', {}))}).", "",
+             f"{intro} Seeded per-sequence caps ({sample}).", "",
              head + " | paper CR | paper IR |", "|---|" + "---|" * (len(present) + 2)]
     # Systems scored on none of the splits (a control not trained yet) get no row.
     scored = [n for n in EVOLUTION_ORDER if any(n in splits[k]["systems"] for k, _ in present)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.eval import evo_histories_report
 from models.eval.report import LABELS, evolution_lines
 
 
@@ -35,6 +36,17 @@ def test_the_sample_named_is_the_one_scored_and_static_costs_only_where_static_i
                  "costs": {"evo": 0.0001, "encode": 0.0, "static": 0.0}}
     text = "\n".join(evolution_lines(evolution))
     assert "at most 18 CR test tasks a sequence" in text
+    assert "IR test 5 a sequence" not in text    # only CR test was scored
     assert "Static at a step" not in text
     evolution["splits"] = {"cr_test": split({"single": 0.1, "static": 0.2, "evo": 0.3})}
     assert "Static at a step" in "\n".join(evolution_lines(evolution))
+
+
+def test_the_real_history_report_names_its_sequences_and_has_one_heading() -> None:
+    evolution = {"splits": {"cr_test": split({"single": 0.1, "static": 0.2, "evo": 0.3})},
+                 "config": {"cr_test_tasks_per_sequence": 14, "ir_test_tasks_per_sequence": 5,
+                            "ir_test_replay_sequences": 30}}
+    text = evo_histories_report.render(evolution)
+    assert [line for line in text.splitlines() if line.startswith("#")] == ["# Code2LoRA-Evo on real commit histories"]
+    assert "| System | CR test (real commits) (10 tasks) |" in text
+    assert "(at most 14 CR test tasks a sequence)." in text    # no IR test part: none was scored

@@ -23,9 +23,8 @@ import torch
 
 from models.data import bench
 from models.data.bench import SequenceInfo
-from models.data.histories.clones import find_clone
 from models.data.histories.paths import HISTORIES_DIR
-from models.data.histories.snapshot_tasks import snapshot_files
+from models.data.histories.starts import start_files
 from models.data.paths import BENCH_DIR
 from models.lm.runtime import setup_cpu
 from models.static.config import StaticConfig
@@ -47,16 +46,6 @@ def adapter_vector(model: EvoHypernet, z: torch.Tensor) -> torch.Tensor:
 
 def cosine(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(torch.nn.functional.cosine_similarity(a, b, dim=0))
-
-
-def start_files(seq: SequenceInfo, clones: Path | None) -> list[tuple[str, str]]:
-    if seq.provenance != "commits":
-        return bench.start_files(seq)
-    repo = find_clone(seq.repo, clones)
-    if repo is None:
-        raise SystemExit(f"no clone of {seq.repo} (give --clones)")
-    production, _ = snapshot_files(repo, seq.start_version)
-    return sorted(production.items())
 
 
 @torch.no_grad()

@@ -13,11 +13,13 @@ import argparse
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 from models.data import bench
 from models.data.bench import SequenceInfo
+from models.data.histories.starts import start_files
 from models.data.paths import BENCH_DIR
 from models.lm.runtime import setup_cpu
 from models.static.config import StaticConfig
@@ -46,9 +48,11 @@ def load(folder: Path, encoder_id: str, seq: SequenceInfo) -> SequenceEmbeddings
         return SequenceEmbeddings(z["init"], z["steps"], z["has_diff"].astype(bool))
 
 
-def embed_sequence(encoder: RepoEncoder, seq: SequenceInfo, bench_dir: Path) -> SequenceEmbeddings:
+def embed_sequence(encoder: RepoEncoder, seq: SequenceInfo, bench_dir: Path,
+                   clones: Optional[Path] = None) -> SequenceEmbeddings:
+    """`clones`: the histories' clones, where a real history's first commit is read (models.data.histories)."""
     dim = 2 * encoder.lm.config.d_model
-    init = encoder.embed(bench.start_files(seq)).vector
+    init = encoder.embed(start_files(seq, clones)).vector
     steps = bench.steps(seq, bench_dir)
     out = np.zeros((len(steps), dim), dtype=np.float32)
     has_diff = np.zeros(len(steps), dtype=bool)
@@ -68,16 +72,21 @@ def main() -> None:
                         help="encoder, heads (with the shared base) and prompt settings of Evo")
     parser.add_argument("--out", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--clones", type=Path, default=None,
+                        help="the histories' clones (with --bench models/.cache/histories: real commit histories)")
     parser.add_argument("--splits", default="cr_val,cr_test,train")
     parser.add_argument("--max-steps", type=int, default=5000,
                         help="leave out longer sequences (ansible's replay, 14,930 steps, alone takes longer than all "
                              "the others together); training and scoring skip sequences without embeddings")
+    parser.add_argument("--longest-first", action="store_true",
+                        help="start from the other end, so that a second process shares the work with a first one "
+                             "(each skips what the other has written)")
     args = parser.parse_args()
     setup_cpu(args.threads)
     session = open_session(args.lm, StaticConfig.load(args.config))
     wanted = set(args.splits.split(","))
     seqs = sorted((s for s in bench.sequences(args.bench) if s.split in wanted),
-                  key=lambda s: (SPLIT_ORDER.get(s.split, 9), s.steps, s.repo))
+                  key=lambda s: (SPLIT_ORDER.get(s.split, 9), s.steps, s.repo), reverse=args.longest_first)
     start = time.time()
     for i, seq in enumerate(seqs):
         path = cache_path(args.out, session.encoder.encoder_id, seq)
@@ -87,7 +96,7 @@ def main() -> None:
             print(f"{i + 1}/{len(seqs)} {seq.split} {seq.repo}.{seq.provenance}: {seq.steps} steps, over "
                   f"--max-steps {args.max_steps}: left out", flush=True)
             continue
-        emb = embed_sequence(session.encoder, seq, args.bench)
+        emb = embed_sequence(session.encoder, seq, args.bench, args.clones)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(tmp, init=emb.init, steps=emb.steps, has_diff=emb.has_diff)

@@ -11,7 +11,9 @@ import pytest
 from . import build as build_module
 from ..tasks import Task
 from .commit_steps import MAX_TASKS_PER_COMMIT, history_sequence
+from ..bench import SequenceInfo
 from .fixtures import make_repo
+from .starts import MissingClone, start_files
 from .exclude import is_excluded, name_hash
 from .lock import candidate_names
 from .lockfile import Pin, read_lock, write_lock
@@ -96,3 +98,11 @@ def test_exclusion_hashes_lowercase_owner_and_name(tmp_path: Path) -> None:
 def test_candidate_names_from_urls_and_names() -> None:
     text = "https://github.com/a/b\nc/d.git\n\nnot a name\nhttps://github.com/a/b/\n"
     assert candidate_names(text) == ["a/b", "c/d"]
+
+
+def test_a_real_history_starts_from_its_first_commit_read_from_the_clone(tmp_path: Path) -> None:
+    repo, commits = make_repo(tmp_path)
+    seq = SequenceInfo("fix/ture", "commits", commits[0], commits[-1], "cr_test", 4, 3, tmp_path / "none.jsonl", None)
+    assert start_files(seq, tmp_path / "clones") == [("pkg/__init__.py", ""), ("pkg/a.py", "def f(x):\n    return x + 1\n")]
+    with pytest.raises(MissingClone, match="no clone of fix/ture"):
+        start_files(seq, tmp_path / "elsewhere")
