@@ -24,6 +24,7 @@ from .prompts import prefix_prompt, retrieval_prompt, training_batch
 from .rag import Retriever, query_text
 from .session import open_session
 from .trainer import train_adapter, validation_loss
+from .tokens import TokenCache
 
 LM = LMConfig(vocab_size=300, d_model=32, n_layers=1, n_heads=2, d_ff=64, max_seq_len=256)
 TINY = StaticConfig(EncoderConfig(chunk_tokens=32, repo_token_cap=96, max_chunks_per_file=2, tau=0.5,
@@ -277,3 +278,15 @@ def test_a_separate_encoder_lm_sets_the_embedding_width(tmp_path: Path) -> None:
             full = emb.vector
         else:
             assert session.encoder.encoder_id.endswith("-L1") and not np.allclose(full, emb.vector)
+
+
+def test_task_tokens_of_a_github_repository_are_kept_and_read_back(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    tokens = TokenCache(world.tokenizer, tmp_path / "tokens")
+    task = {"repo": "owner/name", "id": "t1", "prefix": "def test_f():\n    assert f(1) == ", "target": "2"}
+    ids = tokens.task(task)
+    tokens.flush()
+    # A new cache reads the ids from disk instead of tokenising again.
+    again = TokenCache(world.tokenizer, tmp_path / "tokens")
+    again.encode = lambda text: (_ for _ in ()).throw(AssertionError("tokenised again"))  # type: ignore[method-assign]
+    assert again.task(task) == ids

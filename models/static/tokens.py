@@ -46,9 +46,13 @@ class TokenCache:
     def decode(self, ids: list[int]) -> str:
         return self.tokenizer.decode(ids, skip_special=True)
 
+    def _tasks_path(self, repo: str) -> Path:
+        # A GitHub repository's name (the histories track) holds a slash: one file per repository all the same.
+        return self.dir / f"tasks-{TASKS_FORMAT}" / f"{repo.replace('/', '+')}.json"
+
     def _repo_tasks(self, repo: str) -> dict[str, list[list[int]]]:
         if repo not in self._tasks:
-            path = self.dir / f"tasks-{TASKS_FORMAT}" / f"{repo}.json"
+            path = self._tasks_path(repo)
             self._tasks[repo] = json.loads(path.read_text()) if path.exists() else {}
         return self._tasks[repo]
 
@@ -66,7 +70,7 @@ class TokenCache:
     def flush(self) -> None:
         (self.dir / f"tasks-{TASKS_FORMAT}").mkdir(parents=True, exist_ok=True)
         for repo in sorted(self._dirty):
-            path = self.dir / f"tasks-{TASKS_FORMAT}" / f"{repo}.json"
+            path = self._tasks_path(repo)
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(self._tasks[repo]))
             tmp.replace(path)
