@@ -7,6 +7,7 @@ re-encode a file, and a repository that shares files with another reuses them.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +110,10 @@ class RepoEncoder:
                 vectors[row] = mine.mean(axis=0) if len(mine) else 0.0
                 path = self._cache_path(key)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                np.save(path, vectors[row])
+                # Written whole, then renamed: another process sharing the cache never reads half a file.
+                tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+                np.save(tmp, vectors[row])
+                tmp.replace(path)
         return chosen, vectors, plan.tokens, run
 
     def embed(self, files: list[tuple[str, str]]) -> RepoEmbedding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from models.data.bench import Repository, TaskRecord, production_files
@@ -71,7 +72,8 @@ class TokenCache:
         (self.dir / f"tasks-{TASKS_FORMAT}").mkdir(parents=True, exist_ok=True)
         for repo in sorted(self._dirty):
             path = self._tasks_path(repo)
-            tmp = path.with_suffix(".tmp")
+            # Each process its own temporary file: two runs sharing the cache (Evo and its control) flush together.
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
             tmp.write_text(json.dumps(self._tasks[repo]))
             tmp.replace(path)
         self._dirty.clear()
