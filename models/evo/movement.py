@@ -143,9 +143,11 @@ def main() -> None:
         "evo": args.evo.name, "lm_id": session.lm_id, "evo_trained_on_lm_id": evo_state["lm_id"],
         "repos_per_provenance": args.repos,
         "max_steps": args.max_steps, "summary": summary,
-        # Per step 1 - cosine between consecutive adapters (3 significant digits): what the figure draws.
+        # Per sequence, the median step's 1 - cosine between consecutive adapters (the figure draws every step).
         "sequences": [{k: r[k] for k in ("repo", "provenance", "split")} | {
-            "steps": len(r["steps"]), "one_minus_adapter_cosine": [float(f"{1 - s['adapter_cosine']:.3g}") for s in r["steps"]]}
+            "steps": len(r["steps"]),
+            "median_one_minus_adapter_cosine": float(f"{np.median([1 - s['adapter_cosine'] for s in r['steps']]):.3g}")
+            if r["steps"] else None}
             for r in results],
     }, indent=1) + "\n")
     write_figure(results, args.out / "movement.svg")

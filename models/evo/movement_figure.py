@@ -15,6 +15,21 @@ WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 640, 360, 60, 50, 20, 20
 FLOOR = 1e-8
 
 
+# The curve is drawn through at most this many quantiles: thousands of steps per provenance would otherwise make a
+# figure of a hundred kilobytes that looks the same.
+CURVE_POINTS = 200
+
+
+def cdf_points(sorted_values: list[float]) -> list[tuple[float, float]]:
+    """(share of steps at or below, value) along the empirical distribution, thinned to CURVE_POINTS, last kept."""
+    n = len(sorted_values)
+    stride = max(1, math.ceil(n / CURVE_POINTS))
+    ks = list(range(stride - 1, n, stride))
+    if ks[-1] != n - 1:
+        ks.append(n - 1)
+    return [((k + 1) / n, sorted_values[k]) for k in ks]
+
+
 def write_figure(results: list[dict[str, Any]], path: Path) -> None:
     series = {p: sorted(max(FLOOR, 1 - s["adapter_cosine"]) for r in results if r["provenance"] == p for s in r["steps"])
               for p in COLORS}
@@ -41,7 +56,7 @@ def write_figure(results: list[dict[str, Any]], path: Path) -> None:
     for i, (prov, vs) in enumerate(series.items()):
         if not vs:
             continue
-        points = " ".join(f"{x(v):.1f},{y((k + 1) / len(vs)):.1f}" for k, v in enumerate(vs))
+        points = " ".join(f"{x(v):.1f},{y(f):.1f}" for f, v in cdf_points(vs))
         parts.append(f'<polyline fill="none" stroke="{COLORS[prov]}" stroke-width="2" points="{points}"/>')
         parts.append(f'<text x="{LEFT + 10}" y="{TOP + 16 + 16 * i}" fill="{COLORS[prov]}">'
                      f'{escape(LABELS[prov])}: {len(vs)} steps, median {vs[len(vs) // 2]:.1e}</text>')

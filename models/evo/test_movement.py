@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 
 from .movement import pairwise, quantiles, summarize
-from .movement_figure import write_figure
+from .movement_figure import CURVE_POINTS, cdf_points, write_figure
 
 
 def result(prov: str, cosines: list[float], start: list[float]) -> dict:
@@ -35,3 +35,12 @@ def test_figure_is_svg_with_one_line_per_provenance(tmp_path: Path) -> None:
     root = ET.parse(out).getroot()
     lines = [e for e in root.iter() if e.tag.endswith("polyline")]
     assert len(lines) == 2 and all(len(e.get("points", "").split()) >= 1 for e in lines)
+
+
+def test_the_curve_is_thinned_to_its_quantiles_and_ends_at_the_largest_step() -> None:
+    values = sorted(1e-4 * (1 + i) for i in range(1001))
+    points = cdf_points(values)
+    assert len(points) <= CURVE_POINTS + 1
+    assert points[-1] == (1.0, values[-1])
+    assert [f for f, _ in points] == sorted(f for f, _ in points)
+    assert cdf_points([0.5]) == [(1.0, 0.5)]
