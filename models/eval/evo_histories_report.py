@@ -15,7 +15,8 @@ INTRO = ("Written by `/usr/bin/python3 -m models.eval.evo_eval --track histories
          "repositories' tasks, each an assertion that a commit adds or modifies, scored with the adapter that has "
          "consumed the production diffs of that commit and every earlier one. Static reads the production files "
          "at that commit (the history's first commit, read from its clone, with the diffs applied); the floor copies "
-         "the most similar assertion that the history has brought so far.")
+         "the most similar other assertion that the history has brought up to that commit, that commit's own "
+         "included (models.eval.histories_eval's floor copies from earlier commits only).")
 SPLIT_LABELS = (("cr_test", "CR test (real commits)"),)
 
 
