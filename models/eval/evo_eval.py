@@ -264,8 +264,8 @@ def main() -> None:
     parser.add_argument("--clones", type=Path, default=None,
                         help="the histories' clones, where Static reads a real history's first commit")
     parser.add_argument("--track", choices=("benchmark", "histories"), default="benchmark",
-                        help="histories: --bench is models/.cache/histories, and the report stands alone "
-                             "(--results-md/--results-json, e.g. models/base/histories/EVO.md and evo.json)")
+                        help="histories (with --bench models/.cache/histories): the report stands alone in "
+                             "--results-md/--results-json (models/base/histories/EVO.md and evo.json)")
     args = parser.parse_args()
     if args.decode_only and args.cache is None:
         parser.error("--decode-only needs --cache")

@@ -21,12 +21,11 @@ SPLIT_LABELS = (("cr_test", "CR test (real commits)"),)
 
 
 def render(evolution: dict[str, Any]) -> str:
-    lines = ["# Code2LoRA-Evo on real commit histories", ""]
-    body = evolution_lines(evolution, INTRO, SPLIT_LABELS)
-    return "\n".join(lines + body[2:])   # the section's own heading gives way to the page's
+    return "\n".join(evolution_lines(evolution, INTRO, SPLIT_LABELS, "# Code2LoRA-Evo on real commit histories"))
 
 
 def write(evolution: dict[str, Any], md_path: Path, json_path: Path) -> None:
-    md_path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in {md_path.parent, json_path.parent}:
+        folder.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(evolution, indent=1) + "\n")
     md_path.write_text(render(evolution))

@@ -136,7 +136,7 @@ def report(results: dict[str, Any]) -> str:
     if "static" not in s["systems"]:
         lines += ["", "Code2LoRA-Static has no row: it is scored with `--systems ...,static --clones DIR`."]
     lines += ["", "Evo, its control and Static at each commit are scored on this track by `models.eval.evo_eval --track "
-              "histories` (models/base/histories/EVO.md), on their own seeded sample of its CR test."]
+              "histories` (models/base/histories/EVO.md), on the same seeded sample of its CR test."]
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from models.atomic_write import write_atomic
+
 from .predict import Predictions
 
 
@@ -30,7 +32,5 @@ def cached(folder: Path, key: str, make: Callable[[], Predictions]) -> tuple[Pre
         return Predictions(**json.loads(path.read_text())), True
     out = make()
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(out)))
-    tmp.replace(path)
+    write_atomic(path, lambda f: f.write(json.dumps(asdict(out)).encode()))
     return out, False

@@ -205,13 +205,14 @@ BENCH_EVOLUTION_INTRO = (
 
 
 def evolution_lines(evolution: dict[str, Any], intro: str = BENCH_EVOLUTION_INTRO,
-                    split_labels: tuple[tuple[str, str], ...] = EVOLUTION_SPLITS) -> list[str]:
+                    split_labels: tuple[tuple[str, str], ...] = EVOLUTION_SPLITS,
+                    heading: str = "## Evolution track, exact match (%)") -> list[str]:
     """The evolution section; `intro` and `split_labels` say which sequences it was scored on."""
     splits = evolution["splits"]
     present = [(k, label) for k, label in split_labels if k in splits]
     sample = caps(evolution.get("config", {}), any(k.startswith("ir_test") for k in splits))
     head = "| System | " + " | ".join(f"{label} ({splits[k]['tasks']} tasks)" for k, label in present)
-    lines = ["## Evolution track, exact match (%)", "",
+    lines = [heading, "",
              f"{intro} Seeded per-sequence caps ({sample}).", "",
              head + " | paper CR | paper IR |", "|---|" + "---|" * (len(present) + 2)]
     # Systems scored on none of the splits (a control not trained yet) get no row.

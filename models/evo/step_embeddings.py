@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from models.atomic_write import write_atomic
 from models.data import bench
 from models.data.bench import SequenceInfo
 from models.data.histories.starts import start_files
@@ -98,9 +99,7 @@ def main() -> None:
             continue
         emb = embed_sequence(session.encoder, seq, args.bench, args.clones)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, init=emb.init, steps=emb.steps, has_diff=emb.has_diff)
-        tmp.replace(path)
+        write_atomic(path, lambda f: np.savez(f, init=emb.init, steps=emb.steps, has_diff=emb.has_diff))
         print(f"{i + 1}/{len(seqs)} {seq.split} {seq.repo}.{seq.provenance}: {len(emb.steps)} steps "
               f"({time.time() - start:.0f}s)", flush=True)
 

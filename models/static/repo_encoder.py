@@ -7,13 +7,13 @@ re-encode a file, and a repository that shares files with another reuses them.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from models.atomic_write import write_atomic
 from models.lm.model import CodeLM
 from models.lm.runtime import autocast, cpu_has_native_bf16
 
@@ -110,10 +110,8 @@ class RepoEncoder:
                 vectors[row] = mine.mean(axis=0) if len(mine) else 0.0
                 path = self._cache_path(key)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                # Written whole, then renamed: another process sharing the cache never reads half a file.
-                tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
-                np.save(tmp, vectors[row])
-                tmp.replace(path)
+                vector = vectors[row]
+                write_atomic(path, lambda f: np.save(f, vector))
         return chosen, vectors, plan.tokens, run
 
     def embed(self, files: list[tuple[str, str]]) -> RepoEmbedding:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from models.data.bench import Repository, TaskRecord, production_files
@@ -12,6 +11,7 @@ from models.tokenizer.bpe_encode import BpeTokenizer
 from models.tokenizer.special_tokens import END_OF_TEXT, PAD
 
 from .paths import FILES_CACHE_DIR, TOKENS_CACHE_DIR
+from models.atomic_write import write_atomic
 from models.hashing import sha256_of as file_sha256
 
 # The target is followed by a newline in training, so the model learns where an assertion's value ends (decoding
@@ -71,11 +71,8 @@ class TokenCache:
     def flush(self) -> None:
         (self.dir / f"tasks-{TASKS_FORMAT}").mkdir(parents=True, exist_ok=True)
         for repo in sorted(self._dirty):
-            path = self._tasks_path(repo)
-            # Each process its own temporary file: two runs sharing the cache (Evo and its control) flush together.
-            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self._tasks[repo]))
-            tmp.replace(path)
+            text = json.dumps(self._tasks[repo])
+            write_atomic(self._tasks_path(repo), lambda f: f.write(text.encode()))
         self._dirty.clear()
 
     def leading(self, text: str, count: int) -> list[int]:
@@ -99,9 +96,7 @@ def repository_files(repo: Repository, cache_dir: Path = FILES_CACHE_DIR) -> lis
         return [(p, t) for p, t in json.loads(path.read_text())]
     files = production_files(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(files))
-    tmp.replace(path)
+    write_atomic(path, lambda f: f.write(json.dumps(files).encode()))
     return files
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from . import build as build_module
+from ..bench import SequenceInfo
 from ..tasks import Task
 from .commit_steps import MAX_TASKS_PER_COMMIT, history_sequence
-from ..bench import SequenceInfo
 from .fixtures import make_repo
 from .starts import MissingClone, start_files
 from .exclude import is_excluded, name_hash
