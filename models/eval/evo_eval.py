@@ -60,9 +60,10 @@ from .report import NOTES, write_report
 from .scoring import summarize_split
 
 
-# Shared LoRAs scored on the track: the single LoRA, and Evo's control (models.evo.train --control: the single LoRA
-# trained on for Evo's steps and data) where its weights are published.
-SHARED_SYSTEMS = ("single", "evo_control")
+# Shared LoRAs scored on the track: the single LoRA, and the controls where their weights are published: Evo's
+# (models.evo.train --control: the single LoRA trained on for Evo's steps and data) and Static's (models.static.train
+# --method single --init-base <single> --steps <Static's steps>: the same for Static's).
+SHARED_SYSTEMS = ("single", "evo_control", "static_control")
 
 
 @dataclass(frozen=True)
@@ -248,12 +249,13 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static.json")
     parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "evo_eval.json")
     parser.add_argument("--weights", type=Path, default=WEIGHTS_DIR,
-                        help="folder with the published single.pt, static.pt, evo.pt (and evo_control.pt)")
+                        help="folder with the published single.pt, static.pt, evo.pt (and evo_control.pt, "
+                             "static_control.pt)")
     parser.add_argument("--vectors", type=Path, default=STEP_EMBEDDINGS_DIR)
     parser.add_argument("--results-md", type=Path, default=RESULTS_MD)
     parser.add_argument("--results-json", type=Path, default=RESULTS_JSON)
     parser.add_argument("--notes", type=Path, default=NOTES, help="the hand-written account appended to the report")
-    parser.add_argument("--systems", default="pretrained,single,evo_control,static,evo",
+    parser.add_argument("--systems", default="pretrained,single,evo_control,static_control,static,evo",
                         help="systems to score; a trained one whose weights are not published is left out")
     parser.add_argument("--splits", default="cr_test,ir_test")
     parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR,

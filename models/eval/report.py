@@ -14,6 +14,7 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "rag": "RAG k=3", "single": "Single shared LoRA", "per_repo": "Per-repository LoRA",
           "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**",
           "evo_control": "Evo's control: the single LoRA trained on for Evo's steps and data",
+          "static_control": "Static's control: the single LoRA trained on for Static's steps and data",
           "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
           "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)",
           "single_memory": "LoRA trained on the tests-in-the-prompt format (leave-one-out)",
@@ -181,7 +182,8 @@ def run_rows(results: dict[str, Any]) -> list[str]:
 # Code2LoRA paper, evolution track (Table 3), exact match % (CR, IR).
 PAPER_EVOLUTION = {"pretrained": (31.5, 29.3), "single": (55.1, 61.3), "per_repo": (None, 64.2),
                    "static": (55.7, 60.6), "evo": (60.3, 64.5)}
-EVOLUTION_ORDER = ("memory", "memory_earlier_only", "pretrained", "single", "evo_control", "static", "evo")
+EVOLUTION_ORDER = ("memory", "memory_earlier_only", "pretrained", "single", "evo_control", "static_control", "static",
+                   "evo")
 EVOLUTION_SPLITS = (("cr_test", "CR test (replay)"), ("ir_test", "IR test, all"), ("ir_test_replay", "IR test, replay"),
                     ("ir_test_release", "IR test, release chains"))
 
@@ -234,6 +236,16 @@ def evolution_lines(evolution: dict[str, Any], intro: str = BENCH_EVOLUTION_INTR
                 em = comp["exact_match"]
                 lines.append(f"| {LABELS[name]} | {pct(em['difference'])} [{pct(em['low'])}, {pct(em['high'])}] | "
                              f"{em['p_value']:.4f} |")
+    for k, label in present:
+        controls = splits[k].get("adapter_vs_control", {})
+        if controls:
+            lines += ["", f"Paired bootstrap, {label}: each Code2LoRA mode minus its control (what the repository-"
+                      "specific part adds over the same extra training)", "",
+                      "| comparison | EM difference (points) [95% CI] | one-sided p |", "|---|---|---|"]
+            for name, comp in controls.items():
+                em = comp["exact_match"]
+                lines.append(f"| {LABELS[name]} minus {LABELS[comp['against']]} | {pct(em['difference'])} "
+                             f"[{pct(em['low'])}, {pct(em['high'])}] | {em['p_value']:.4f} |")
     run = evolution.get("run") or {}
     costs = evolution.get("costs", {})
     if run:

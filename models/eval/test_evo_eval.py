@@ -36,3 +36,16 @@ def test_a_shared_lora_serves_every_task_bearing_step_without_static_or_evo(tmp_
     assert set(adapters.by_system) == {"single"}
     assert sorted(adapters.by_system["single"]) == [group(sample, 1), group(sample, 4)]
     assert adapters.seconds == {"static": [], "evo": [], "encode": []}
+
+
+def test_each_mode_is_paired_with_its_own_control_on_the_same_tasks() -> None:
+    from .scoring import summarize_split
+
+    tasks = [{"id": f"t{i}", "repo": f"r{i % 3}", "kind": "assert", "target": "1"} for i in range(6)]
+    right, wrong = {f"t{i}": "1" for i in range(6)}, {f"t{i}": "2" for i in range(6)}
+    half = {f"t{i}": "1" if i < 3 else "2" for i in range(6)}
+    texts = {"single": wrong, "static_control": half, "static": right, "evo_control": right, "evo": half}
+    controls = summarize_split(texts, tasks, "evo", 50, 0)["adapter_vs_control"]  # type: ignore[arg-type]
+    assert {k: v["against"] for k, v in controls.items()} == {"static": "static_control", "evo": "evo_control"}
+    assert controls["static"]["exact_match"]["difference"] == 0.5
+    assert controls["evo"]["exact_match"]["difference"] == -0.5

@@ -50,3 +50,12 @@ def test_the_real_history_report_names_its_sequences_and_has_one_heading() -> No
     assert [line for line in text.splitlines() if line.startswith("#")] == ["# Code2LoRA-Evo on real commit histories"]
     assert "| System | CR test (real commits) (10 tasks) |" in text
     assert "(at most 14 CR test tasks a sequence)." in text    # no IR test part: none was scored
+
+
+def test_each_mode_is_set_against_its_own_control_where_both_were_scored() -> None:
+    evolution = {"splits": {"cr_test": split({"single": 0.1, "static_control": 0.2, "static": 0.25, "evo": 0.3})}}
+    evolution["splits"]["cr_test"]["adapter_vs_control"] = {"static": {
+        "against": "static_control", "exact_match": {"difference": 0.05, "low": -0.01, "high": 0.11, "p_value": 0.06}}}
+    text = "\n".join(evolution_lines(evolution))
+    assert f"| {LABELS['static']} minus {LABELS['static_control']} | 5.0 [-1.0, 11.0] | 0.0600 |" in text
+    assert "minus its control" not in "\n".join(evolution_lines({"splits": {"cr_test": split({"evo": 0.3})}}))

@@ -12,6 +12,7 @@ state, every 25 steps) and log.jsonl.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -134,6 +135,9 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true", help="continue from <out>/last.pt when it exists")
     parser.add_argument("--stop-at", type=int, default=None,
                         help="end this process at this step (last.pt kept; --resume continues the same schedule)")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="the cosine horizon, fixed (a control matched to another run's step count); default: "
+                             "the train config's")
     parser.add_argument("--embed-only", action="store_true",
                         help="only fill the file-vector cache for every benchmark repository")
     args = parser.parse_args()
@@ -141,6 +145,8 @@ def main() -> None:
     session = open_session(args.lm, StaticConfig.load(args.config))
     session.lm.to(resolve_device(args.device))
     tcfg = TrainConfig.load(args.train_config)
+    if args.steps is not None:
+        tcfg = dataclasses.replace(tcfg, steps=args.steps)
     if args.embed_only:
         data = load_tasks(args.bench, {"train": 1, "cr_val": 1, "cr_test": 1, "ir_test": 1}, tcfg.seed)
         seconds = embed_repositories(data, session.encoder, sorted(data.repos))
