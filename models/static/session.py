@@ -56,6 +56,9 @@ def open_encoder(config: EncoderConfig, lm: CodeLM, lm_id: str, tokens: TokenCac
                  vectors_dir: Path) -> RepoEncoder:
     """The session's own LM as the encoder, or the LM config.lm names (with its own tokenizer); the encoder id
     keys the vector cache, so it names the checkpoint and the layers pooled."""
+    if config.package:
+        from .text_encoder.load import open_text_encoder
+        return open_text_encoder(config, vectors_dir)
     if config.lm:
         path = REPO_DIR / config.lm
         lm, lm_id = load_frozen_lm(path)
