@@ -2,7 +2,7 @@
 
     /usr/bin/python3 -m models.base.reference_check   (writes models/base/reference/REFERENCE.md)
 
-llama.cpp's outputs (scripts/llama-reference/, node-llama-cpp) are committed as reference/llama_cpp.json; this
+llama.cpp's outputs (scripts/llama-reference/, node-llama-cpp) are committed as reference/llama_cpp.json.gz; this
 computes ours on the same prompt ids and compares. llama.cpp multiplies Q4_1 weights by activations it quantizes to
 8 bits, we by the exactly dequantized weights in float32, so logits differ a little and greedy decoding can part at
 a near tie; the report gives both, and the test (test_base.py) holds them to the tolerances stated there.
@@ -10,6 +10,7 @@ a near tie; the report gives both, and the test (test_base.py) holds them to the
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,10 @@ from models.lm.model import CodeLM
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 PROMPTS = REFERENCE_DIR / "prompts.json"
-LLAMA = REFERENCE_DIR / "llama_cpp.json"            # llama.cpp on the pinned Q4_1 file
-LLAMA_F32 = REFERENCE_DIR / "llama_cpp_f32.json"    # llama.cpp on the same weights dequantized (f32_gguf.py)
+# llama.cpp's outputs, gzipped as written (`gzip -9n`): on the pinned Q4_1 file, and on the same weights dequantized
+# (f32_gguf.py)
+LLAMA = REFERENCE_DIR / "llama_cpp.json.gz"
+LLAMA_F32 = REFERENCE_DIR / "llama_cpp_f32.json.gz"
 REPORT = REFERENCE_DIR / "REFERENCE.md"
 
 
@@ -89,7 +92,7 @@ def our_outputs(lm: CodeLM, limit: int | None = None) -> tuple[dict[str, Any], d
 
 
 def check(prompts: dict[str, Any], ours: dict[str, Ours], reference: Path) -> dict[str, Any]:
-    llama = json.loads(reference.read_text())
+    llama = json.loads(gzip.decompress(reference.read_bytes()))
     if reference == LLAMA and llama.get("gguf_sha256") != prompts["gguf_sha256"]:
         raise ValueError(f"{reference.name} was computed on another GGUF file than prompts.json names")
     by_id = {r["id"]: r for r in llama["results"]}
