@@ -23,16 +23,18 @@ from typing import Any, Optional
 
 import numpy as np
 
+from models.data import bench
 from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
-from models.static.config import EvalConfig, StaticConfig
+from models.static.config import EvalConfig, MemoryConfig, StaticConfig
 from models.static.dataset import StaticData, load_tasks
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
 from models.static.session import Session, load_adapter, open_session
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
+from .memory_floor import memory_predictions
 from .metric import score, strict_exact_match
 from .static_eval import Evaluator, flat
 
@@ -41,20 +43,37 @@ OUT = Path(__file__).resolve().parents[1] / "memory"
 SETTINGS = {"loo": "single_memory", "eo": "single_memory_earlier_only"}
 
 
+RETRIEVER_FLAGS = ("previous-line", "distinct-targets")
+
+
 @dataclass(frozen=True)
 class Variant:
     name: str
     weights: Path
     k: int
+    previous_line: bool = False
+    distinct_targets: bool = False
 
     @classmethod
     def parse(cls, spec: str) -> "Variant":
-        """NAME=WEIGHTS:K"""
+        """NAME=WEIGHTS:K[:previous-line][:distinct-targets] (the flags: models.static.config.MemoryConfig)"""
         name, _, rest = spec.partition("=")
-        weights, _, k = rest.rpartition(":")
+        parts = rest.split(":")
+        flags = []
+        while parts and parts[-1] in RETRIEVER_FLAGS:
+            flags.append(parts.pop())
+        k = parts.pop() if parts else ""
+        weights = ":".join(parts)
         if not name or not weights or not k.isdigit():
-            raise ValueError(f"a variant is NAME=WEIGHTS:K, not {spec!r}")
-        return cls(name, Path(weights), int(k))
+            raise ValueError(f"a variant is NAME=WEIGHTS:K[:previous-line][:distinct-targets], not {spec!r}")
+        return cls(name, Path(weights), int(k), "previous-line" in flags, "distinct-targets" in flags)
+
+    def memory(self, base: MemoryConfig) -> MemoryConfig:
+        return dataclasses.replace(base, k=self.k, previous_line=self.previous_line,
+                                   distinct_targets=self.distinct_targets)
+
+    def retriever(self) -> str:
+        return "+".join(f for f, on in zip(RETRIEVER_FLAGS, (self.previous_line, self.distinct_targets)) if on) or "-"
 
 
 def cr_val_sample(per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) -> dict[str, list[TaskRecord]]:
@@ -72,7 +91,7 @@ def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str
     adapter = load_adapter(variant.weights, session)
     sha = sha256_of(variant.weights)
     systems = {SETTINGS[s]: s for s in settings}
-    evaluator = Evaluator(session, data, dataclasses.replace(ecfg, memory=dataclasses.replace(ecfg.memory, k=variant.k)),
+    evaluator = Evaluator(session, data, dataclasses.replace(ecfg, memory=variant.memory(ecfg.memory)),
                           {system: adapter for system in systems}, cache_dir, {system: sha for system in systems},
                           bench_dir)
     out: dict[str, dict[str, str]] = {}
@@ -104,30 +123,50 @@ def summarize(texts: dict[str, dict[str, dict[str, str]]], tasks: list[TaskRecor
     return out
 
 
-def write(result: dict[str, Any], variants: list[Variant], per_repo: int) -> None:
+def floors(tasks: dict[str, list[TaskRecord]], previous_line: bool,
+           bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, str]]:
+    """The floor (copy the retriever's top match) under one similarity, in both settings."""
+    out: dict[str, dict[str, str]] = {"loo": {}, "eo": {}}
+    for repo, queries in tasks.items():
+        pool = bench.static_tasks(repo, bench_dir)
+        out["loo"].update(memory_predictions(queries, pool, previous_line=previous_line))
+        out["eo"].update(memory_predictions(queries, pool, earlier_only=True, previous_line=previous_line))
+    return out
+
+
+def floor_name(previous_line: bool) -> str:
+    return "floor" + (" (previous-line)" if previous_line else "")
+
+
+def write(result: dict[str, Any], variants: list[Variant], per_repo: int, stem: str = "CHOICE") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    result["definitions"] = {v.name: {"weights_sha256": sha256_of(v.weights), "k": v.k} for v in variants}
-    (OUT / "choice.json").write_text(json.dumps(result, indent=1) + "\n")
+    result["definitions"] = {v.name: {"weights_sha256": sha256_of(v.weights), "k": v.k, "retriever": v.retriever()}
+                             for v in variants}
+    (OUT / f"{stem.lower()}.json").write_text(json.dumps(result, indent=1) + "\n")
     first = variants[0].name
     lines = ["# How the LoRA on the tests-in-the-prompt format is used: chosen on CR val", "",
              f"{result['tasks']} CR val tasks from {result['repositories']} repositories (at most {per_repo} each, "
-             "seeded); k is how many of the repository's most similar other assertions the prompt recalls. "
-             "95% intervals resample repositories; paired against the first variant. Written by "
-             "`models.eval.memory_choice`.", "",
-             "| variant | weights sha256 | k | setting | EM % [95% CI] | strict EM % | minus " + first +
+             "seeded); k is how many of the repository's most similar other assertions the prompt recalls; the "
+             "retriever's options (models.static.config.MemoryConfig): `previous-line` adds the overlap of the lines "
+             "above the cut to the similarity, `distinct-targets` recalls k different targets. A floor copies the "
+             "top match under that similarity. 95% intervals resample repositories; paired against the first "
+             "variant. Written by `models.eval.memory_choice`.", "",
+             "| variant | weights sha256 | k | retriever | setting | EM % [95% CI] | strict EM % | minus " + first +
              " [95% CI] | one-sided p (not better) |",
-             "|---|---|---|---|---|---|---|---|"]
-    for v in variants:
-        for setting, row in result["variants"][v.name].items():
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, rows in result["variants"].items():
+        d_ = result["definitions"].get(name, {})
+        for setting, row in rows.items():
             e, s = row["exact_match"], row["strict_exact_match"]
             d = row.get("minus_first")
             diff = (f"{100 * d['difference']:+.1f} [{100 * d['low']:.1f}, {100 * d['high']:.1f}] | {d['p_value']:.4f}"
                     if d else "- | -")
-            lines.append(f"| {v.name} | `{result['definitions'][v.name]['weights_sha256'][:12]}` | {v.k} | {setting} | "
+            sha = f"`{d_['weights_sha256'][:12]}`" if d_ else "-"
+            lines.append(f"| {name} | {sha} | {d_.get('k', 1)} | {d_.get('retriever', '-')} | {setting} | "
                          f"{100 * e['mean']:.1f} [{100 * e['low']:.1f}, {100 * e['high']:.1f}] | "
                          f"{100 * s['mean']:.1f} | {diff} |")
-    (OUT / "CHOICE.md").write_text("\n".join(lines) + "\n")
-    print((OUT / "CHOICE.md").read_text())
+    (OUT / f"{stem}.md").write_text("\n".join(lines) + "\n")
+    print((OUT / f"{stem}.md").read_text())
 
 
 def main() -> None:
@@ -135,7 +174,9 @@ def main() -> None:
     parser.add_argument("--lm", type=Path, required=True)
     parser.add_argument("--config", type=Path, default=CONFIGS_DIR / "static_smollm2.json")
     parser.add_argument("--eval-config", type=Path, default=CONFIGS_DIR / "static_eval_smollm2.json")
-    parser.add_argument("--variant", action="append", required=True, help="NAME=WEIGHTS:K (the first is the reference)")
+    parser.add_argument("--variant", action="append", required=True,
+                        help="NAME=WEIGHTS:K[:previous-line][:distinct-targets] (the first is the reference)")
+    parser.add_argument("--out", default="CHOICE", help="the report's name in models/memory (NAME.md, name.json)")
     parser.add_argument("--settings", default="loo,eo", help="loo (leave-one-out), eo (earlier-only)")
     parser.add_argument("--tasks-per-repo", type=int, default=12)
     parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
@@ -159,7 +200,11 @@ def main() -> None:
     session.tokens.flush()
     print(f"decoded or read in {time.time() - start:.0f}s", flush=True)
     if not args.no_report:
-        write(summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed), variants, args.tasks_per_repo)
+        # The floors under each similarity a variant used, scored beside them (no decoding).
+        for previous_line in sorted({v.previous_line for v in variants}):
+            texts[floor_name(previous_line)] = {s: p for s, p in floors(tasks, previous_line).items() if s in settings}
+        write(summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed), variants, args.tasks_per_repo,
+              args.out)
 
 
 if __name__ == "__main__":

@@ -22,18 +22,33 @@ class Signature:
     id: str
     path: str
     line: int
-    words: frozenset[str]
+    words: frozenset[str]      # of the cut line and the test's name
     target: str
+    context: frozenset[str]    # of the line above the cut line
 
 
 def signature(task: TaskRecord) -> Signature:
     prefix = str(task["prefix"])
-    cut_line = prefix.rsplit("\n", 1)[-1]
+    lines = prefix.rsplit("\n", 2)
+    cut_line = lines[-1]
+    above = lines[-2] if len(lines) > 1 else ""
     names = TEST_NAME.findall(prefix)
     test_name = names[-1] if names else ""
     found = WORD.findall(cut_line) + WORD.findall(test_name.replace("_", " "))
     return Signature(str(task["id"]), str(task["path"]), int(task["line"]),  # type: ignore[arg-type]
-                     frozenset(w.lower() for w in found), str(task["target"]))
+                     frozenset(w.lower() for w in found), str(task["target"]),
+                     frozenset(w.lower() for w in WORD.findall(above)))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def similarity(query: Signature, other: Signature, previous_line: bool = False) -> float:
+    """Jaccard of the cut lines' and test names' words; with `previous_line`, plus that of the lines above them."""
+    score = jaccard(query.words, other.words)
+    return score + jaccard(query.context, other.context) if previous_line else score
 
 
 def visible(query: Signature, other: Signature, earlier_only: bool) -> bool:
@@ -42,15 +57,14 @@ def visible(query: Signature, other: Signature, earlier_only: bool) -> bool:
     return not earlier_only or other.path != query.path or other.line < query.line
 
 
-def recall(query: Signature, pool: list[Signature], earlier_only: bool = False) -> str:
+def recall(query: Signature, pool: list[Signature], earlier_only: bool = False, previous_line: bool = False) -> str:
     """The target of the best match in pool (query itself excluded); '' when the pool is empty."""
     best: tuple[float, int, int] | None = None
     answer = ""
     for other in pool:
         if not visible(query, other, earlier_only):
             continue
-        union = len(query.words | other.words)
-        score = len(query.words & other.words) / union if union else 0.0
+        score = similarity(query, other, previous_line)
         key = (score, int(other.path == query.path), -abs(other.line - query.line))
         if best is None or key > best:
             best, answer = key, other.target
@@ -58,6 +72,6 @@ def recall(query: Signature, pool: list[Signature], earlier_only: bool = False) 
 
 
 def memory_predictions(queries: list[TaskRecord], repo_tasks: list[TaskRecord],
-                       earlier_only: bool = False) -> dict[str, str]:
+                       earlier_only: bool = False, previous_line: bool = False) -> dict[str, str]:
     pool = [signature(t) for t in repo_tasks]
-    return {str(t["id"]): recall(signature(t), pool, earlier_only) for t in queries}
+    return {str(t["id"]): recall(signature(t), pool, earlier_only, previous_line) for t in queries}

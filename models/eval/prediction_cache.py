@@ -25,6 +25,15 @@ def cache_key(system: str, lm_id: str, adapter_sha256: Optional[str], settings: 
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
+# Settings fields added after completions were first cached, with the value that means "as before": they enter a
+# key only when set otherwise, so those completions stay valid.
+ADDED_LATER = {"previous_line": False, "distinct_targets": False, "package": ""}
+
+
+def key_settings(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k not in ADDED_LATER or v != ADDED_LATER[k]}
+
+
 def cached(folder: Path, key: str, make: Callable[[], Predictions]) -> tuple[Predictions, bool]:
     """The stored predictions under key, else make() stored under it; the flag says whether they were stored."""
     path = folder / f"{key}.json"

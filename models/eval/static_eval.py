@@ -44,7 +44,7 @@ from models.static.trainer import train_adapter
 from .ir_sample import ir_test_draws, seeded_draws
 from .memory_floor import memory_predictions
 from .predict import Predictions, predict, with_stop_rules
-from .prediction_cache import cache_key, cached
+from .prediction_cache import cache_key, cached, key_settings
 from .comparisons import comparison_family
 from .report import NOTES, write_report
 from .scoring import summarize_split
@@ -131,8 +131,9 @@ class Evaluator:
             return out
         settings = {"prompt": self.session.config.prompt.__dict__, "max_new_tokens": self.ecfg.max_new_tokens,
                     "rag": self.ecfg.rag.__dict__ if system == "rag" else None,
-                    "memory": self.ecfg.memory.__dict__ if system in MEMORY_SYSTEMS | MEMORY_ADAPTER_SYSTEMS else None,
-                    "encoder": self.session.config.encoder.__dict__ if system in self.adapters else None}
+                    "memory": key_settings(self.ecfg.memory.__dict__)
+                    if system in MEMORY_SYSTEMS | MEMORY_ADAPTER_SYSTEMS else None,
+                    "encoder": key_settings(self.session.config.encoder.__dict__) if system in self.adapters else None}
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
         if cached_only and not (self.cache_dir / f"{key}.json").exists():
@@ -300,8 +301,12 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
         preds = {s: p for s in systems if (p := evaluator.run_parts(s, parts, s in cached_only)) is not None}
         floor, causal_floor = {}, {}
         for repo in sorted(tasks):
-            floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir)))
-            causal_floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir), earlier_only=True))
+            # The floor copies the retriever's top match, under the memory prompt's similarity.
+            previous_line = ecfg.memory.previous_line
+            floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir),
+                                            previous_line=previous_line))
+            causal_floor.update(memory_predictions(tasks[repo], bench.static_tasks(repo, bench_dir), earlier_only=True,
+                                                   previous_line=previous_line))
         texts = {s: p.texts for s, p in preds.items()} | {"memory": floor, "memory_earlier_only": causal_floor}
         save_predictions(predictions_dir, split, texts, flat(tasks))
         # Paired tests against the strongest method scored: Static, else the single LoRA, else the base.

@@ -19,7 +19,9 @@ from .static_eval import flat
 
 def test_a_variant_is_a_name_a_file_and_k() -> None:
     assert Variant.parse("pub-k5=models/w/single_memory.pt:5") == Variant("pub-k5", Path("models/w/single_memory.pt"), 5)
-    for bad in ("pub-k5", "=w.pt:5", "pub=w.pt", "pub=w.pt:five"):
+    assert Variant.parse("v2=w.pt:3:previous-line:distinct-targets") == Variant("v2", Path("w.pt"), 3, True, True)
+    assert Variant.parse("v2=w.pt:3:distinct-targets").retriever() == "distinct-targets"
+    for bad in ("pub-k5", "=w.pt:5", "pub=w.pt", "pub=w.pt:five", "pub=w.pt:previous-line"):
         with pytest.raises(ValueError, match="NAME=WEIGHTS:K"):
             Variant.parse(bad)
 

@@ -1,5 +1,6 @@
 """Golden rankings for the TypeScript retriever (src/core/memory): every task of the task golden set
-(src/core/tasks/golden/golden_cases.jsonl) as a query against the other tasks of its repository, both settings.
+(src/core/tasks/golden/golden_cases.jsonl) as a query against the other tasks of its repository, both settings, with
+the retriever as it was first and with both of its options (the line above the cut, distinct targets).
 
     /usr/bin/python3 -m models.memory.golden   (rewrites models/memory/golden/rankings.json.gz)
 """
@@ -19,6 +20,7 @@ from .retriever import top_k
 CASES = REPO_DIR / "src" / "core" / "tasks" / "golden" / "golden_cases.jsonl"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "rankings.json.gz"
 K = 3
+RETRIEVERS = ({"previous_line": False, "distinct_targets": False}, {"previous_line": True, "distinct_targets": True})
 
 
 def pools() -> dict[str, list[dict[str, Any]]]:
@@ -36,10 +38,12 @@ def rankings() -> dict[str, Any]:
     rows = []
     for repo, pool in sorted(pools().items()):
         for query in pool:
-            for earlier_only in (False, True):
-                found = top_k(query, pool, K, earlier_only)  # type: ignore[arg-type]
-                rows.append({"query": query["id"], "earlier_only": earlier_only, "ids": [r.id for r in found],
-                             "scores": [round(r.score, 12) for r in found], "block": memory_block(found)})
+            for options in RETRIEVERS:
+                for earlier_only in (False, True):
+                    found = top_k(query, pool, K, earlier_only, **options)  # type: ignore[arg-type]
+                    rows.append({"query": query["id"], "earlier_only": earlier_only, **options,
+                                 "ids": [r.id for r in found], "scores": [round(r.score, 12) for r in found],
+                                 "block": memory_block(found)})
     return {"k": K, "cases": str(CASES.relative_to(REPO_DIR)), "rankings": rows}
 
 

@@ -33,7 +33,8 @@ class MemoryPrompter:
             pool = self.pool_for(repo)
             self.pools[repo] = (pool, [signature(t) for t in pool])
         pool, signed = self.pools[repo]
-        return top_k(task, pool, self.memory.k, earlier_only, signed)
+        return top_k(task, pool, self.memory.k, earlier_only, signed, self.memory.previous_line,
+                     self.memory.distinct_targets)
 
     def prompt(self, task: TaskRecord, earlier_only: bool) -> list[int]:
         return self.prompt_with(task, self.recall(task, earlier_only))

@@ -53,3 +53,19 @@ def test_precomputed_signatures_rank_as_computed_ones() -> None:
     for earlier_only in (False, True):
         for t in TASKS:
             assert top_k(t, TASKS, 3, earlier_only, signed) == top_k(t, TASKS, 3, earlier_only)
+
+
+def test_the_line_above_can_outrank_the_nearest_and_distinct_targets_offer_k_answers() -> None:
+    def assertion(id_: str, above: str, cut: str, target: str, line: int) -> dict[str, object]:
+        return {"id": id_, "repo": "r", "path": "tests/test_a.py", "line": line, "target": target,
+                "prefix": f"def test_x():\n    {above}\n    {cut}"}
+
+    query = assertion("q", "v = parse('1.0')", "assert v ==", "?", 50)
+    pool = [query, assertion("a", "w = build(3)", "assert w ==", "Build(3)", 10),
+            assertion("b", "v = parse('1.0')", "assert v ==", "Version(2)", 20),
+            assertion("c", "v = make()", "assert v ==", "Version(2)", 30)]
+    assert [r.id for r in top_k(query, pool, 2)] == ["c", "b"]       # equal cut lines: the nearest line first
+    ranked = top_k(query, pool, 2, previous_line=True)               # type: ignore[arg-type]
+    assert [r.id for r in ranked] == ["b", "c"] and ranked[0].score == 2.0
+    assert [r.id for r in top_k(query, pool, 2, distinct_targets=True)] == ["c", "a"]  # type: ignore[arg-type]
+    assert memory_predictions([query], pool, previous_line=True) == {"q": "Version(2)"}  # type: ignore[list-item]

@@ -129,6 +129,11 @@ class MemoryConfig:
     """The repository's own assertions in the prompt (models/memory)."""
     k: int = 3
     max_block_tokens: int = 160
+    # The retriever's similarity adds the Jaccard overlap of the words of the line above the cut (the test's setup
+    # or previous assertion) to that of the cut line and test name.
+    previous_line: bool = False
+    # The k recalled assertions have k different targets (a repeated target takes no second place).
+    distinct_targets: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,2 +1,2 @@
 export { MEMORY_HEADER, memoryBlock, memoryPrompt } from './prompt.ts';
-export { MemoryIndex, topK, type MemoryTask, type Recalled } from './retriever.ts';
+export { MemoryIndex, topK, type MemoryTask, type Recalled, type RetrieverOptions } from './retriever.ts';

@@ -11,6 +11,8 @@ interface GoldenCase {
 interface GoldenRanking {
   query: string;
   earlier_only: boolean;
+  previous_line: boolean;
+  distinct_targets: boolean;
   ids: string[];
   scores: number[];
   block: string;
@@ -40,14 +42,16 @@ describe('repository memory: the TypeScript retriever against Python', () => {
       const query = byId.get(g.query);
       if (!query) throw new Error(`golden query ${g.query} is not in the golden cases`);
       const pool = pools.get(g.query.split(':')[0] ?? '') ?? [];
-      const found = topK(query, pool, golden.k, g.earlier_only);
+      const options = { previousLine: g.previous_line, distinctTargets: g.distinct_targets };
+      const found = topK(query, pool, golden.k, g.earlier_only, options);
       const same =
         JSON.stringify(found.map((r) => r.id)) === JSON.stringify(g.ids) &&
         found.every((r, i) => Math.abs(r.score - (g.scores[i] ?? -1)) < 1e-9) &&
         memoryBlock(found) === g.block;
-      if (!same) mismatched.push(`${g.query} earlier_only=${g.earlier_only}`);
+      if (!same) mismatched.push(`${g.query} earlier_only=${g.earlier_only} options=${JSON.stringify(options)}`);
     }
-    expect(golden.rankings.length).toBeGreaterThan(500);
+    expect(golden.rankings.length).toBeGreaterThan(1000);
+    expect(golden.rankings.filter((g) => g.previous_line && g.distinct_targets).length).toBe(golden.rankings.length / 2);
     expect(mismatched).toEqual([]);
   });
 

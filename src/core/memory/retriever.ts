@@ -3,9 +3,10 @@
  * identical rankings on the golden set (models/memory/golden/rankings.json).
  *
  * A candidate scores the Jaccard overlap of the words of the cut lines (the prefix's last line) and of the test
- * names; ties go to the same file, then to the nearest line, then to the pool's order. Leave-one-out sees every
- * other assertion; `earlierOnly` keeps to what precedes the cursor: other test files, and the lines above it in
- * its own file.
+ * names (with `previousLine`, plus that of the lines above the cut lines); ties go to the same file, then to the
+ * nearest line, then to the pool's order. Leave-one-out sees every other assertion; `earlierOnly` keeps to what
+ * precedes the cursor: other test files, and the lines above it in its own file. With `distinctTargets`, a
+ * candidate whose target is already recalled is passed over, so k lines offer k different answers.
  */
 
 export interface MemoryTask {
@@ -14,6 +15,12 @@ export interface MemoryTask {
   readonly line: number;
   readonly prefix: string;
   readonly target: string;
+}
+
+/** The retriever's options, as the manifest's `config.memory` carries them (models.static.config.MemoryConfig). */
+export interface RetrieverOptions {
+  readonly previousLine?: boolean;
+  readonly distinctTargets?: boolean;
 }
 
 export interface Recalled {
@@ -32,18 +39,30 @@ const TEST_NAME = /def\s+([\p{L}\p{N}_\p{Mn}\p{Mc}]+)\s*\(/gu;
 
 interface Signature {
   readonly task: MemoryTask;
+  /** Of the cut line and the test's name. */
   readonly words: ReadonlySet<string>;
+  /** Of the line above the cut line. */
+  readonly context: ReadonlySet<string>;
 }
 
 function lastLine(text: string): string {
   return text.slice(text.lastIndexOf('\n') + 1);
 }
 
+function lineAbove(text: string): string {
+  const cut = text.lastIndexOf('\n');
+  return cut < 0 ? '' : text.slice(text.lastIndexOf('\n', cut - 1) + 1, cut);
+}
+
+function lowerWords(text: string): string[] {
+  return (text.match(WORD) ?? []).map((w) => w.toLowerCase());
+}
+
 function signature(task: MemoryTask): Signature {
   const names = [...task.prefix.matchAll(TEST_NAME)].map((m) => m[1] ?? '');
   const testName = names.length > 0 ? (names[names.length - 1] ?? '') : '';
-  const found = [...(lastLine(task.prefix).match(WORD) ?? []), ...(testName.replaceAll('_', ' ').match(WORD) ?? [])];
-  return { task, words: new Set(found.map((w) => w.toLowerCase())) };
+  const found = [...lowerWords(lastLine(task.prefix)), ...lowerWords(testName.replaceAll('_', ' '))];
+  return { task, words: new Set(found), context: new Set(lowerWords(lineAbove(task.prefix))) };
 }
 
 function visible(query: MemoryTask, other: MemoryTask, earlierOnly: boolean): boolean {
@@ -69,12 +88,13 @@ export class MemoryIndex {
     this.entries = pool.map(signature);
   }
 
-  top(query: MemoryTask, k: number, earlierOnly = false): Recalled[] {
+  top(query: MemoryTask, k: number, earlierOnly = false, options: RetrieverOptions = {}): Recalled[] {
     const q = signature(query);
     const ranked: { key: [number, number, number, number]; task: MemoryTask; score: number }[] = [];
-    this.entries.forEach(({ task, words }, order) => {
+    this.entries.forEach(({ task, words, context }, order) => {
       if (!visible(query, task, earlierOnly)) return;
-      const score = jaccard(q.words, words);
+      const cut = jaccard(q.words, words);
+      const score = options.previousLine === true ? cut + jaccard(q.context, context) : cut;
       ranked.push({ key: [score, task.path === query.path ? 1 : 0, -Math.abs(task.line - query.line), -order], task, score });
     });
     ranked.sort((x, y) => {
@@ -84,7 +104,15 @@ export class MemoryIndex {
       }
       return 0;
     });
-    return ranked.slice(0, k).map(({ task, score }) => ({
+    const chosen: typeof ranked = [];
+    const targets = new Set<string>();
+    for (const entry of ranked) {
+      if (chosen.length === k) break;
+      if (options.distinctTargets === true && targets.has(entry.task.target)) continue;
+      targets.add(entry.task.target);
+      chosen.push(entry);
+    }
+    return chosen.map(({ task, score }) => ({
       id: task.id,
       path: task.path,
       line: task.line,
@@ -95,6 +123,12 @@ export class MemoryIndex {
   }
 }
 
-export function topK(query: MemoryTask, pool: readonly MemoryTask[], k: number, earlierOnly = false): Recalled[] {
-  return new MemoryIndex(pool).top(query, k, earlierOnly);
+export function topK(
+  query: MemoryTask,
+  pool: readonly MemoryTask[],
+  k: number,
+  earlierOnly = false,
+  options: RetrieverOptions = {},
+): Recalled[] {
+  return new MemoryIndex(pool).top(query, k, earlierOnly, options);
 }

@@ -356,7 +356,11 @@ export class Completer implements CompleterApi {
   private recalled(request: CompletionRequest): Recalled[] | null {
     if (request.method !== 'memory') return null;
     if (!request.memory) throw new ModelError('bad-request', "method 'memory' needs the assertion and the repository's pool");
-    return this.memoryIndexFor(request.memory.pool).top(request.memory.query, this.state.settings.memory.k);
+    const memory = this.state.settings.memory;
+    return this.memoryIndexFor(request.memory.pool).top(request.memory.query, memory.k, false, {
+      previousLine: memory.previous_line,
+      distinctTargets: memory.distinct_targets,
+    });
   }
 
   prompt(request: CompletionRequest, recalled = this.recalled(request)): number[] {

@@ -36,8 +36,16 @@ describe('completer settings', () => {
       files: {},
       config: { memory: { k: 5, max_block_tokens: 200 }, rag: { k: 2 } },
     });
-    expect(settings.memory).toEqual({ k: 5, max_block_tokens: 200 });
+    // A manifest written before the retriever had options keeps the retriever it was measured with.
+    expect(settings.memory).toEqual({ k: 5, max_block_tokens: 200, previous_line: false, distinct_targets: false });
     expect(settings.rag.k).toBe(2);
+    const options = { k: 3, max_block_tokens: 160, previous_line: true, distinct_targets: 'yes' };
+    expect(completerSettings({ version: 1, files: {}, config: { memory: options } }).memory).toEqual({
+      k: 3,
+      max_block_tokens: 160,
+      previous_line: true,
+      distinct_targets: false,
+    });
     expect(settings.rag.window_lines).toBe(completerSettings({ version: 1, files: {} }).rag.window_lines);
   });
 });

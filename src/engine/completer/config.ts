@@ -32,10 +32,15 @@ export interface RagSettings {
   max_share_of_budget: number;
 }
 
-/** The memory prompt: how many assertions it recalls, and the most tokens their block may take. */
+/**
+ * The memory prompt: how many assertions it recalls, the most tokens their block may take, and the retriever's
+ * options (models.static.config.MemoryConfig: the line above the cut in the similarity, k distinct targets).
+ */
 export interface MemorySettings {
   k: number;
   max_block_tokens: number;
+  previous_line: boolean;
+  distinct_targets: boolean;
 }
 
 export interface CompleterSettings {
@@ -51,12 +56,16 @@ export interface CompleterSettings {
 }
 
 const statics = staticConfig as { encoder: EncoderSettings; prompt: PromptSettings };
-const evaluation = staticEvalConfig as { rag: RagSettings; memory: MemorySettings; max_new_tokens: number };
+const evaluation = staticEvalConfig as {
+  rag: RagSettings;
+  memory: Pick<MemorySettings, 'k' | 'max_block_tokens'>;
+  max_new_tokens: number;
+};
 
 export const DEFAULT_ENCODER: EncoderSettings = statics.encoder;
 export const DEFAULT_PROMPT: PromptSettings = statics.prompt;
 export const DEFAULT_RAG: RagSettings = evaluation.rag;
-export const DEFAULT_MEMORY: MemorySettings = evaluation.memory;
+export const DEFAULT_MEMORY: MemorySettings = { previous_line: false, distinct_targets: false, ...evaluation.memory };
 export const DEFAULT_MAX_NEW_TOKENS: number = evaluation.max_new_tokens;
 
 /** A manifest section (or any value) as a record; anything else reads as empty. */
@@ -71,6 +80,15 @@ function numbers<T extends object>(defaults: T, values: Record<string, unknown>)
   return out as T;
 }
 
+/** Booleans of `defaults` overridden by the same keys of `values` when they are booleans. */
+function flags<T extends object>(defaults: T, values: Record<string, unknown>): T {
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    if (typeof out[key] === 'boolean' && typeof values[key] === 'boolean') out[key] = values[key];
+  }
+  return out as T;
+}
+
 export function completerSettings(manifest: Manifest): CompleterSettings {
   const config = section(manifest.config);
   const lm = section(config.lm);
@@ -82,7 +100,7 @@ export function completerSettings(manifest: Manifest): CompleterSettings {
     evoEncoder: numbers(encoder, section(section(config.evo).encoder)),
     prompt: numbers(DEFAULT_PROMPT, section(hypernet.prompt)),
     rag: numbers(DEFAULT_RAG, section(config.rag)),
-    memory: numbers(DEFAULT_MEMORY, section(config.memory)),
+    memory: flags(numbers(DEFAULT_MEMORY, section(config.memory)), section(config.memory)),
     maxNewTokens: DEFAULT_MAX_NEW_TOKENS,
     loraRank: typeof rank === 'number' ? rank : 8,
   };
