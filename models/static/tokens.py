@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 from models.data.bench import Repository, TaskRecord, production_files
 from models.lm.paths import TOKENIZER_JSON
@@ -27,6 +28,18 @@ def split_prompt(prefix: str, target: str) -> tuple[str, str]:
     token sequence it never saw in training. The metric ignores the leading space of a prediction."""
     prompt = prefix.rstrip(" ")
     return prompt, prefix[len(prompt):] + target + TARGET_END
+
+
+def leading_ids(encode: Callable[[str], list[int]], text: str, count: int) -> list[int]:
+    """The first `count` token ids of `text`, tokenising only as much of it as needed (big repositories would
+    otherwise cost minutes of pure-Python tokenising for code the token cap drops anyway)."""
+    chars = max(256, count * 6)
+    while True:
+        ids = encode(text[:chars])
+        # A cut inside a word changes only the tokens of that last word: keep a margin before the cut.
+        if chars >= len(text) or len(ids) > count + 16:
+            return ids[:count]
+        chars *= 2
 
 
 class TokenCache:
@@ -76,15 +89,7 @@ class TokenCache:
         self._dirty.clear()
 
     def leading(self, text: str, count: int) -> list[int]:
-        """The first `count` token ids of `text`, tokenising only as much of it as needed (big repositories would
-        otherwise cost minutes of pure-Python BPE for code the token cap drops anyway)."""
-        chars = max(256, count * 6)
-        while True:
-            ids = self.encode(text[:chars])
-            # A cut inside a word changes only the tokens of that last word: keep a margin before the cut.
-            if chars >= len(text) or len(ids) > count + 16:
-                return ids[:count]
-            chars *= 2
+        return leading_ids(self.encode, text, count)
 
 
 def repository_files(repo: Repository, cache_dir: Path = FILES_CACHE_DIR) -> list[tuple[str, str]]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from ..tokens import leading_ids
+
 MAX_CHARS_PER_WORD = 100
 
 
@@ -115,9 +117,4 @@ class WordPieceTokens:
         self.pad = tokenizer.pad
 
     def leading(self, text: str, count: int) -> list[int]:
-        chars = max(256, count * 6)
-        while True:
-            ids = self.tokenizer.encode(text[:chars])
-            if chars >= len(text) or len(ids) > count + 16:   # a cut inside a word changes only that word
-                return ids[:count]
-            chars *= 2
+        return leading_ids(self.tokenizer.encode, text, count)
