@@ -31,10 +31,11 @@ from models.lm.runtime import setup_cpu
 from models.static.config import EvalConfig, MemoryConfig, StaticConfig
 from models.static.dataset import StaticData, load_tasks
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
+from models.memory.retriever import top_k
 from models.static.session import Session, load_adapter, open_session
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
-from .memory_floor import memory_predictions
+from .memory_floor import memory_predictions, signature
 from .metric import score, strict_exact_match
 from .static_eval import Evaluator, flat
 
@@ -134,8 +135,54 @@ def floors(tasks: dict[str, list[TaskRecord]], previous_line: bool,
     return out
 
 
+RECALL_KS = (1, 2, 3, 5, 8)
+
+
+def recall_at_k(tasks: dict[str, list[TaskRecord]], previous_line: bool, settings: list[str],
+                ks: tuple[int, ...] = RECALL_KS, bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, list[str]]]:
+    """setting -> task id -> the targets of the k best matches (k = max(ks)), best first: what a prompt of k
+    recalled assertions offers. An answer among the first k bounds what copying from the block can reach."""
+    out: dict[str, dict[str, list[str]]] = {s: {} for s in settings}
+    for repo, queries in tasks.items():
+        pool = bench.static_tasks(repo, bench_dir)
+        signatures = [signature(t) for t in pool]
+        for setting in settings:
+            for q in queries:
+                recalled = top_k(q, pool, max(ks), earlier_only=setting == "eo", signatures=signatures,
+                                 previous_line=previous_line)
+                out[setting][str(q["id"])] = [r.target for r in recalled]
+    return out
+
+
+def recall_summary(recalled: dict[str, dict[str, list[str]]], tasks: list[TaskRecord],
+                   lora: dict[str, tuple[int, dict[str, dict[str, str]]]], ks: tuple[int, ...] = RECALL_KS
+                   ) -> dict[str, Any]:
+    """Per setting: the share of tasks whose target is among the first k recalled (exact match as scored); and, for
+    each LoRA variant prompted by this retriever (name -> (its k, setting -> completions)), how its exact matches
+    split between a target its block offered and one it did not."""
+    out: dict[str, Any] = {}
+    for setting, by_id in recalled.items():
+        offered_at = {str(t["id"]): next((i for i, x in enumerate(by_id[str(t["id"])])
+                                          if score(x, str(t["target"])).exact_match), None) for t in tasks}
+        row: dict[str, Any] = {f"recall@{k}": float(np.mean([i is not None and i < k for i in offered_at.values()]))
+                               for k in ks}
+        for name, (k, by_setting) in lora.items():
+            if setting not in by_setting:
+                continue
+            right = [str(t["id"]) for t in tasks if score(by_setting[setting][str(t["id"])], str(t["target"])).exact_match]
+            in_block = sum(1 for i in right if (at := offered_at[i]) is not None and at < k)
+            row.setdefault("lora", {})[name] = {"k": k, "exact_matches": len(right), "target_in_block": in_block,
+                                                "target_not_in_block": len(right) - in_block}
+        out[setting] = row
+    return out
+
+
 def floor_name(previous_line: bool) -> str:
     return "floor" + (" (previous-line)" if previous_line else "")
+
+
+def similarity_name(previous_line: bool) -> str:
+    return "cut line + test name" + (" + line above" if previous_line else "")
 
 
 def write(result: dict[str, Any], variants: list[Variant], per_repo: int, stem: str = "CHOICE") -> None:
@@ -165,8 +212,34 @@ def write(result: dict[str, Any], variants: list[Variant], per_repo: int, stem: 
             lines.append(f"| {name} | {sha} | {d_.get('k', 1)} | {d_.get('retriever', '-')} | {setting} | "
                          f"{100 * e['mean']:.1f} [{100 * e['low']:.1f}, {100 * e['high']:.1f}] | "
                          f"{100 * s['mean']:.1f} | {diff} |")
+    lines += recall_lines(result.get("recall", {}))
     (OUT / f"{stem}.md").write_text("\n".join(lines) + "\n")
     print((OUT / f"{stem}.md").read_text())
+
+
+def recall_lines(recall: dict[str, Any]) -> list[str]:
+    """What the recalled block offers: the ceiling of copying from it, and where the LoRA's exact matches come from."""
+    if not recall:
+        return []
+    ks = [int(key.split("@")[1]) for key in next(iter(next(iter(recall.values())).values())) if key.startswith("recall@")]
+    lines = ["", "## What the recalled block offers", "",
+             "The share of tasks whose target (exact match as scored) is among the first k assertions the retriever "
+             "recalls: what a LoRA copying from a block of k could reach at best. Then each variant's exact matches, "
+             "split by whether its own block offered the target.", "",
+             "| similarity | setting | " + " | ".join(f"recall@{k} %" for k in ks) + " |",
+             "|---|---|" + "---:|" * len(ks)]
+    for similarity, by_setting in recall.items():
+        for setting, row in by_setting.items():
+            lines.append(f"| {similarity} | {setting} | " +
+                         " | ".join(f"{100 * row[f'recall@{k}']:.1f}" for k in ks) + " |")
+    lines += ["", "| variant | similarity | setting | k | exact matches | target in its block | not in its block |",
+              "|---|---|---|---:|---:|---:|---:|"]
+    for similarity, by_setting in recall.items():
+        for setting, row in by_setting.items():
+            for name, r in row.get("lora", {}).items():
+                lines.append(f"| {name} | {similarity} | {setting} | {r['k']} | {r['exact_matches']} | "
+                             f"{r['target_in_block']} | {r['target_not_in_block']} |")
+    return lines
 
 
 def main() -> None:
@@ -203,8 +276,14 @@ def main() -> None:
         # The floors under each similarity a variant used, scored beside them (no decoding).
         for previous_line in sorted({v.previous_line for v in variants}):
             texts[floor_name(previous_line)] = {s: p for s, p in floors(tasks, previous_line).items() if s in settings}
-        write(summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed), variants, args.tasks_per_repo,
-              args.out)
+        result = summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed)
+        result["recall"] = {}
+        for previous_line in sorted({v.previous_line for v in variants}):
+            prompted = {v.name: (v.k, texts[v.name]) for v in variants
+                        if v.previous_line == previous_line and not v.distinct_targets}
+            result["recall"][similarity_name(previous_line)] = recall_summary(
+                recall_at_k(tasks, previous_line, settings), flat(tasks), prompted)
+        write(result, variants, args.tasks_per_repo, args.out)
 
 
 if __name__ == "__main__":
