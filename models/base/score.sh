@@ -3,7 +3,9 @@
 # when missing, then CR test (32 tasks per held-out repository, seeded) and IR test (16 per repository, 60
 # repositories in two seeded draws) scored for the base without an adapter, RAG k=3, the base with the repository's
 # tests in its prompt (both settings), and the adapters trained on it whose weights are published
-# (models/weights/<base>/single.pt, static.pt, single_memory.pt), beside both memory floors; the IR process also
+# (models/weights/<base>/single.pt, static.pt, single_memory.pt; static_control.pt, Static's control, and
+# static_base_l10.pt, Static on the encoder chosen on CR val, each hypernetwork embedding repositories with the
+# encoder it was trained with), beside both memory floors; the IR process also
 # trains the per-repository LoRAs (30 repositories in two seeded draws, from the single LoRA). The two splits
 # decode in two processes (one thread each) into the prediction cache; a last run reads them back and writes
 # models/base/RESULTS.md and models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
@@ -19,7 +21,7 @@ fi
 [ -s models/.cache/lm/from_onnx.pt ] || $PY -m models.lm.from_onnx   # the encoder named in static_smollm2.json
 # The adapters trained on this base so far (a method without published weights is left out of the table).
 # The LoRA trained on the tests-in-the-prompt format is scored in both memory settings.
-methods=$(for m in single static single_memory; do
+methods=$(for m in single static static_control static_base_l10 single_memory; do
   if [ -s "models/weights/$BASE/$m.pt" ]; then printf "%s," "$m"; [ "$m" = single_memory ] && printf "single_memory_earlier_only,"; fi
 done)
 score() {  # score <threads> <splits> <results-json> <results-md>

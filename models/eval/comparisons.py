@@ -44,7 +44,8 @@ def comparison_family(splits: dict[str, Any]) -> dict[str, Any]:
                                         **measures[m]} for m in ("exact_match", "strict_exact_match") if m in measures]
             continue
         for system, comp in [*split.get("memory_vs_floor", {}).items(),
-                             *split.get("memory_adapter_vs_prompt", {}).items()]:
+                             *split.get("memory_adapter_vs_prompt", {}).items(),
+                             *split.get("adapter_vs_control", {}).items()]:
             for measure in ("exact_match", "strict_exact_match"):
                 family.append({"split": split_name, "system": system, "against": comp["against"], "measure": measure,
                                **comp[measure]})

@@ -15,6 +15,7 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "static": "**Code2LoRA-Static**", "evo": "**Code2LoRA-Evo**",
           "evo_control": "Evo's control: the single LoRA trained on for Evo's steps and data",
           "static_control": "Static's control: the single LoRA trained on for Static's steps and data",
+          "static_base_l10": "Code2LoRA-Static, the base's lower 10 blocks as its encoder (chosen on CR val)",
           "tests_memory": "Base + the repository's tests in the prompt (leave-one-out)",
           "tests_memory_earlier_only": "Base + the repository's tests in the prompt (earlier-only)",
           "single_memory": "LoRA trained on the tests-in-the-prompt format (leave-one-out)",
@@ -23,7 +24,7 @@ LABELS = {"memory": "Repository memory (non-neural floor)",
           "static_memory_earlier_only": "Code2LoRA-Static trained on the tests-in-the-prompt format (earlier-only)"}
 ORDER = ("memory", "memory_earlier_only", "pretrained", "rag", "tests_memory", "tests_memory_earlier_only", "single",
          "single_memory", "single_memory_earlier_only", "static_memory", "static_memory_earlier_only", "per_repo",
-         "static")
+         "static_control", "static_base_l10", "static")
 # Code2LoRA paper, static track, exact match % (CR, IR); None = not reported.
 PAPER = {"pretrained": (45.7, 46.8), "rag": (39.7, 42.1), "single": (47.4, 50.4), "per_repo": (None, 64.0),
          "static": (63.8, 66.2)}
@@ -85,8 +86,8 @@ def paired_rows(split: dict[str, Any]) -> list[str]:
     return rows
 
 
-def memory_floor_rows(split: dict[str, Any]) -> list[str]:
-    rows = ["| system minus the floor it is paired with | EM points [95% CI] | one-sided p | strict EM points | p |",
+def versus_rows(split: dict[str, Any], heading: str = "system minus the floor it is paired with") -> list[str]:
+    rows = [f"| {heading} | EM points [95% CI] | one-sided p | strict EM points | p |",
             "|---|---|---|---|---|"]
     for name, comp in [*split.get("memory_vs_floor", {}).items(), *split.get("memory_adapter_vs_prompt", {}).items()]:
         em, st = comp["exact_match"], comp["strict_exact_match"]
@@ -282,7 +283,14 @@ def render(results: dict[str, Any], notes: Path = NOTES) -> str:
     for split in present:
         if splits[split].get("memory_vs_floor"):
             lines += [f"## The repository's tests in the prompt against the floor, {split.replace('_', ' ').upper()}", "",
-                      *memory_floor_rows(splits[split]), ""]
+                      *versus_rows(splits[split]), ""]
+    for split in present:
+        if splits[split].get("adapter_vs_control"):
+            lines += [f"## Each Code2LoRA-Static minus its control, {split.replace('_', ' ').upper()}", "",
+                      "The control is the single LoRA trained on for Static's steps and data: what the "
+                      "repository-specific part adds over the same extra training.", "",
+                      *versus_rows({"memory_vs_floor": splits[split]["adapter_vs_control"]},
+                                         "system minus its control"), ""]
     if results.get("comparisons"):
         lines += comparison_lines(results["comparisons"])
     for split in present:

@@ -79,7 +79,8 @@ def summarize_split(systems: dict[str, dict[str, str]], tasks: list[TaskRecord],
                              ("static_memory_earlier_only", "single_memory_earlier_only")))
     # A Code2LoRA mode against its control (the single LoRA trained on for the same steps and data): what the
     # repository-specific part adds over the extra training.
-    against_control = versus((("static", "static_control"), ("evo", "evo_control")))
+    against_control = versus((("static", "static_control"), ("static_base_l10", "static_control"),
+                              ("evo", "evo_control")))
     return {"tasks": len(tasks), "repositories": len({t["repo"] for t in tasks}), "systems": per_system,
             "paired_vs_" + reference: paired, "memory_vs_floor": against_floor,
             "memory_adapter_vs_prompt": against_prompt, "adapter_vs_control": against_control}

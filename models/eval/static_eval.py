@@ -30,14 +30,14 @@ from models.hashing import sha256_of
 from models.lm.lora import LoraWeights
 from models.lm.runtime import Distributed, setup_cpu
 from models.memory.prompter import MemoryPrompter
-from models.static.config import EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
+from models.static.config import EncoderConfig, EvalConfig, PerRepoLoraConfig, StaticConfig, TrainConfig
 from models.static.dataset import StaticData, embed_repositories, examples, load_tasks
 from models.static.generate import stop_token_ids
 from models.static.hypernet import SharedLora, histogram_tokens
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR, RESULTS_JSON, RESULTS_MD, WEIGHTS_DIR
 from models.static.prompts import prefix_prompt, retrieval_prompt
 from models.static.rag import Retriever
-from models.static.session import Session, load_adapter, open_session
+from models.static.session import Session, encoder_for, load_adapter, open_session, trained_encoder
 from models.static.tokens import repository_files
 from models.static.trainer import train_adapter
 
@@ -72,8 +72,13 @@ def flat(tasks: dict[str, list[TaskRecord]]) -> list[TaskRecord]:
 class Evaluator:
     def __init__(self, session: Session, data: StaticData, ecfg: EvalConfig, adapters: dict[str, torch.nn.Module],
                  cache_dir: Optional[Path] = None, adapter_sha256: Optional[dict[str, str]] = None,
-                 bench_dir: Path = BENCH_DIR):
+                 bench_dir: Path = BENCH_DIR, embeddings: Optional[dict[str, dict[str, np.ndarray]]] = None,
+                 encoders: Optional[dict[str, EncoderConfig]] = None):
+        """`embeddings`: a hypernetwork's repository embeddings by its name (else data.embeddings); `encoders`: the
+        encoder each hypernetwork was trained with (else the session's), which its cached completions are keyed by."""
         self.session = session
+        self.embeddings = embeddings or {}
+        self.encoders = encoders or {}
         self.cache_dir = cache_dir
         self.adapter_sha256 = adapter_sha256 or {}
         self.data = data
@@ -109,9 +114,11 @@ class Evaluator:
     def adapter_for(self, name: str):  # type: ignore[no-untyped-def]
         module = self.adapters[name]
 
+        embeddings = self.embeddings.get(name, self.data.embeddings)
+
         @torch.no_grad()
         def make(repo: str) -> Optional[LoraWeights]:
-            return module(torch.from_numpy(self.data.embeddings[repo]))
+            return module(torch.from_numpy(embeddings[repo]))
         return make
 
     def run_parts(self, system: str, parts: list[dict[str, list[TaskRecord]]],
@@ -133,7 +140,8 @@ class Evaluator:
                     "rag": self.ecfg.rag.__dict__ if system == "rag" else None,
                     "memory": key_settings(self.ecfg.memory.__dict__)
                     if system in MEMORY_SYSTEMS | MEMORY_ADAPTER_SYSTEMS else None,
-                    "encoder": key_settings(self.session.config.encoder.__dict__) if system in self.adapters else None}
+                    "encoder": key_settings(self.encoders.get(system, self.session.config.encoder).__dict__)
+                    if system in self.adapters else None}
         key = cache_key(system, self.session.lm_id, self.adapter_sha256.get(system), settings,
                         [str(t["id"]) for ts in tasks.values() for t in ts])
         if cached_only and not (self.cache_dir / f"{key}.json").exists():
@@ -276,20 +284,13 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     per_repo_tasks = {r: ts for draw in per_repo_draws for r, ts in draw.items()}
     names = sorted(set(data.repos_with("cr_test")) | set(data.repos_with("ir_test")) | set(per_repo_tasks))
     adapters = {name: load_adapter(path, session) for name, path in runs.items()}
-    hypernets = [a for a in adapters.values() if not isinstance(a, SharedLora)]
-    histogram = histogram_tokens(hypernets[0]) if hypernets else 0
-    embed_seconds = {}
-    # Only a hypernetwork reads the repository embedding; scoring the base and a single shared LoRA skips the
-    # encoder (with a 135M base it would be most of the cost).
-    if any(not isinstance(a, SharedLora) for a in adapters.values()):
-        for name in names:
-            t0 = time.perf_counter()
-            embed_repositories(data, session.encoder, [name], log=False, histogram_tokens=histogram)
-            embed_seconds[name] = time.perf_counter() - t0
-    else:
-        data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
+    # Only a hypernetwork reads the repository embedding, from the encoder it was trained with; scoring the base and
+    # a single shared LoRA skips the encoder (with a 135M base it would be most of the cost).
+    encoders = {name: config for name, path in runs.items() if (config := trained_encoder(path)) is not None}
+    data.embeddings = {name: np.zeros(session.embed_dim, dtype=np.float32) for name in names}
+    embeddings, embed_seconds = embed_per_encoder(session, data, names, encoders, adapters)
     evaluator = Evaluator(session, data, ecfg, adapters, predictions_dir / "cache",
-                          {name: sha256_of(path) for name, path in runs.items()}, bench_dir)
+                          {name: sha256_of(path) for name, path in runs.items()}, bench_dir, embeddings, encoders)
     systems = [*baselines, *adapters]
     results: dict[str, Any] = {"splits": {}, "costs": {}, "config": {"eval": ecfg.__dict__ | {
         "rag": ecfg.rag.__dict__, "per_repo_lora": ecfg.per_repo_lora.__dict__, "memory": ecfg.memory.__dict__}, "static": session.config.to_dict()}}
@@ -326,6 +327,28 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
     results["comparisons"] = comparison_family(results["splits"])
     results["costs"] = costs(all_predictions, embed_seconds, adapters, session)
     return results
+
+
+def embed_per_encoder(session: Session, data: StaticData, names: list[str], encoders: dict[str, EncoderConfig],
+                      adapters: dict[str, torch.nn.Module]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, float]]:
+    """Each hypernetwork's repository embeddings from its own encoder (hypernetworks that share an encoder share
+    them), and the seconds per repository of the first hypernetwork's encoder (the cost reported)."""
+    by_encoder: dict[EncoderConfig, dict[str, np.ndarray]] = {}
+    seconds: dict[EncoderConfig, dict[str, float]] = {}
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for adapter_name, config in encoders.items():
+        if config not in by_encoder:
+            encoder = encoder_for(session, config)
+            own = StaticData(repos=data.repos, tasks={}, embeddings={})
+            seconds[config] = {}
+            for name in names:
+                t0 = time.perf_counter()
+                embed_repositories(own, encoder, [name], log=False,
+                                   histogram_tokens=histogram_tokens(adapters[adapter_name]))
+                seconds[config][name] = time.perf_counter() - t0
+            by_encoder[config] = own.embeddings
+        out[adapter_name] = by_encoder[config]
+    return out, next(iter(seconds.values()), {})
 
 
 def save_predictions(folder: Path, split: str, texts: dict[str, dict[str, str]], tasks: list[TaskRecord]) -> None:

@@ -6,20 +6,21 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from models.data import bench
 from models.static.config import EvalConfig, MemoryConfig, PerRepoLoraConfig, RagConfig, TrainConfig
-from models.static.dataset import load_tasks
+from models.static.dataset import embed_repositories, load_tasks
 from models.static.fixtures import make_world
-from models.static.session import open_session
+from models.static.session import load_adapter, open_session
 from models.static.test_static import TINY
 from models.static.train import prepare, run, training_memory_pool
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap, mean_interval, paired_bootstrap
 from .memory_floor import memory_predictions
 from .report import write_report
-from .static_eval import evaluate, run_summary
+from .static_eval import embed_per_encoder, evaluate, run_summary
 
 
 def test_bootstrap_interval_and_paired_test() -> None:
@@ -141,3 +142,36 @@ def test_evaluation_and_report_on_a_tiny_world(tmp_path: Path) -> None:
     assert "tests in the prompt against the floor" in text and "Holm-adjusted" in text
     assert json.loads(js.read_text())["splits"]["cr_test"]["tasks"] == 5
     assert load_tasks(world.bench_dir, {"cr_test": 100}, 0).task_count("cr_test") == 12
+
+
+def test_a_hypernetwork_is_scored_with_the_encoder_it_was_trained_with(tmp_path: Path) -> None:
+    """Static runs that differ in their frozen encoder are scored side by side in one run: each reads the
+    embeddings of the encoder in its checkpoint, whatever the session's own, and its cached completions are keyed by
+    that encoder (so a run under either session reuses them)."""
+    world = make_world(tmp_path)
+    trained_with = replace(TINY, encoder=replace(TINY.encoder, tau=5.0))
+    own = open_session(world.lm_checkpoint, trained_with, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    other = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
+    tcfg = TrainConfig(steps=2, tasks_per_step=4, warmup_steps=1, eval_every=2, train_tasks_per_repo=50,
+                       val_tasks_per_repo=4, seed=0)
+    runs = {"static_base_l10": run("static", own, prepare(own, world.bench_dir, tcfg), tcfg, tmp_path / "runs" / "t",
+                                   None)}
+    ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=50,
+                      seed=0)
+    data = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
+    names = data.repos_with("cr_test")
+    adapters = {name: load_adapter(path, other) for name, path in runs.items()}
+    embeddings, _ = embed_per_encoder(other, data, names, {"static_base_l10": trained_with.encoder}, adapters)
+    reference = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
+    embed_repositories(reference, own.encoder, names, log=False)
+    differing = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
+    embed_repositories(differing, other.encoder, names, log=False)
+    for name in names:
+        assert np.array_equal(embeddings["static_base_l10"][name], reference.embeddings[name])
+        assert not np.allclose(reference.embeddings[name], differing.embeddings[name])
+    first = evaluate(own, world.bench_dir, ecfg, tcfg, runs, tmp_path / "p", (), ("cr_test",))
+    again = evaluate(other, world.bench_dir, ecfg, tcfg, runs, tmp_path / "p", (), ("cr_test",),
+                     cached_only=frozenset(runs))
+    assert again["splits"]["cr_test"]["systems"]["static_base_l10"] == first["splits"]["cr_test"]["systems"]["static_base_l10"]
+    evaluate(other, world.bench_dir, ecfg, tcfg, runs, tmp_path / "q", (), ("cr_test",))
+    assert (tmp_path / "q" / "cr_test.jsonl").read_text() == (tmp_path / "p" / "cr_test.jsonl").read_text()

@@ -28,6 +28,8 @@ class Session:
     tokens: TokenCache
     config: StaticConfig
     encoder: RepoEncoder
+    tokens_dir: Path = TOKENS_CACHE_DIR
+    vectors_dir: Path = FILE_VECTORS_DIR
 
     @property
     def embed_dim(self) -> int:
@@ -49,7 +51,7 @@ def open_session(lm_checkpoint: Path, config: StaticConfig, tokenizer: Path | No
     if tokens.tokenizer.vocab_size > lm.config.vocab_size:
         raise ValueError(f"tokenizer has {tokens.tokenizer.vocab_size} ids, the LM only {lm.config.vocab_size}")
     encoder = open_encoder(config.encoder, lm, lm_id, tokens, tokens_dir, vectors_dir)
-    return Session(lm, lm_id, tokens, config, encoder)
+    return Session(lm, lm_id, tokens, config, encoder, tokens_dir, vectors_dir)
 
 
 def open_encoder(config: EncoderConfig, lm: CodeLM, lm_id: str, tokens: TokenCache, tokens_dir: Path,
@@ -67,9 +69,27 @@ def open_encoder(config: EncoderConfig, lm: CodeLM, lm_id: str, tokens: TokenCac
     return RepoEncoder(lm, encoder_id, config, vectors_dir, tokens)
 
 
-def build_adapter(method: str, session: Session, hypernet: HypernetConfig | None = None) -> nn.Module:
+def trained_encoder(checkpoint: Path) -> EncoderConfig | None:
+    """The frozen encoder a hypernetwork run was trained with (its config travels in the checkpoint); None for a
+    single shared LoRA, which reads no embedding."""
+    state = torch.load(checkpoint, map_location="cpu")
+    if state.get("method") != "static" or "static_config" not in state:
+        return None
+    return StaticConfig.from_dict(state["static_config"]).encoder
+
+
+def encoder_for(session: Session, config: EncoderConfig) -> RepoEncoder:
+    """The session's encoder where the config is its own, else that encoder opened beside it (same caches)."""
+    if config == session.config.encoder:
+        return session.encoder
+    return open_encoder(config, session.lm, session.lm_id, session.tokens, session.tokens_dir, session.vectors_dir)
+
+
+def build_adapter(method: str, session: Session, hypernet: HypernetConfig | None = None,
+                  embed_dim: int | None = None) -> nn.Module:
+    """`embed_dim`: the width of the embeddings a trained hypernetwork reads (its encoder's), if not the session's."""
     if method == "static":
-        return StaticHypernet(session.embed_dim, session.lm.config, hypernet or session.config.hypernet)
+        return StaticHypernet(embed_dim or session.embed_dim, session.lm.config, hypernet or session.config.hypernet)
     if method == "single":
         return SharedLora(session.lm.config, session.config.hypernet.rank)
     raise ValueError(f"unknown method {method!r} (one of {METHODS})")
@@ -89,7 +109,7 @@ def load_adapter(checkpoint: Path, session: Session) -> nn.Module:
         raise ValueError(f"{checkpoint} was trained on LM {state['lm_id']}, not on {session.lm_id}")
     # A run is rebuilt with the hypernetwork sizes it was trained with (its config travels in the checkpoint).
     trained = StaticConfig.from_dict(state["static_config"]).hypernet if "static_config" in state else None
-    adapter = build_adapter(str(state["method"]), session, trained)
+    adapter = build_adapter(str(state["method"]), session, trained, state.get("embed_dim"))
     adapter.load_state_dict(state["state"])
     adapter.eval()
     for p in adapter.parameters():
