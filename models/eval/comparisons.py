@@ -63,6 +63,15 @@ def comparison_family(splits: dict[str, Any]) -> dict[str, Any]:
                         primary = row | {"significant": row["p_value"] < ALPHA}
                     else:
                         family.append(row)
+    # A pair two tables print (Static against its control is also a row of the paired_vs_static table) is one test.
+    seen: set[tuple[str, frozenset[str], str]] = set()
+    unique = []
+    for row in family:
+        key = (row["split"], frozenset((row["system"], row["against"])), row["measure"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    family = unique
     for row, p in zip(family, holm([r["p_value"] for r in family])):
         row["p_holm"] = p
         row["significant"] = p < ALPHA

@@ -44,6 +44,20 @@ def test_a_subset_split_adds_only_the_comparisons_of_its_own_system() -> None:
         ("single", "per_repo", "exact_match"), ("single", "per_repo", "strict_exact_match")]
 
 
+def test_a_comparison_printed_in_two_tables_is_counted_once() -> None:
+    split = {"paired_vs_static": {"static_control": {"exact_match": comp(0.01), "strict_exact_match": comp(0.02)},
+                                  "pretrained": {"exact_match": comp(0.01)}},
+             "adapter_vs_control": {"static": {"against": "static_control", "exact_match": comp(0.01),
+                                               "strict_exact_match": comp(0.02)},
+                                    "evo": {"against": "evo_control", "exact_match": comp(0.3),
+                                            "strict_exact_match": comp(0.3)}}}
+    out = comparison_family({"cr_test": split})
+    pairs = [(frozenset((r["system"], r["against"])), r["measure"]) for r in out["holm"]]
+    assert len(pairs) == len(set(pairs)) == 5
+    # Five tests, not seven: the smallest p is multiplied by 5.
+    assert min(r["p_holm"] for r in out["holm"]) == pytest.approx(0.05)
+
+
 def test_bootstrap_interval_matches_the_normal_approximation() -> None:
     import math
 
