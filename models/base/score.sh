@@ -11,6 +11,8 @@
 # models/base/RESULTS.md and models/base/results.json. The 5.3M LM's table stays in models/RESULTS.md.
 #   bash models/base/score.sh
 #   SPLITS=cr_test BASELINES=pretrained,tests_memory bash models/base/score.sh   (a part of the table)
+#   SPLITS=cr_test RESULTS_JSON=f.json RESULTS_MD=F.md NOTES=/dev/null bash models/base/score.sh   (a part, beside
+#   the table, without the notes)
 source "$(dirname "$0")/env.sh"
 SPLITS="${SPLITS:-cr_test,ir_test}"
 BASELINES="${BASELINES:-pretrained,tests_memory,tests_memory_earlier_only,rag}"
@@ -29,7 +31,7 @@ score() {  # score <threads> <splits> <results-json> <results-md>
     --config models/configs/static_smollm2.json --train-config models/configs/static_train_smollm2.json \
     --eval-config models/configs/static_eval_smollm2.json --weights "models/weights/$BASE" \
     --methods "${methods%,}" --baselines "$BASELINES" --splits "$2" \
-    --predictions "models/.cache/static/predictions/$BASE" --notes models/base/NOTES.md \
+    --predictions "models/.cache/static/predictions/$BASE" --notes "${NOTES:-models/base/NOTES.md}" \
     --results-json "$3" --results-md "$4"
 }
 tmp=$(mktemp -d)
@@ -39,5 +41,5 @@ for split in ${SPLITS//,/ }; do
   pids+=("$!")
 done
 for pid in "${pids[@]}"; do wait "$pid" || { cat "$tmp"/*.log; exit 1; }; done
-score 2 "$SPLITS" models/base/results.json models/base/RESULTS.md
+score 2 "$SPLITS" "${RESULTS_JSON:-models/base/results.json}" "${RESULTS_MD:-models/base/RESULTS.md}"
 rm -rf "$tmp"
