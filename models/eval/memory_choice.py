@@ -28,10 +28,10 @@ from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
 from models.hashing import sha256_of
 from models.lm.runtime import setup_cpu
+from models.memory.retriever import top_k
 from models.static.config import EvalConfig, MemoryConfig, StaticConfig
 from models.static.dataset import StaticData, load_tasks
 from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
-from models.memory.retriever import top_k
 from models.static.session import Session, load_adapter, open_session
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
@@ -276,17 +276,16 @@ def main() -> None:
     session.tokens.flush()
     print(f"decoded or read in {time.time() - start:.0f}s", flush=True)
     if not args.no_report:
-        # The floors under each similarity a variant used, scored beside them (no decoding).
+        # Under each similarity a variant used: the floor, scored beside them, and what its block offers (no decoding).
+        recall: dict[str, Any] = {}
         for previous_line in sorted({v.previous_line for v in variants}):
             texts[floor_name(previous_line)] = {s: p for s, p in floors(tasks, previous_line).items() if s in settings}
-        result = summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed)
-        result["recall"] = {}
-        for previous_line in sorted({v.previous_line for v in variants}):
             prompted = {v.name: (v.k, texts[v.name]) for v in variants
                         if v.previous_line == previous_line and not v.distinct_targets}
-            result["recall"][similarity_name(previous_line)] = recall_summary(
-                recall_at_k(tasks, previous_line, settings), flat(tasks), prompted)
-        write(result, variants, args.tasks_per_repo, args.out)
+            recall[similarity_name(previous_line)] = recall_summary(recall_at_k(tasks, previous_line, settings),
+                                                                    flat(tasks), prompted)
+        write(summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed) | {"recall": recall}, variants,
+              args.tasks_per_repo, args.out)
 
 
 if __name__ == "__main__":

@@ -331,23 +331,23 @@ def evaluate(session: Session, bench_dir: Path, ecfg: EvalConfig, tcfg: TrainCon
 
 def embed_per_encoder(session: Session, data: StaticData, names: list[str], encoders: dict[str, EncoderConfig],
                       adapters: dict[str, torch.nn.Module]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, float]]:
-    """Each hypernetwork's repository embeddings from its own encoder (hypernetworks that share an encoder share
-    them), and the seconds per repository of the first hypernetwork's encoder (the cost reported)."""
-    by_encoder: dict[EncoderConfig, dict[str, np.ndarray]] = {}
-    seconds: dict[EncoderConfig, dict[str, float]] = {}
+    """Each hypernetwork's repository embeddings from its own encoder and token histogram (hypernetworks that share
+    both share them), and the seconds per repository of the first hypernetwork's (the cost reported)."""
+    by_input: dict[tuple[EncoderConfig, int], dict[str, np.ndarray]] = {}
+    seconds: dict[tuple[EncoderConfig, int], dict[str, float]] = {}
     out: dict[str, dict[str, np.ndarray]] = {}
     for adapter_name, config in encoders.items():
-        if config not in by_encoder:
+        key = (config, histogram_tokens(adapters[adapter_name]))
+        if key not in by_input:
             encoder = encoder_for(session, config)
             own = StaticData(repos=data.repos, tasks={}, embeddings={})
-            seconds[config] = {}
+            seconds[key] = {}
             for name in names:
                 t0 = time.perf_counter()
-                embed_repositories(own, encoder, [name], log=False,
-                                   histogram_tokens=histogram_tokens(adapters[adapter_name]))
-                seconds[config][name] = time.perf_counter() - t0
-            by_encoder[config] = own.embeddings
-        out[adapter_name] = by_encoder[config]
+                embed_repositories(own, encoder, [name], log=False, histogram_tokens=key[1])
+                seconds[key][name] = time.perf_counter() - t0
+            by_input[key] = own.embeddings
+        out[adapter_name] = by_input[key]
     return out, next(iter(seconds.values()), {})
 
 

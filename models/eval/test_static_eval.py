@@ -154,24 +154,24 @@ def test_a_hypernetwork_is_scored_with_the_encoder_it_was_trained_with(tmp_path:
     other = open_session(world.lm_checkpoint, TINY, world.tokenizer, tmp_path / "tokens", tmp_path / "vectors")
     tcfg = TrainConfig(steps=2, tasks_per_step=4, warmup_steps=1, eval_every=2, train_tasks_per_repo=50,
                        val_tasks_per_repo=4, seed=0)
-    runs = {"static_base_l10": run("static", own, prepare(own, world.bench_dir, tcfg), tcfg, tmp_path / "runs" / "t",
+    runs = {"static_other_encoder": run("static", own, prepare(own, world.bench_dir, tcfg), tcfg, tmp_path / "runs" / "t",
                                    None)}
     ecfg = EvalConfig(cr_test_tasks_per_repo=5, ir_test_tasks_per_repo=2, max_new_tokens=4, bootstrap_samples=50,
                       seed=0)
     data = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
     names = data.repos_with("cr_test")
     adapters = {name: load_adapter(path, other) for name, path in runs.items()}
-    embeddings, _ = embed_per_encoder(other, data, names, {"static_base_l10": trained_with.encoder}, adapters)
+    embeddings, _ = embed_per_encoder(other, data, names, {"static_other_encoder": trained_with.encoder}, adapters)
     reference = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
     embed_repositories(reference, own.encoder, names, log=False)
     differing = load_tasks(world.bench_dir, {"cr_test": 5}, 0)
     embed_repositories(differing, other.encoder, names, log=False)
     for name in names:
-        assert np.array_equal(embeddings["static_base_l10"][name], reference.embeddings[name])
+        assert np.array_equal(embeddings["static_other_encoder"][name], reference.embeddings[name])
         assert not np.allclose(reference.embeddings[name], differing.embeddings[name])
     first = evaluate(own, world.bench_dir, ecfg, tcfg, runs, tmp_path / "p", (), ("cr_test",))
     again = evaluate(other, world.bench_dir, ecfg, tcfg, runs, tmp_path / "p", (), ("cr_test",),
                      cached_only=frozenset(runs))
-    assert again["splits"]["cr_test"]["systems"]["static_base_l10"] == first["splits"]["cr_test"]["systems"]["static_base_l10"]
+    assert again["splits"]["cr_test"]["systems"]["static_other_encoder"] == first["splits"]["cr_test"]["systems"]["static_other_encoder"]
     evaluate(other, world.bench_dir, ecfg, tcfg, runs, tmp_path / "q", (), ("cr_test",))
     assert (tmp_path / "q" / "cr_test.jsonl").read_text() == (tmp_path / "p" / "cr_test.jsonl").read_text()
