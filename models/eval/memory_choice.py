@@ -9,6 +9,9 @@ through the scorer's own Evaluator, so prompts, stop rules and the prediction ca
 models.eval.static_eval. Several processes may each decode a part (--variant, --settings); a last run with every
 variant reads them back from the cache and writes models/memory/CHOICE.md and choice.json: exact match per variant
 and setting with 95% intervals over repositories, and each variant paired against the first one given.
+
+`--split cr_test` scores variants already chosen on CR val on the scorer's own CR test sample (its tasks per
+repository and seed), to report what the choice gives; its report says so and is never used to choose.
 """
 
 from __future__ import annotations
@@ -77,8 +80,17 @@ class Variant:
         return "+".join(f for f, on in zip(RETRIEVER_FLAGS, (self.previous_line, self.distinct_targets)) if on) or "-"
 
 
+SPLIT_NAMES = {"cr_val": "CR val", "cr_test": "CR test"}
+
+
+def sample(split: str, per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) -> dict[str, list[TaskRecord]]:
+    """At most per_repo seeded tasks of each repository of the split: with the scorer's cap and seed, the very
+    sample models.eval.static_eval scores (each split is drawn on its own)."""
+    return load_tasks(bench_dir, {split: per_repo}, seed).tasks[split]
+
+
 def cr_val_sample(per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) -> dict[str, list[TaskRecord]]:
-    return load_tasks(bench_dir, {"cr_val": per_repo}, seed).tasks["cr_val"]
+    return sample("cr_val", per_repo, seed, bench_dir)
 
 
 def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str, list[TaskRecord]],
@@ -187,19 +199,25 @@ def similarity_name(previous_line: bool) -> str:
     return "cut line + test name" + (" + line above" if previous_line else "")
 
 
-def write(result: dict[str, Any], variants: list[Variant], per_repo: int, stem: str = "CHOICE") -> None:
+def write(result: dict[str, Any], variants: list[Variant], per_repo: int, stem: str = "CHOICE",
+          split: str = "cr_val") -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     result["definitions"] = {v.name: {"weights_sha256": sha256_of(v.weights), "k": v.k, "retriever": v.retriever()}
                              for v in variants}
+    result["split"] = split
     (OUT / f"{stem.lower()}.json").write_text(json.dumps(result, indent=1) + "\n")
     first = variants[0].name
-    lines = ["# How the LoRA on the tests-in-the-prompt format is used: chosen on CR val", "",
-             f"{result['tasks']} CR val tasks from {result['repositories']} repositories (at most {per_repo} each, "
-             "seeded); k is how many of the repository's most similar other assertions the prompt recalls; the "
-             "retriever's options (models.static.config.MemoryConfig): `previous-line` adds the overlap of the lines "
-             "above the cut to the similarity, `distinct-targets` recalls k different targets. A floor copies the "
-             "top match under that similarity. 95% intervals resample repositories; paired against the first "
-             "variant. Written by `models.eval.memory_choice`.", "",
+    title = ("# How the LoRA on the tests-in-the-prompt format is used: chosen on CR val" if split == "cr_val" else
+             "# The LoRA on the tests-in-the-prompt format on CR test, after the choice made on CR val")
+    after = ("" if split == "cr_val" else " These variants were chosen on CR val before this split was decoded; "
+             "nothing here was chosen on it.")
+    lines = [title, "",
+             f"{result['tasks']} {SPLIT_NAMES[split]} tasks from {result['repositories']} repositories (at most "
+             f"{per_repo} each, seeded); k is how many of the repository's most similar other assertions the "
+             "prompt recalls; the retriever's options (models.static.config.MemoryConfig): `previous-line` adds "
+             "the overlap of the lines above the cut to the similarity, `distinct-targets` recalls k different "
+             "targets. A floor copies the top match under that similarity. 95% intervals resample repositories; "
+             "paired against the first variant. Written by `models.eval.memory_choice`." + after, "",
              "| variant | weights sha256 | k | retriever | setting | EM % [95% CI] | strict EM % | minus " + first +
              " [95% CI] | one-sided p (not better) |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -254,7 +272,10 @@ def main() -> None:
                         help="NAME=WEIGHTS:K[:previous-line][:distinct-targets] (the first is the reference)")
     parser.add_argument("--out", default="CHOICE", help="the report's name in models/memory (NAME.md, name.json)")
     parser.add_argument("--settings", default="loo,eo", help="loo (leave-one-out), eo (earlier-only)")
-    parser.add_argument("--tasks-per-repo", type=int, default=12)
+    parser.add_argument("--split", choices=sorted(SPLIT_NAMES), default="cr_val",
+                        help="cr_test: variants already chosen, on the scorer's CR test sample (never to choose)")
+    parser.add_argument("--tasks-per-repo", type=int, default=None,
+                        help="default: 12 on CR val, the scorer's cr_test_tasks_per_repo on CR test")
     parser.add_argument("--predictions", type=Path, default=PREDICTIONS_DIR)
     parser.add_argument("--cached-only", action="store_true", help="decode nothing; report what is cached")
     parser.add_argument("--no-report", action="store_true", help="decode only (another process writes the report)")
@@ -268,8 +289,9 @@ def main() -> None:
         parser.error(f"unknown settings {unknown}: choose from {sorted(SETTINGS)}")
     ecfg = EvalConfig.load(args.eval_config)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    tasks = cr_val_sample(args.tasks_per_repo, ecfg.seed)
-    print(f"{sum(map(len, tasks.values()))} CR val tasks in {len(tasks)} repositories", flush=True)
+    per_repo = args.tasks_per_repo or (ecfg.cr_test_tasks_per_repo if args.split == "cr_test" else 12)
+    tasks = sample(args.split, per_repo, ecfg.seed)
+    print(f"{sum(map(len, tasks.values()))} {SPLIT_NAMES[args.split]} tasks in {len(tasks)} repositories", flush=True)
     start = time.time()
     texts = {v.name: decode(session, v, ecfg, tasks, settings, args.predictions / "cache", args.cached_only)
              for v in variants}
@@ -285,7 +307,7 @@ def main() -> None:
             recall[similarity_name(previous_line)] = recall_summary(recall_at_k(tasks, previous_line, settings),
                                                                     flat(tasks), prompted)
         write(summarize(texts, flat(tasks), ecfg.bootstrap_samples, ecfg.seed) | {"recall": recall}, variants,
-              args.tasks_per_repo, args.out)
+              per_repo, args.out, args.split)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,13 @@ import pytest
 
 from models.data import bench
 from models.static.config import EvalConfig, MemoryConfig, TrainConfig
+from models.static.dataset import load_tasks
 from models.static.fixtures import make_world
 from models.static.session import open_session
 from models.static.test_static import TINY
 from models.static.train import prepare, run
 
-from .memory_choice import Variant, cr_val_sample, decode, recall_at_k, recall_summary, summarize
+from .memory_choice import Variant, cr_val_sample, decode, recall_at_k, recall_summary, sample, summarize
 from .static_eval import flat
 
 
@@ -62,6 +63,14 @@ def test_variants_decode_on_cr_val_and_pair_against_the_first(tmp_path: Path) ->
     assert summary["loo"]["recall@1"] <= summary["loo"]["recall@2"]
     split = summary["loo"]["lora"]["k2"]
     assert split["target_in_block"] + split["target_not_in_block"] == split["exact_matches"]
+
+
+def test_the_cr_test_sample_is_the_scorers_whatever_else_is_drawn(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    scorer = load_tasks(world.bench_dir, {"cr_test": 5, "ir_test": 3, "train": 7, "ir_val": 2}, 0).tasks["cr_test"]
+    ours = sample("cr_test", 5, 0, world.bench_dir)
+    assert set(ours) == {"delta"} and sum(map(len, ours.values())) == 5
+    assert {r: [t["id"] for t in ts] for r, ts in ours.items()} == {r: [t["id"] for t in ts] for r, ts in scorer.items()}
 
 
 def _task(i: int, target: str) -> dict[str, object]:
