@@ -5,7 +5,8 @@
  * "Ready after" breakdown (loading models, reading files, encoding, adapters) and the time of the first completion
  * of the test file's first assertion, in the set's default mode.
  *
- *   npx vite build && npm run bench:open -- [--set base] [--warm 2] [--reopen reload|new-tab] [--out benchmarks/open-demo.json]
+ *   npx vite build && npm run bench:open -- [--set base] [--warm 2] [--reopen reload|new-tab] [--pause SECONDS]
+ *     [--out benchmarks/open-demo.json]
  *
  * --reopen: a warm run reloads the page (default), or closes it and opens the app in a new tab of the same profile.
  *
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '2' },
     reopen: { type: 'string', default: 'reload' },
     out: { type: 'string', default: 'benchmarks/open-demo.json' },
+    pause: { type: 'string', default: '0' },
   },
 });
 
@@ -96,6 +98,8 @@ try {
       await page.close();
       page = await context.newPage();
     }
+    // A pause before a warm open tells the browser's clean-up of the page before it from the open itself.
+    if (Number(values.pause) > 0) await page.waitForTimeout(Number(values.pause) * 1000);
     const demo = demoOf(page);
     // The app reopens the repository it had open; where it shows the start page instead, open the demo again.
     figures.push(
@@ -132,6 +136,7 @@ const report = {
   cores,
   wasm_graph: wasmGraph,
   reopen: values.reopen,
+  pause_s: Number(values.pause),
   runs: figures,
 };
 const out = resolve(values.out);
