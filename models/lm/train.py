@@ -1,7 +1,7 @@
-"""Pretrain the code LM on the tokenised corpus (CPU, bf16 autocast), resumable, with a JSONL log.
+"""Pretrain the code LM on the tokenised corpus (CPU or CUDA, bf16 autocast where fast), resumable, with a JSONL log.
 
     LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 \\
-      /usr/bin/python3 -m models.lm.train --run base [--deadline 2026-01-01T15:05:00Z]
+      /usr/bin/python3 -m models.lm.train --run base [--deadline 2026-01-01T15:05:00Z] [--device cuda]
 
 Runs unchanged under `torchrun --nproc_per_node N` (DDP over gloo; each rank draws its own windows; rank 0 logs,
 evaluates and checkpoints). Re-running the same command resumes from the run's last checkpoint.
@@ -25,18 +25,18 @@ from .data import WindowSampler, open_stream, validation_windows
 from .loss import causal_lm_loss
 from .model import CodeLM
 from .paths import DEFAULT_CONFIG, DEFAULT_TRAIN_CONFIG, RUNS_DIR, TOKENS_DIR
-from .runtime import autocast, setup_cpu, setup_distributed
+from .runtime import autocast, resolve_device, setup_cpu, setup_distributed
 from .schedule import cosine_lr, horizon_for_deadline
 
 
 @torch.no_grad()
-def evaluate(model: CodeLM, windows: torch.Tensor, batch: int) -> float:
+def evaluate(model: CodeLM, windows: torch.Tensor, batch: int, device: torch.device = torch.device("cpu")) -> float:
     """Mean next-token loss over the windows."""
     model.eval()
     total, count = 0.0, 0
     for i in range(0, len(windows), batch):
-        chunk = windows[i : i + batch]
-        with autocast():
+        chunk = windows[i : i + batch].to(device)
+        with autocast(device):
             logits, _ = model(chunk)
         loss = causal_lm_loss(logits, chunk, reduction="none")
         total += float(loss.sum())
@@ -69,9 +69,11 @@ def main() -> None:
     parser.add_argument("--deadline", help="UTC time (ISO 8601) by which training must end; sizes the schedule")
     parser.add_argument("--max-steps", type=int, help="override the train config's max_steps")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (1 holds up better on a busy CPU)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     args = parser.parse_args()
 
     setup_cpu(args.threads)
+    device = resolve_device(args.device)
     dist = setup_distributed()
     config = LMConfig.load(args.config)
     hp: dict[str, Any] = json.loads(args.train_config.read_text())
@@ -85,7 +87,7 @@ def main() -> None:
     log_path = run_dir / "log.jsonl"
 
     torch.manual_seed(hp["seed"])
-    model = CodeLM(config)
+    model = CodeLM(config).to(device)
     optimizer = optimizer_for(model, hp["lr"], hp["weight_decay"], tuple(hp["betas"]))
     sampler = WindowSampler(open_stream(args.tokens / "train.u16"), hp["seq_len"], hp["batch_size"], hp["seed"] + dist.rank)
     val_stream = open_stream(args.tokens / "val.u16")
@@ -95,7 +97,7 @@ def main() -> None:
     total_steps = hp["max_steps"]
     best_val = math.inf
     if checkpoint_path.exists():
-        state = torch.load(checkpoint_path)
+        state = torch.load(checkpoint_path, map_location=device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         sampler.restore(state["sampler"][dist.rank] if dist.rank < len(state["sampler"]) else state["sampler"][0])
@@ -135,12 +137,12 @@ def main() -> None:
     seconds_per_step: float | None = None
     model.train()
     while step < total_steps:
-        batch = sampler.next()
+        batch = sampler.next().to(device)
         lr = cosine_lr(step, hp["lr"], hp["warmup_steps"], total_steps, hp["min_lr_ratio"])
         for group in optimizer.param_groups:
             group["lr"] = lr
         t0 = time.time()
-        with autocast():
+        with autocast(device):
             logits, _ = trainee(batch)
             loss = causal_lm_loss(logits, batch)
         loss.backward()
@@ -166,7 +168,7 @@ def main() -> None:
                 fitted = horizon_for_deadline(step, run_speed, deadline - now, hp["max_steps"])
                 total_steps = fitted if step < 0.6 * total_steps else min(total_steps, fitted)
         if val is not None and dist.is_main and (step % hp["eval_every"] == 0 or step == total_steps):
-            val_loss = evaluate(model, val, hp["batch_size"])
+            val_loss = evaluate(model, val, hp["batch_size"], device)
             best_val = min(best_val, val_loss)
             log({"step": step, "val_loss": round(val_loss, 4), "val_ppl": round(math.exp(val_loss), 2),
                  "tokens": tokens_seen})
@@ -177,7 +179,9 @@ def main() -> None:
     if last_checkpoint < time.time() - 1:
         checkpoint()
     if dist.is_main:
-        torch.save({"model": model.state_dict(), "config": config.to_dict(), "step": step, "tokens_seen": tokens_seen,
+        # final.pt loads on any machine: its weights are saved on the CPU whatever trained them.
+        weights = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        torch.save({"model": weights, "config": config.to_dict(), "step": step, "tokens_seen": tokens_seen,
                     "elapsed": elapsed, "best_val": best_val, "train_config": hp}, run_dir / "final.pt")
         log({"event": "done", "step": step, "tokens": tokens_seen, "train_seconds": round(elapsed)})
 
