@@ -37,7 +37,7 @@ from models.static.paths import CONFIGS_DIR, PREDICTIONS_DIR
 from models.static.session import open_session
 
 from .bootstrap import clustered_interval, clustered_paired_bootstrap
-from .memory_choice import SETTINGS, Variant, cr_val_sample, decode
+from .memory_choice import SETTINGS, Variant, decode, sample
 from .metric import score
 from .static_eval import flat
 
@@ -115,7 +115,7 @@ def main() -> None:
     setup_cpu(args.threads)
     ecfg = EvalConfig.load(args.eval_config)
     session = open_session(args.lm, StaticConfig.load(args.config))
-    tasks = cr_val_sample(args.tasks_per_repo, ecfg.seed)
+    tasks = sample("cr_val", args.tasks_per_repo, ecfg.seed)
     settings = [x for x in args.settings.split(",") if x]
     # The k the LoRA was trained with (models/memory/CHOICE.md), through memory_choice's own decoding.
     variant = Variant("published", args.weights, ecfg.memory.k)

@@ -89,10 +89,6 @@ def sample(split: str, per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) ->
     return load_tasks(bench_dir, {split: per_repo}, seed).tasks[split]
 
 
-def cr_val_sample(per_repo: int, seed: int, bench_dir: Path = BENCH_DIR) -> dict[str, list[TaskRecord]]:
-    return sample("cr_val", per_repo, seed, bench_dir)
-
-
 def decode(session: Session, variant: Variant, ecfg: EvalConfig, tasks: dict[str, list[TaskRecord]],
            settings: list[str], cache_dir: Optional[Path], cached_only: bool,
            bench_dir: Path = BENCH_DIR) -> dict[str, dict[str, str]]:

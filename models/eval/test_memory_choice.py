@@ -15,7 +15,7 @@ from models.static.session import open_session
 from models.static.test_static import TINY
 from models.static.train import prepare, run
 
-from .memory_choice import Variant, cr_val_sample, decode, recall_at_k, recall_summary, sample, summarize
+from .memory_choice import Variant, decode, recall_at_k, recall_summary, sample, summarize
 from .static_eval import flat
 
 
@@ -39,7 +39,7 @@ def test_variants_decode_on_cr_val_and_pair_against_the_first(tmp_path: Path) ->
     weights = run("single", session, data, tcfg, tmp_path / "runs" / "single_memory", None, init_base=single,
                   memory=MemoryConfig(k=2, max_block_tokens=24), bench_dir=world.bench_dir)
     ecfg = EvalConfig(max_new_tokens=4, bootstrap_samples=200, seed=0, memory=MemoryConfig(k=2, max_block_tokens=24))
-    tasks = cr_val_sample(5, 0, world.bench_dir)
+    tasks = sample("cr_val", 5, 0, world.bench_dir)
     assert sum(map(len, tasks.values())) == 5 and set(tasks) == {"gamma"}
     cache = tmp_path / "cache"
     variants = [Variant("k2", weights, 2), Variant("k1", weights, 1), Variant("k2-again", weights, 2)]
