@@ -18,14 +18,15 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from .held_statements import train_tasks_holding_held_statements
 from .evolution import Sequence, cap_sequence, capped, release_sequence, replay_sequence
 from .holdout import holdout_of
 from .paths import BENCH_DIR
 from .snapshot import Snapshot, load_snapshot, relative_to_cache
 from .source_tree import SourceDownload, downloaded_sources, versions_in_order
-from .splits import chronological_split, static_split
+from .splits import static_split
 from .tasks import Task
 
 MIN_TASKS = 10  # a repository enters the benchmark with at least this many static tasks
@@ -50,14 +51,15 @@ class RepoResult:
     evolution: list[dict[str, object]]
 
 
-def steps_and_records(seq: Sequence, split_of: Callable[[int, int], str]
+def steps_and_records(seq: Sequence, split_of: Callable[[int, int, Task], str]
                       ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The sequence's step rows (each naming its tasks' ids) and its task records, task i of n in split_of(i, n)."""
+    """The sequence's step rows (each naming its tasks' ids) and its task records, task i of n in
+    split_of(i, n, task)."""
     all_tasks = [(step, t) for step in seq.steps for t in step.tasks]
     records: list[dict[str, object]] = []
     ids_by_step: dict[str, list[str]] = {}
     for i, (step, t) in enumerate(all_tasks):
-        rec = task_record(seq.repo, step.commit, t, split_of(i, len(all_tasks)))
+        rec = task_record(seq.repo, step.commit, t, split_of(i, len(all_tasks), t))
         records.append(rec)
         ids_by_step.setdefault(step.commit, []).append(str(rec["id"]))
     steps = [{"commit": s.commit, "path": s.path, "change": s.change, "diff": s.diff,
@@ -67,7 +69,7 @@ def steps_and_records(seq: Sequence, split_of: Callable[[int, int], str]
 
 def _sequence_records(seq: Sequence, start_tarball: str
                       ) -> tuple[dict[str, object], list[dict[str, object]], list[dict[str, object]]]:
-    steps, records = steps_and_records(seq, lambda i, n: chronological_split(seq.repo, i, n))
+    steps, records = steps_and_records(seq, lambda _i, _n, t: static_split(seq.repo, t.path))
     safe = seq.repo.replace("/", "_")
     header: dict[str, object] = {
         "repo": seq.repo, "provenance": seq.provenance, "start_version": seq.start_version,
@@ -86,7 +88,7 @@ def build_repo(versions: list[SourceDownload], bench_dir: Path = BENCH_DIR) -> R
     keep = capped([str(r["id"]) for r in everything], MAX_STATIC_TASKS)
     static = [r for i, r in enumerate(everything) if i in keep]
     for rec in static:
-        rec["split"] = static_split(repo, str(rec["id"]))
+        rec["split"] = static_split(repo, str(rec["path"]))
     info: dict[str, object] = {
         "repo": repo, "version": snap.version, "suites": list(newest.suites), "split": holdout_of(repo),
         "tarball": relative_to_cache(newest.tarball, bench_dir), "production_files": len(snap.production),
@@ -106,6 +108,15 @@ def build_repo(versions: list[SourceDownload], bench_dir: Path = BENCH_DIR) -> R
             continue
         sequences.append((header, steps))
         evolution += records
+    leaking = train_tasks_holding_held_statements(static + evolution)
+    static = [r for r in static if r["id"] not in leaking]
+    evolution = [r for r in evolution if r["id"] not in leaking]
+    for header, steps in sequences:
+        for step in steps:
+            step["task_ids"] = [i for i in step["task_ids"] if i not in leaking]  # type: ignore[union-attr]
+        header["tasks"] = sum(len(step["task_ids"]) for step in steps)  # type: ignore[arg-type]
+    info["tasks"] = len(static)
+    info["train_tasks_left_out"] = len(leaking)
     return RepoResult(info, static, sequences, evolution)
 
 

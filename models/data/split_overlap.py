@@ -13,8 +13,10 @@ and its section of models/data/STATS.md.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import hashlib
+import itertools
 import json
 import multiprocessing
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ import numpy as np
 
 from . import shingles as sh
 from .file_roles import is_test_file
+from .held_statements import statement_context
 from .paths import BENCH_DIR, DATA_DIR
 from .source_tree import python_files
 
@@ -90,12 +93,13 @@ def find_matches(held: list[FileShingles], train: list[FileShingles], near: floa
     return matches
 
 
+def _jsonl(name: str) -> list[dict[str, object]]:
+    with (BENCH_DIR / name).open() as f:
+        return [json.loads(line) for line in f]
+
+
 def _load() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    with (BENCH_DIR / "repos.jsonl").open() as f:
-        repos = [json.loads(line) for line in f]
-    with (BENCH_DIR / "static.jsonl").open() as f:
-        tasks = [json.loads(line) for line in f]
-    return repos, tasks
+    return _jsonl("repos.jsonl"), _jsonl("static.jsonl")
 
 
 def report(jobs: int = 2) -> dict[str, object]:
@@ -154,32 +158,60 @@ def report(jobs: int = 2) -> dict[str, object]:
             "examples": [f"{m.held.repo}: {m.held.path} = {m.train.repo}: {m.train.path}"
                          for m in sorted(production, key=lambda m: (m.held.repo, m.held.path))[:8]],
         },
-        "in_repository": in_repository_leaks(tasks),
+        "in_repository": in_repository_leaks({"static": tasks, "evolution": _jsonl("evolution.jsonl")}),
     }
 
 
-def statement_context(task: dict[str, object]) -> str:
-    """The task's assertion as a later prompt of the same file would hold it: the line before the cursor's line, the
-    cursor's line up to the cursor, and the target."""
-    return "\n".join(str(task["prefix"]).rsplit("\n", 2)[-2:]) + str(task["target"])
+def maximal_prompts(prompts: list[str]) -> list[str]:
+    """The prompts that are not a prefix of another (a task's prompt holds every earlier one of its test function)."""
+    ordered = sorted(set(prompts))
+    return [p for p, q in zip(ordered, ordered[1:] + [""]) if not q.startswith(p)]
 
 
-def in_repository_leaks(tasks: list[dict[str, object]]) -> dict[str, dict[str, int]]:
-    """Per in-repository split: its tasks, and those whose statement_context is in the prompt of a train task of
-    the same file (a later assertion of the same test: the static split draws tasks, not files)."""
-    by_file: dict[tuple[str, str], list[dict[str, object]]] = collections.defaultdict(list)
-    for t in tasks:
-        by_file[(str(t["repo"]), str(t["path"]))].append(t)
-    out = {split: {"tasks": 0, "in_a_train_prompt": 0} for split in IN_REPO_SPLITS}
-    for file_tasks in by_file.values():
-        prompts = [str(t["prefix"]) for t in file_tasks if t["split"] == "train"]
-        for t in file_tasks:
-            if t["split"] not in out:
+def in_repository_leaks(tracks: dict[str, list[dict[str, object]]]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per track and in-repository split: its tasks, those whose statement_context is in the prompt of a train task
+    (of either track) of the same test file, or only of another file of the repository (a copied test, a file
+    renamed between releases), and those with a twin (same file and statement context) in another split."""
+    prompts: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
+    splits_at: dict[tuple[str, str, str], set[str]] = collections.defaultdict(set)
+    for tasks in tracks.values():
+        for t in tasks:
+            key = (str(t["repo"]), str(t["path"]))
+            if t["split"] == "train":
+                prompts[key].append(str(t["prefix"]))
+            splits_at[(*key, statement_context(t))].add(str(t["split"]))
+    by_repo: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+    for (repo, path), ps in prompts.items():
+        by_repo[repo] += [(path, p) for p in maximal_prompts(ps)]
+    joined = {repo: "\0".join(p for _, p in ps) for repo, ps in by_repo.items()}
+    starts = {repo: list(itertools.accumulate((len(p) + 1 for _, p in ps), initial=0)) for repo, ps in by_repo.items()}
+
+    def files_holding(repo: str, context: str) -> set[str]:
+        # a context starts at a line start (held_statements.holds): "\0" and "\n" both mark one in the joined text
+        text, found, at = joined.get(repo, ""), set(), 0
+        while (at := text.find(context, at)) >= 0:
+            if at > 0 and text[at - 1] not in "\n\0":
+                at += 1
                 continue
-            row = out[str(t["split"])]
+            found.add(by_repo[repo][bisect.bisect_right(starts[repo], at) - 1][0])
+            at += 1
+        return found
+
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for track, tasks in tracks.items():
+        rows = {split: {"tasks": 0, "same_file": 0, "other_file_only": 0, "twin_in_another_split": 0}
+                for split in IN_REPO_SPLITS}
+        for t in tasks:
+            if t["split"] not in rows:
+                continue
+            row = rows[str(t["split"])]
             row["tasks"] += 1
-            context = statement_context(t)
-            row["in_a_train_prompt"] += any(context in p for p in prompts)
+            repo, path, context = str(t["repo"]), str(t["path"]), statement_context(t)
+            files = files_holding(repo, context)
+            row["same_file"] += path in files
+            row["other_file_only"] += bool(files) and path not in files
+            row["twin_in_another_split"] += len(splits_at[(repo, path, context)]) > 1
+        out[track] = rows
     return out
 
 
@@ -218,13 +250,18 @@ def markdown(result: dict[str, object]) -> str:
         lines.append("  - for example: " + "; ".join(f"`{e}`" for e in ex))
     inrepo = result["in_repository"]
     assert isinstance(inrepo, dict)
-    lines += ["", "In-repository splits: the static track draws the IR split per task, not per file, so a later "
-              "assertion of the same test can be a train task whose prompt holds an IR task's statement (the line "
-              "before it, and its own line with the target):", "",
-              "| split | tasks | statement in a train task's prompt of the same file |", "|---|---:|---:|"]
-    for split, row in inrepo.items():
-        share = row["in_a_train_prompt"] / row["tasks"] * 100 if row["tasks"] else 0.0
-        lines.append(f"| {split} | {row['tasks']} | {row['in_a_train_prompt']} ({share:.1f}%) |")
+    lines += ["", "In-repository splits: a training repository's test files go whole to train, IR val or IR test "
+              "(`models/data/splits.py`), the same draw for both tracks, so the evolution track's copy of a task is "
+              "in the task's split. An IR task's statement (the line before it, and its own line with the target) "
+              "in a prompt of a train task of either track:", "",
+              "| track | split | tasks | in a train prompt of its file | only of another file | twin in another split |",
+              "|---|---|---:|---:|---:|---:|"]
+    for track, rows in inrepo.items():
+        for split, row in rows.items():
+            n = row["tasks"] or 1
+            lines.append(f"| {track} | {split} | {row['tasks']} | {row['same_file']} ({row['same_file'] / n * 100:.1f}%) "
+                         f"| {row['other_file_only']} ({row['other_file_only'] / n * 100:.1f}%) | "
+                         f"{row['twin_in_another_split']} |")
     lines += ["", SECTION_END]
     return "\n".join(lines) + "\n"
 

@@ -112,6 +112,10 @@ def write_stats(path: Path = DATA_DIR / "STATS.md") -> str:
         *_task_table(static),
         "",
         *_lengths(static),
+        "- in-repository splits: a training repository's test file goes whole to train, ir_val or ir_test (8:1:1, a "
+        "seeded hash of repository and path; models/data/splits.py), the same draw in the evolution track; "
+        f"{sum(int(r.get('train_tasks_left_out', 0)) for r in repos)} train tasks of the two tracks are left out "  # type: ignore[arg-type]
+        "because their prompt holds an IR val or test assertion copied into another file (models/data/held_statements.py)",
         "",
         "## Evolution track",
         "",

@@ -17,7 +17,7 @@ from models.data.evolution import MAX_TASKS_PER_STEP, release_sequence, replay_s
 from models.data.import_order import dependencies, growth_order
 from models.data.snapshot import Snapshot
 from models.data.source_tree import python_files
-from models.data.splits import chronological_split, static_split
+from models.data.splits import chronological, static_split
 from models.data.tasks import extract_tasks
 
 
@@ -156,12 +156,15 @@ def test_release_sequence_brings_only_new_or_changed_assertions_in_steps_of_eigh
 def test_splits_are_deterministic_and_respect_the_holdout() -> None:
     from models.data.holdout import holdout_of
     held = next(name for name in (f"pkg{i}" for i in range(1000)) if holdout_of(name) == "cr_test")
-    assert static_split(held, "x") == "cr_test" and chronological_split(held, 0, 10) == "cr_test"
+    assert static_split(held, "x") == "cr_test" and chronological("cr_test", 0, 10) == "cr_test"
     train = next(name for name in (f"pkg{i}" for i in range(1000)) if holdout_of(name) == "train")
-    splits = [static_split(train, f"id{i}") for i in range(2000)]
-    assert splits == [static_split(train, f"id{i}") for i in range(2000)]
+    splits = [static_split(train, f"tests/test_{i}.py") for i in range(2000)]
+    assert splits == [static_split(train, f"tests/test_{i}.py") for i in range(2000)]
     assert 0.05 < splits.count("ir_val") / 2000 < 0.15 and 0.05 < splits.count("ir_test") / 2000 < 0.15
-    assert [chronological_split(train, i, 10) for i in range(10)] == ["train"] * 8 + ["ir_val", "ir_test"]
+    # the draw is the file's within its repository: another repository draws the same path anew
+    other = next(name for name in (f"lib{i}" for i in range(1000)) if holdout_of(name) == "train")
+    assert splits != [static_split(other, f"tests/test_{i}.py") for i in range(2000)]
+    assert [chronological("train", i, 10) for i in range(10)] == ["train"] * 8 + ["ir_val", "ir_test"]
 
 
 def test_cap_keeps_a_deterministic_subset_and_drops_emptied_test_steps() -> None:
@@ -210,6 +213,9 @@ def test_build_and_read_back_a_small_benchmark(tmp_path: Path) -> None:
     assert sum(len(s.tasks) for s in release) == 10
     replay = bench.steps(seqs["replay"], bench_dir)
     assert sum(len(s.tasks) for s in replay) == 12
-    assert all(t["split"] in ("train", "ir_val", "ir_test", "cr_val", "cr_test") for s in replay for t in s.tasks)
+    # one test file, so one split for all its tasks in both tracks: the replayed twins share the static tasks'
+    [split] = {t["split"] for t in tasks}
+    assert split == static_split("pkg", "tests/test_core.py")
+    assert {t["split"] for s in replay + release for t in s.tasks} == {split}
     assert bench.start_files(seqs["replay"]) == []
     assert [p for p, _ in bench.start_files(seqs["release"])] == sorted(PROD)

@@ -55,19 +55,34 @@ def test_find_matches_exact_near_and_unrelated() -> None:
     assert sh.jaccard(held[2].shingles, train[2].shingles) < 0.8
 
 
-def test_in_repository_leaks_count_statements_in_later_train_prompts() -> None:
+def test_in_repository_leaks_count_statements_in_train_prompts_of_either_track() -> None:
     head = "def test_a():\n    x = make()\n"
-    tasks = [
+    static = [
         {"repo": "r", "path": "tests/test_a.py", "split": "ir_test", "prefix": head + "    assert x.size == ", "target": "3"},
         {"repo": "r", "path": "tests/test_a.py", "split": "train",
          "prefix": head + "    assert x.size == 3\n    assert x.name == ", "target": "'a'"},
         {"repo": "r", "path": "tests/test_a.py", "split": "ir_val", "prefix": head + "    assert x.kind == ", "target": "1"},
-        # The same statement in another file of the repository does not count: only a prompt of the same file.
+        # a copy of the statement in another file of the repository counts apart
         {"repo": "r", "path": "tests/test_b.py", "split": "train",
          "prefix": head + "    assert x.kind == 1\n    assert y == ", "target": "2"},
+        {"repo": "q", "path": "tests/test_a.py", "split": "ir_test", "prefix": head + "    assert x.size == ", "target": "3"},
     ]
-    assert so.in_repository_leaks(tasks) == {"ir_val": {"tasks": 1, "in_a_train_prompt": 0},
-                                             "ir_test": {"tasks": 1, "in_a_train_prompt": 1}}
+    # the evolution track's twin of r's IR test task, in another split; and a train prompt of the evolution track
+    # holding q's IR test statement
+    evolution = [
+        {"repo": "r", "path": "tests/test_a.py", "split": "train", "prefix": head + "    assert x.size == ", "target": "3"},
+        {"repo": "q", "path": "tests/test_a.py", "split": "train",
+         "prefix": head + "    assert x.size == 3\n    assert z == ", "target": "0"},
+    ]
+    out = so.in_repository_leaks({"static": static, "evolution": evolution})
+    assert out["static"] == {
+        "ir_val": {"tasks": 1, "same_file": 0, "other_file_only": 1, "twin_in_another_split": 0},
+        "ir_test": {"tasks": 2, "same_file": 2, "other_file_only": 0, "twin_in_another_split": 1}}
+    assert out["evolution"]["ir_test"]["tasks"] == 0
+
+
+def test_maximal_prompts_drop_the_prefixes_of_longer_ones() -> None:
+    assert so.maximal_prompts(["ab", "abc", "b", "abc", "abd", "a"]) == ["abc", "abd", "b"]
 
 
 def test_the_section_is_replaced_in_place_and_kept() -> None:

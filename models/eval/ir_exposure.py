@@ -1,10 +1,11 @@
 """How many scored IR test tasks a trained adapter could have seen in a training prompt.
 
-The static track draws its in-repository split per task, so a later assertion of the same test file can be a train
-task whose prompt holds an IR test task's statement (models.data.split_overlap.in_repository_leaks). This counts,
-for the IR test sample the scorer draws (models.eval.static_eval.evaluate) and for its per-repository LoRA sample,
-the tasks whose statement is in a prompt of a training pool: the whole train split, and the seeded per-repository
-samples the adapters draw their batches from (one per training config given).
+Until the in-repository split went by test file (models/data/splits.py) the static track drew it per task, so a
+later assertion of the same test file could be a train task whose prompt held an IR test task's statement. This
+counts, for the IR test sample the scorer draws (models.eval.static_eval.evaluate) and for its per-repository LoRA
+sample, the tasks whose statement is in a prompt of a training pool of the same file: the whole train split, and the
+seeded per-repository samples the adapters draw their batches from (one per training config given). With the split
+by file every count is 0; models.data.split_overlap checks the whole benchmark, across files and both tracks.
 
     /usr/bin/python3 -m models.eval.ir_exposure --eval-config models/configs/static_eval_smollm2.json \
       --train-config models/configs/static_train_smollm2.json --train-config models/configs/static_train_smollm2_short.json
@@ -20,7 +21,7 @@ from pathlib import Path
 from models.data import bench
 from models.data.bench import TaskRecord
 from models.data.paths import BENCH_DIR
-from models.data.split_overlap import statement_context
+from models.data.held_statements import holds, statement_context
 from models.static.config import EvalConfig, TrainConfig
 from models.static.dataset import load_tasks
 from models.static.paths import CONFIGS_DIR
@@ -35,7 +36,7 @@ def exposed(tasks: list[TaskRecord], pool: dict[str, list[TaskRecord]]) -> list[
     for repo, pool_tasks in pool.items():
         for t in pool_tasks:
             prompts[(repo, str(t["path"]))].append(str(t["prefix"]))
-    return [t for t in tasks if any(statement_context(t) in p for p in prompts.get((str(t["repo"]), str(t["path"])), ()))]
+    return [t for t in tasks if any(holds(p, statement_context(t)) for p in prompts.get((str(t["repo"]), str(t["path"])), ()))]
 
 
 def report(ecfg: EvalConfig, train_configs: dict[str, TrainConfig], bench_dir: Path = BENCH_DIR) -> dict[str, object]:

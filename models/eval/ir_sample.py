@@ -5,6 +5,9 @@ draws from the scored IR test repositories that have enough tasks to learn from 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from models.static.config import EvalConfig
@@ -24,6 +27,14 @@ def seeded_draws(items: list[str], sizes: tuple[int, ...], seed: int) -> list[li
     return draws
 
 
+def excluded(path: str) -> set[str]:
+    """The repositories an eval config's `ir_test_exclude` file names ("" names none; models/eval/ir_unseen.py)."""
+    return set(json.loads(Path(path).read_text())["repositories"]) if path else set()
+
+
 def ir_test_draws(ir_repos: list[str], ecfg: EvalConfig) -> list[list[str]]:
-    """ecfg.ir_test_repos repositories (seed), then ecfg.ir_test_extra_repos more (seed + 1)."""
-    return seeded_draws(ir_repos, (ecfg.ir_test_repos, ecfg.ir_test_extra_repos), ecfg.seed)
+    """ecfg.ir_test_repos repositories (seed), then ecfg.ir_test_extra_repos more (seed + 1), from those the
+    config's `ir_test_exclude` file does not name (the repositories a published adapter trained on)."""
+    left_out = excluded(ecfg.ir_test_exclude)
+    return seeded_draws([r for r in ir_repos if r not in left_out], (ecfg.ir_test_repos, ecfg.ir_test_extra_repos),
+                        ecfg.seed)

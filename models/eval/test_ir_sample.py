@@ -30,3 +30,24 @@ def test_exposed_tasks_have_their_statement_in_a_pool_prompt_of_the_same_file() 
                    "target": "3"}]}
     assert [t["id"] for t in exposed(ir, pool)] == ["1"]  # type: ignore[arg-type]
     assert exposed(ir, {}) == []  # type: ignore[arg-type]
+
+
+def test_ir_test_is_not_drawn_from_the_repositories_the_exclude_file_names(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    names = tmp_path / "unseen.json"
+    names.write_text('{"repositories": ["repo000", "repo005", "repo117"]}')
+    cfg = replace(EvalConfig(), ir_test_repos=100, ir_test_extra_repos=20, seed=3, ir_test_exclude=str(names))
+    drawn = [r for d in ir_test_draws(REPOS, cfg) for r in d]
+    assert len(drawn) == 117 and not {"repo000", "repo005", "repo117"} & set(drawn)
+
+
+def test_the_published_runs_repositories_replay_the_trainers_stream() -> None:
+    from models.eval.ir_unseen import Stream, v1_split_is_train, visited
+
+    # The v1 rule as it split tasks of the benchmark these adapters trained on (ids and splits read off it).
+    assert v1_split_is_train("2ping@4.5-1.1:tests/test_cli.py:92:62")
+    assert not v1_split_is_train("2ping@4.5-1.1:tests/test_crc32.py:40:24")  # ir_test
+    repos = [f"r{i}" for i in range(30)]
+    few = visited(repos, Stream(0, 7, "x"))
+    assert len(few) == 7 and few == visited(repos, Stream(0, 7, "x"))  # one shuffled pass: distinct repositories
+    assert few < visited(repos, Stream(0, 12, "x")) and few != visited(repos, Stream(1, 7, "x"))
+    assert visited(repos, Stream(5, 30, "x")) == set(repos)

@@ -142,6 +142,7 @@ class EvalConfig:
     ir_test_tasks_per_repo: int = 3
     ir_test_repos: int = 40           # a seeded sample of train repositories (adapters batch per repository)
     ir_test_extra_repos: int = 0      # a second seeded draw from the rest (models/eval/ir_sample.py)
+    ir_test_exclude: str = ""         # a file naming repositories IR test is not drawn from (models/eval/ir_unseen.py)
     max_new_tokens: int = 64
     bootstrap_samples: int = 2000
     seed: int = 0

@@ -85,7 +85,7 @@ def build_repo(pin: Pin, clones: Optional[Path], fetch: bool, window: int) -> Re
         return out
     seq, commits = history_sequence(pin.name, repo, pin.commit, window)
     seq = cap_sequence(seq, MAX_TASKS_PER_SEQUENCE)
-    out.steps, out.evolution = steps_and_records(seq, lambda i, n: chronological_split(pin.name, i, n))
+    out.steps, out.evolution = steps_and_records(seq, lambda i, n, _t: chronological_split(pin.name, i, n))
     production, tests = snapshot_files(repo, pin.commit)
     split = holdout_of(pin.name)
     static_tasks = snapshot_tasks(tests)
