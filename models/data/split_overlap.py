@@ -8,7 +8,8 @@ sit in a training repository too. A match is the same text, or a Jaccard similar
 files' normalised-token shingles (models/data/shingles.py), found by MinHash LSH and then computed exactly.
 
 `python3 -m models.data.split_overlap` writes BENCH_DIR/split_overlap.json (every flagged task id, for scorers)
-and its section of models/data/STATS.md.
+and its sections of models/data/STATS.md; `--in-repository` writes only the check within training repositories
+(the in-repository splits of both tracks), which takes seconds.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ IN_REPO_SPLITS = ("ir_val", "ir_test")
 MIN_PRODUCTION_SHINGLES = 50
 SECTION_START = "<!-- leakage across splits: models/data/split_overlap.py -->"
 SECTION_END = "<!-- end of the leakage across splits -->"
+IN_REPO_START = "<!-- leakage within training repositories: models/data/split_overlap.py --in-repository -->"
+IN_REPO_END = "<!-- end of the leakage within training repositories -->"
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,6 @@ def report(jobs: int = 2) -> dict[str, object]:
             "examples": [f"{m.held.repo}: {m.held.path} = {m.train.repo}: {m.train.path}"
                          for m in sorted(production, key=lambda m: (m.held.repo, m.held.path))[:8]],
         },
-        "in_repository": in_repository_leaks({"static": tasks, "evolution": _jsonl("evolution.jsonl")}),
     }
 
 
@@ -248,45 +250,68 @@ def markdown(result: dict[str, object]) -> str:
     assert isinstance(ex, list)
     if ex:
         lines.append("  - for example: " + "; ".join(f"`{e}`" for e in ex))
-    inrepo = result["in_repository"]
-    assert isinstance(inrepo, dict)
-    lines += ["", "In-repository splits: a training repository's test files go whole to train, IR val or IR test "
-              "(`models/data/splits.py`), the same draw for both tracks, so the evolution track's copy of a task is "
-              "in the task's split. An IR task's statement (the line before it, and its own line with the target) "
-              "in a prompt of a train task of either track:", "",
-              "| track | split | tasks | in a train prompt of its file | only of another file | twin in another split |",
-              "|---|---|---:|---:|---:|---:|"]
-    for track, rows in inrepo.items():
+    lines += ["", SECTION_END]
+    return "\n".join(lines) + "\n"
+
+
+def in_repository_markdown(leaks: dict[str, dict[str, dict[str, int]]]) -> str:
+    lines = [IN_REPO_START, "## Leakage within training repositories (the in-repository splits)", "",
+             "A training repository's test files go whole to train, IR val or IR test (`models/data/splits.py`), the "
+             "same draw for both tracks, so the evolution track's copy of a task is in the task's split; train tasks "
+             "whose prompt holds a copy of an IR assertion from another file are left out of the benchmark "
+             "(`models/data/held_statements.py`). An IR task's statement (the line before it, and its own line with "
+             "the target) in a prompt of a train task of either track:", "",
+             "| track | split | tasks | in a train prompt of its file | only of another file | twin in another split |",
+             "|---|---|---:|---:|---:|---:|"]
+    for track, rows in leaks.items():
         for split, row in rows.items():
             n = row["tasks"] or 1
             lines.append(f"| {track} | {split} | {row['tasks']} | {row['same_file']} ({row['same_file'] / n * 100:.1f}%) "
                          f"| {row['other_file_only']} ({row['other_file_only'] / n * 100:.1f}%) | "
                          f"{row['twin_in_another_split']} |")
-    lines += ["", SECTION_END]
+    lines += ["", IN_REPO_END]
     return "\n".join(lines) + "\n"
 
 
-def replace_section(text: str, section: str) -> str:
-    start, end = text.find(SECTION_START), text.find(SECTION_END)
+def replace_section(text: str, section: str, start_mark: str = SECTION_START, end_mark: str = SECTION_END) -> str:
+    start, end = text.find(start_mark), text.find(end_mark)
     if 0 <= start < end:
-        tail = text[end + len(SECTION_END):].lstrip("\n")
+        tail = text[end + len(end_mark):].lstrip("\n")
         return text[:start] + section + (("\n" + tail) if tail else "")
     return text.rstrip("\n") + "\n\n" + section
 
 
 def kept_section(text: str) -> str:
-    """This report's section of STATS.md, for a rebuild of the rest of the file to keep."""
-    start, end = text.find(SECTION_START), text.find(SECTION_END)
-    return text[start:end + len(SECTION_END)] + "\n" if 0 <= start < end else ""
+    """This report's sections of STATS.md, for a rebuild of the rest of the file to keep."""
+    kept = ""
+    for start_mark, end_mark in ((SECTION_START, SECTION_END), (IN_REPO_START, IN_REPO_END)):
+        start, end = text.find(start_mark), text.find(end_mark)
+        if 0 <= start < end:
+            kept += ("\n" if kept else "") + text[start:end + len(end_mark)] + "\n"
+    return kept
 
 
 def write(path: Path = DATA_DIR / "STATS.md", jobs: int = 2) -> dict[str, object]:
+    """The search across splits (minutes: every .py file of every repository is shingled)."""
     result = report(jobs)
     (BENCH_DIR / "split_overlap.json").write_text(json.dumps(result, indent=1))
     path.write_text(replace_section(path.read_text() if path.exists() else "", markdown(result)))
     return result
 
 
+def write_in_repository(path: Path = DATA_DIR / "STATS.md") -> dict[str, dict[str, dict[str, int]]]:
+    """The check within training repositories (seconds: the task records of both tracks)."""
+    leaks = in_repository_leaks({"static": _jsonl("static.jsonl"), "evolution": _jsonl("evolution.jsonl")})
+    path.write_text(replace_section(path.read_text() if path.exists() else "", in_repository_markdown(leaks),
+                                    IN_REPO_START, IN_REPO_END))
+    return leaks
+
+
 if __name__ == "__main__":
-    out = write()
-    print(json.dumps(out["splits"], indent=1))
+    import argparse
+    parser = argparse.ArgumentParser(description="the leakage report's sections of models/data/STATS.md")
+    parser.add_argument("--in-repository", action="store_true", help="only the check within training repositories")
+    args = parser.parse_args()
+    print(json.dumps(write_in_repository(), indent=1))
+    if not args.in_repository:
+        print(json.dumps(write()["splits"], indent=1))

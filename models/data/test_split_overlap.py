@@ -91,3 +91,7 @@ def test_the_section_is_replaced_in_place_and_kept() -> None:
     twice = so.replace_section(once + "tail\n", f"{so.SECTION_START}\nsecond\n{so.SECTION_END}\n")
     assert twice == f"# STATS\n\nintro\n\n{so.SECTION_START}\nsecond\n{so.SECTION_END}\n\ntail\n"
     assert so.kept_section(twice) == f"{so.SECTION_START}\nsecond\n{so.SECTION_END}\n"
+    both = so.replace_section(twice, f"{so.IN_REPO_START}\nrows\n{so.IN_REPO_END}\n", so.IN_REPO_START, so.IN_REPO_END)
+    assert both.endswith(f"tail\n\n{so.IN_REPO_START}\nrows\n{so.IN_REPO_END}\n")
+    assert so.kept_section(both) == (f"{so.SECTION_START}\nsecond\n{so.SECTION_END}\n\n"
+                                     f"{so.IN_REPO_START}\nrows\n{so.IN_REPO_END}\n")
