@@ -51,3 +51,24 @@ def test_the_published_runs_repositories_replay_the_trainers_stream() -> None:
     assert len(few) == 7 and few == visited(repos, Stream(0, 7, "x"))  # one shuffled pass: distinct repositories
     assert few < visited(repos, Stream(0, 12, "x")) and few != visited(repos, Stream(1, 7, "x"))
     assert visited(repos, Stream(5, 30, "x")) == set(repos)
+
+
+def test_the_exclude_file_replays_the_published_weights_own_training_streams() -> None:
+    import json
+    from pathlib import Path
+
+    import torch
+
+    from models.eval.ir_unseen import OUT, PUBLISHED
+
+    weights = Path("models/weights/smollm2-135m-instruct-q4_1")
+    streams = {(s.seed, s.steps) for s in PUBLISHED}
+    for name in ("single", "single_memory"):
+        saved = torch.load(weights / f"{name}.pt", map_location="cpu", weights_only=False)
+        cfg = saved["train_config"]
+        # the last run behind each file (single_memory's first run, 36 steps on stream 0, is inside single's 49)
+        assert (cfg.get("stream_seed", cfg["seed"]), saved["steps"]) in streams
+        assert saved["train_repos"] == 417
+    committed = json.loads(OUT.read_text())
+    assert committed["streams"] == [s.__dict__ for s in PUBLISHED] and committed["training_repositories"] == 417
+    assert len(committed["repositories"]) == len(set(committed["repositories"])) <= sum(s.steps for s in PUBLISHED)
