@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from pathlib import Path
@@ -330,7 +331,18 @@ def per_repo_recipe(results: dict[str, Any]) -> str:
             f"validation loss on its own IR val tasks every {cfg.get('eval_every', 0)} steps)")
 
 
+def read_results(json_path: Path) -> dict[str, Any]:
+    """A results file as write_report wrote it (gzipped where its name ends in .gz)."""
+    data = json_path.read_bytes()
+    return json.loads(gzip.decompress(data) if json_path.suffix == ".gz" else data)  # type: ignore[no-any-return]
+
+
 def write_report(results: dict[str, Any], md_path: Path, json_path: Path, notes: Path = NOTES) -> None:
-    json_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    """A side table's results can go to a `.json.gz` (the repository's size budget); the main one stays plain."""
+    text = json.dumps(results, indent=2, sort_keys=True) + "\n"
+    if json_path.suffix == ".gz":
+        json_path.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    else:
+        json_path.write_text(text)
     md_path.write_text(render(results, notes))
     print(f"wrote {md_path} and {json_path}", flush=True)

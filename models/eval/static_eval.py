@@ -46,7 +46,7 @@ from .memory_floor import memory_predictions
 from .predict import Predictions, predict, with_stop_rules
 from .prediction_cache import cache_key, cached, key_settings
 from .comparisons import comparison_family
-from .report import NOTES, write_report
+from .report import NOTES, read_results, write_report
 from .scoring import summarize_split
 
 # Untrained systems that prompt the base with the repository's own assertions: name -> earlier_only.
@@ -415,7 +415,7 @@ def main() -> None:
     results["seconds"] = round(time.time() - start, 1)
     if args.results_json.exists():
         # The evolution rows come from models.eval.evo_eval on the same LM; keep them when the static rows change.
-        previous = json.loads(args.results_json.read_text())
+        previous = read_results(args.results_json)
         if previous.get("lm_id") == session.lm_id and "evolution" in previous:
             results["evolution"] = previous["evolution"]
     write_report(results, args.results_md, args.results_json, args.notes)

@@ -175,3 +175,17 @@ def test_a_hypernetwork_is_scored_with_the_encoder_it_was_trained_with(tmp_path:
     assert again["splits"]["cr_test"]["systems"]["static_other_encoder"] == first["splits"]["cr_test"]["systems"]["static_other_encoder"]
     evaluate(other, world.bench_dir, ecfg, tcfg, runs, tmp_path / "q", (), ("cr_test",))
     assert (tmp_path / "q" / "cr_test.jsonl").read_text() == (tmp_path / "p" / "cr_test.jsonl").read_text()
+
+
+def test_a_side_tables_results_can_be_written_gzipped_and_read_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    from pathlib import Path
+
+    from models.eval.report import read_results, write_report
+    results = read_results(Path("models/base/ir_test_by_file.json.gz"))  # the committed side table
+    assert results["splits"]["ir_test"]["tasks"] == 805
+    for name in ("side.json.gz", "main.json"):
+        write_report(results, tmp_path / "R.md", tmp_path / name, tmp_path / "none.md")
+        assert read_results(tmp_path / name) == results
+    assert gzip.decompress((tmp_path / "side.json.gz").read_bytes()).startswith(b"{")
+    assert "IR TEST 805 (60 repositories)" in (tmp_path / "R.md").read_text()
