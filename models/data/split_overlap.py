@@ -27,13 +27,12 @@ import numpy as np
 
 from . import shingles as sh
 from .file_roles import is_test_file
-from .held_statements import statement_context
+from .held_statements import HELD_IN_REPO, statement_context
 from .paths import BENCH_DIR, DATA_DIR
 from .source_tree import python_files
 
 NEAR = 0.8
 HELD_SPLITS = ("cr_val", "cr_test")
-IN_REPO_SPLITS = ("ir_val", "ir_test")
 # Production files shorter than this many shingles (empty __init__.py files, version stubs) match everywhere.
 MIN_PRODUCTION_SHINGLES = 50
 SECTION_START = "<!-- leakage across splits: models/data/split_overlap.py -->"
@@ -202,7 +201,7 @@ def in_repository_leaks(tracks: dict[str, list[dict[str, object]]]) -> dict[str,
     out: dict[str, dict[str, dict[str, int]]] = {}
     for track, tasks in tracks.items():
         rows = {split: {"tasks": 0, "same_file": 0, "other_file_only": 0, "twin_in_another_split": 0}
-                for split in IN_REPO_SPLITS}
+                for split in HELD_IN_REPO}
         for t in tasks:
             if t["split"] not in rows:
                 continue
